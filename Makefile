@@ -1,0 +1,62 @@
+# Top-level build: every folder adds its targets through a small build.mk
+# fragment, so that one `make` builds everything into build/ and parts of the
+# project can grow without touching each other's rules.
+#
+#   make            build everything (build/bin/lwvmm, build/bin/vmbench, ...)
+#   make deps       install the Debian packages the project needs
+#   make test       run every test tier this host supports (unit, host)
+#   make test-lab   run the lab tier (QEMU TCG with SVM and NUMA nodes)
+#   make bench      run the quick suite and print where the report is
+
+CC      ?= gcc
+BUILD   := build
+BIN     := $(BUILD)/bin
+CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP
+LDFLAGS :=
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer
+
+# Debian packages, one list for `make deps` and for the error message when
+# something is missing.
+DEB_PACKAGES := gcc make pkg-config libcmocka-dev libjansson-dev libhwloc-dev \
+	libnuma-dev liburing-dev libyaml-dev hwloc-nox numactl gnuplot-nox fio \
+	iperf3 stress-ng runc busybox-static qemu-system-x86 jq perl
+
+ALL_TARGETS :=
+UNIT_TESTS  :=
+HOST_TESTS  :=
+
+.PHONY: all deps test test-unit test-host test-lab bench clean
+all: build-all
+
+include lwvmm/guest/build.mk
+include lwvmm/build.mk
+include bench/workloads/build.mk
+-include bench/vmbench/build.mk
+include tests/build.mk
+-include tests/lab/build.mk
+-include baselines/containers/build.mk
+
+build-all: $(ALL_TARGETS)
+
+deps:
+	@scripts/install-deps $(DEB_PACKAGES)
+
+# prove (Perl's Test::Harness) runs every TAP-speaking test program of every
+# tier and ends with its standard "Result: PASS/FAIL" summary.
+test: build-all $(UNIT_TESTS)
+	prove --exec '' $(UNIT_TESTS) $(HOST_TESTS)
+
+test-unit: $(UNIT_TESTS)
+	prove --exec '' $(UNIT_TESTS)
+
+test-host: build-all
+	prove --exec '' $(HOST_TESTS)
+
+bench: deps build-all
+	@$(BIN)/vmbench run --suite quick --out results/latest-quick
+	@$(BIN)/vmbench report results/latest-quick
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,74 @@
+/*
+ * The small platform surface every workload is written against. One
+ * workload source is built twice: against wl_linux.c (a normal Linux
+ * program, build/bin/workload) and against the built-in guest's library OS
+ * (lwvmm/guest/), which implements the same functions with hypercalls.
+ *
+ * A workload prints exactly one result line through wl_result_*():
+ *   result workload=NAME ok=1 score=123.4 score_unit=MB/s key=value ...
+ * Keys are [a-z0-9_]; values are numbers except score_unit. The harness
+ * parses that line (bench/vmbench/result_line.c).
+ */
+#ifndef WL_H
+#define WL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+/* Monotonic time in nanoseconds. */
+uint64_t wl_time_ns(void);
+
+/* Number of CPUs the workload may use (vCPUs in a VM, the affinity mask natively). */
+int wl_ncpus(void);
+
+/* Zeroed memory, aligned to 64 bytes; NULL when exhausted. */
+void *wl_alloc(size_t bytes);
+void wl_free(void *p);
+
+/*
+ * Run fn(index, arg) on `threads` threads (index 0..threads-1) and wait for
+ * all of them. In the guest each thread is a vCPU; thread 0 is the caller.
+ * Returns 0, or -1 when `threads` is larger than wl_ncpus().
+ */
+int wl_run_threads(int threads, void (*fn)(int index, void *arg), void *arg);
+
+/* Console output (stdout natively, the console hypercall in the guest). */
+int wl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int wl_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int wl_snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Minimal string helpers, so workloads need no libc in the guest. */
+int wl_strcmp(const char *a, const char *b);
+long wl_atol(const char *s);     /* accepts K/M/G suffixes (powers of 1024) */
+
+/* 1 when running inside the lwvmm built-in guest. */
+int wl_in_vm(void);
+
+/* Hypercall costs, only meaningful in the guest (natively they return -1). */
+int64_t wl_hypercall_null(void);
+int64_t wl_hypercall_null_batch(int count);
+void wl_doorbell_notify(void);
+
+/* Building the result line. */
+struct wl_result {
+	char line[1024];
+	size_t len;
+};
+void wl_result_begin(struct wl_result *r, const char *workload, int ok);
+void wl_result_num(struct wl_result *r, const char *key, double value);
+void wl_result_str(struct wl_result *r, const char *key, const char *value);
+void wl_result_end(struct wl_result *r); /* prints the line */
+
+/* A workload's entry point; returns the process/VM exit status. */
+struct workload {
+	const char *name;
+	const char *usage;
+	int vm_only;
+	int (*main)(int argc, char **argv);
+};
+extern const struct workload wl_workloads[];
+const struct workload *wl_find(const char *name);
+
+#endif

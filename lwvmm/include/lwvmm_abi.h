@@ -1,0 +1,103 @@
+/*
+ * The contract between lwvmm and its built-in guest: the guest-physical
+ * memory layout, the boot information page and the hypercall ABI.
+ *
+ * This one header is included by the monitor (lwvmm/) and by the guest
+ * (lwvmm/guest/), so both sides always agree. It uses only fixed-width types
+ * and no libc, because the guest is freestanding.
+ *
+ * How a hypercall works (the guest runs at CPL3 and cannot trap, see
+ * shared/HOST.md):
+ *   1. the guest fills its vCPU's hypercall block (one page per vCPU) with
+ *      up to HC_BATCH_MAX requests, each a call number and six arguments;
+ *   2. it writes the block's guest-physical address to the doorbell page at
+ *      offset DOORBELL_CALL. No memory slot backs that page, so the write
+ *      exits to the monitor (KVM_EXIT_MMIO);
+ *   3. the monitor copies the block, validates and runs every request in
+ *      order, stores each result in `ret` and resumes the vCPU.
+ * A batch of requests costs one exit, as in Xen's multicalls.
+ *
+ * A write to DOORBELL_NOTIFY needs no reply: the monitor registers it with
+ * KVM_IOEVENTFD, so KVM only signals an eventfd and the vCPU never leaves
+ * the kernel. Later event channels use further notify offsets.
+ *
+ * Adding a hypercall: add a number below HC_COUNT and handle it in
+ * lwvmm/hypercall.c; the block layout never changes.
+ */
+#ifndef LWVMM_ABI_H
+#define LWVMM_ABI_H
+
+#include <stdint.h>
+
+/* Guest-physical layout. RAM starts at 0 and is identity mapped. */
+#define LW_PAGE_SIZE        0x1000ULL
+#define LW_LARGE_PAGE_SIZE  0x200000ULL
+#define LW_BOOTINFO_GPA     0x1000ULL   /* struct lw_bootinfo, one page */
+#define LW_HCBLOCK_GPA      0x2000ULL   /* one struct hc_block per vCPU */
+#define LW_MAX_VCPUS        64
+#define LW_PAGETABLE_GPA    0x100000ULL /* monitor-owned, not guest visible */
+#define LW_PAGETABLE_SIZE   0x100000ULL
+#define LW_IMAGE_GPA        0x200000ULL /* the guest ELF is linked here */
+#define LW_STACK_SIZE       0x40000ULL  /* per vCPU, above the image */
+#define LW_MAX_MEM          (256ULL << 30)
+#define LW_DOORBELL_GPA     (512ULL << 30) /* no memory slot: writes exit */
+
+/* Offsets inside the doorbell page. */
+#define DOORBELL_CALL       0x0   /* value: GPA of the caller's hc_block */
+#define DOORBELL_NOTIFY     0x8   /* ioeventfd, no exit, no reply */
+
+/* Hypercall numbers. */
+enum hc_nr {
+	HC_NULL = 0,          /* does nothing: measures the exit cost */
+	HC_CONSOLE_WRITE = 1, /* arg0 = GPA of bytes, arg1 = length */
+	HC_EXIT = 2,          /* arg0 = exit status (0..255); ends the VM */
+	HC_TIME = 3,          /* ret = host CLOCK_MONOTONIC in ns */
+	HC_VCPU_PARK = 4,     /* sleep until woken (returns at once if a wake is pending) */
+	HC_VCPU_WAKE = 5,     /* arg0 = vCPU index to wake */
+	HC_COUNT
+};
+
+/* Errors returned in hc_request.ret (negated errno values, as in Linux). */
+#define HC_EINVAL  (-22)
+#define HC_EFAULT  (-14)
+#define HC_ENOSYS  (-38)
+
+struct hc_request {
+	uint64_t nr;
+	uint64_t arg[6];
+	int64_t ret;
+};
+
+#define HC_BATCH_MAX 63
+
+/* Exactly one page: count, then the requests. */
+struct hc_block {
+	uint32_t count;
+	uint32_t reserved;
+	uint64_t pad;
+	struct hc_request req[HC_BATCH_MAX];
+};
+
+#define LW_BOOTINFO_MAGIC 0x6c77766d6d626f6fULL /* "lwvmmboo" */
+#define LW_MAX_ARGS       32
+#define LW_ARGS_BYTES     2048
+
+/* Written by the monitor before the first instruction; read-only by convention. */
+struct lw_bootinfo {
+	uint64_t magic;
+	uint32_t abi_version;
+	uint32_t ncpus;
+	uint64_t mem_size;      /* bytes of RAM, identity mapped from GPA 0 */
+	uint64_t heap_start;    /* first free byte after image and stacks */
+	uint64_t heap_end;
+	uint64_t tsc_khz;       /* the guest's TSC frequency, from KVM_GET_TSC_KHZ */
+	uint64_t doorbell_gpa;
+	uint32_t argc;          /* argv[0] is the workload name */
+	uint32_t reserved;
+	uint64_t argv_offset[LW_MAX_ARGS]; /* offsets into args[] */
+	char args[LW_ARGS_BYTES];
+};
+
+#define LW_ABI_VERSION 1
+
+#endif

@@ -1,0 +1,18 @@
+# Unit tests: tests/unit/NAME.c becomes build/tests/unit/NAME, built with
+# ASan and UBSan and linked with cmocka. A fragment that adds a test appends
+# it to UNIT_TESTS and lists the sources it needs in TEST_SRCS_NAME and any
+# extra libraries in TEST_LIBS_NAME. Tests print TAP (CMOCKA_MESSAGE_OUTPUT).
+UNIT_DIR := $(BUILD)/tests/unit
+TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror $(SAN) \
+	-Ilwvmm/include -Ilwvmm -Ibench/workloads -Ibench/vmbench -Ireports
+
+.SECONDEXPANSION:
+$(UNIT_DIR)/%: tests/unit/%.c $$(TEST_SRCS_$$*) | $(UNIT_DIR)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_SRCS_$*) $(shell pkg-config --cflags --libs cmocka) $(TEST_LIBS_$*)
+
+$(UNIT_DIR):
+	mkdir -p $@
+
+# Host tests are TAP scripts that need /dev/kvm; they skip themselves
+# (TAP "1..0 # SKIP reason") where it is missing.
+HOST_TESTS += $(sort $(wildcard tests/host/*.t))
