@@ -1,0 +1,33 @@
+# vmbench, the benchmark harness, and the report generator in reports/.
+# Every .c file in bench/vmbench/ and reports/ goes into build/bin/vmbench,
+# so a new runner (runner_container.c) needs no change here.
+VMBENCH_SRCS   := $(wildcard bench/vmbench/*.c) $(wildcard reports/*.c)
+VMBENCH_OBJS   := $(patsubst %.c,$(BUILD)/obj/vmbench/%.o,$(VMBENCH_SRCS))
+VMBENCH_PKGS   := jansson hwloc
+VMBENCH_CFLAGS := $(CFLAGS) -Ibench/vmbench -Ireports \
+	$(shell pkg-config --cflags $(VMBENCH_PKGS))
+VMBENCH_LIBS   := $(shell pkg-config --libs $(VMBENCH_PKGS)) -lm
+
+ALL_TARGETS += $(BIN)/vmbench
+
+$(BIN)/vmbench: $(VMBENCH_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(VMBENCH_OBJS) $(VMBENCH_LIBS)
+
+$(BUILD)/obj/vmbench/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(VMBENCH_CFLAGS) -c -o $@ $<
+
+# Unit tests (tests/unit/, built by the pattern rule in tests/build.mk).
+# tests/build.mk is included after this file, so $(UNIT_DIR) is not set
+# yet here and UNIT_TESTS is a simple variable: spell the folder out.
+VMBENCH_UNIT := $(BUILD)/tests/unit
+VMBENCH_TESTS := $(VMBENCH_UNIT)/test_result_line $(VMBENCH_UNIT)/test_stats
+UNIT_TESTS += $(VMBENCH_TESTS)
+TEST_SRCS_test_result_line := bench/vmbench/result_line.c
+TEST_SRCS_test_stats := bench/vmbench/stats.c
+TEST_LIBS_test_stats := -lm
+
+# lwvmm/ also has a stats.h and tests/build.mk puts -Ilwvmm first: -iquote
+# directories are searched before -I ones, so our headers win in our tests.
+$(VMBENCH_TESTS) $(VMBENCH_UNIT)/test_vmbench_%: TEST_CFLAGS += -iquote bench/vmbench -iquote reports

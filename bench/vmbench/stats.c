@@ -1,0 +1,57 @@
+/*
+ * Median, quartiles, mean and standard deviation. Quartiles interpolate
+ * between neighbouring order statistics (R's default "type 7"), so the
+ * median of an even sample is the mean of its two middle values.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+static int compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double stats_quantile_sorted(const double *sorted, size_t n, double p)
+{
+	double pos = p * (double)(n - 1);
+	size_t lo = (size_t)floor(pos);
+	double frac = pos - (double)lo;
+
+	if (lo + 1 >= n)
+		return sorted[n - 1];
+	return sorted[lo] + frac * (sorted[lo + 1] - sorted[lo]);
+}
+
+int stats_compute(const double *x, size_t n, struct stats *out)
+{
+	double *sorted, sum = 0, squares = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (n == 0)
+		return -1;
+	sorted = malloc(n * sizeof(*sorted));
+	if (!sorted)
+		return -1;
+	memcpy(sorted, x, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), compare_doubles);
+
+	for (size_t i = 0; i < n; i++)
+		sum += sorted[i];
+	out->n = n;
+	out->mean = sum / (double)n;
+	for (size_t i = 0; i < n; i++)
+		squares += (sorted[i] - out->mean) * (sorted[i] - out->mean);
+	out->stddev = n > 1 ? sqrt(squares / (double)(n - 1)) : 0;
+	out->min = sorted[0];
+	out->max = sorted[n - 1];
+	out->median = stats_quantile_sorted(sorted, n, 0.5);
+	out->q1 = stats_quantile_sorted(sorted, n, 0.25);
+	out->q3 = stats_quantile_sorted(sorted, n, 0.75);
+	free(sorted);
+	return 0;
+}

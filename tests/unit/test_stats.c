@@ -1,0 +1,94 @@
+/* Unit tests of the summary statistics (bench/vmbench/stats.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "stats.h"
+
+static void test_empty(void **state)
+{
+	struct stats s;
+	(void)state;
+	assert_int_equal(stats_compute(NULL, 0, &s), -1);
+	assert_int_equal(s.n, 0);
+}
+
+static void test_single_sample(void **state)
+{
+	double x[] = { 4.5 };
+	struct stats s;
+	(void)state;
+	assert_int_equal(stats_compute(x, 1, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_float_equal(s.median, 4.5, 1e-12);
+	assert_float_equal(s.min, 4.5, 1e-12);
+	assert_float_equal(s.max, 4.5, 1e-12);
+	assert_float_equal(s.q1, 4.5, 1e-12);
+	assert_float_equal(s.q3, 4.5, 1e-12);
+	assert_float_equal(s.stddev, 0, 1e-12);
+}
+
+static void test_odd_unsorted(void **state)
+{
+	double x[] = { 5, 1, 4, 2, 3 };
+	struct stats s;
+	(void)state;
+	assert_int_equal(stats_compute(x, 5, &s), 0);
+	assert_float_equal(s.median, 3, 1e-12);
+	assert_float_equal(s.mean, 3, 1e-12);
+	assert_float_equal(s.min, 1, 1e-12);
+	assert_float_equal(s.max, 5, 1e-12);
+	assert_float_equal(s.q1, 2, 1e-12);
+	assert_float_equal(s.q3, 4, 1e-12);
+	assert_float_equal(s.stddev, 1.5811388300841898, 1e-12); /* sqrt(2.5) */
+	assert_float_equal(x[0], 5, 0); /* input untouched */
+}
+
+static void test_even(void **state)
+{
+	double x[] = { 10, 40, 20, 30 };
+	struct stats s;
+	(void)state;
+	assert_int_equal(stats_compute(x, 4, &s), 0);
+	assert_float_equal(s.median, 25, 1e-12);
+	assert_float_equal(s.q1, 17.5, 1e-12);
+	assert_float_equal(s.q3, 32.5, 1e-12);
+	assert_float_equal(s.mean, 25, 1e-12);
+}
+
+static void test_identical_and_negative(void **state)
+{
+	double same[] = { 7, 7, 7 };
+	double neg[] = { -3, -1, -2 };
+	struct stats s;
+	(void)state;
+	assert_int_equal(stats_compute(same, 3, &s), 0);
+	assert_float_equal(s.stddev, 0, 1e-12);
+	assert_int_equal(stats_compute(neg, 3, &s), 0);
+	assert_float_equal(s.median, -2, 1e-12);
+	assert_float_equal(s.min, -3, 1e-12);
+}
+
+static void test_quantile_ends(void **state)
+{
+	double sorted[] = { 1, 2, 3 };
+	(void)state;
+	assert_float_equal(stats_quantile_sorted(sorted, 3, 0), 1, 1e-12);
+	assert_float_equal(stats_quantile_sorted(sorted, 3, 1), 3, 1e-12);
+	assert_float_equal(stats_quantile_sorted(sorted, 1, 0.5), 1, 1e-12);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_single_sample),
+		cmocka_unit_test(test_odd_unsorted),
+		cmocka_unit_test(test_even),
+		cmocka_unit_test(test_identical_and_negative),
+		cmocka_unit_test(test_quantile_ends),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
