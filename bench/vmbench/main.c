@@ -1,20 +1,32 @@
-/* vmbench: runs benchmark suites and writes reports. */
+/* vmbench: runs benchmark suites (run.c) and writes reports (reports/). */
 #include <stdio.h>
 #include <string.h>
+
+#include "report.h"
+#include "run.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: vmbench run --suite NAME [--envs native,vm,...] [--reps N] [--out DIR]\n"
-		   "       vmbench report DIR\n");
+		   "                   [--timeout SECONDS]\n"
+		   "       vmbench report DIR\n"
+		   "`run` prints the run directory (results/<run-id>) on stdout, progress on stderr;\n"
+		   "`report` writes DIR/report.md (and report.html) and prints its path.\n");
 }
 
 int main(int argc, char **argv)
 {
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+	if (argc >= 2 && !strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "report"))
+		return cmd_report(argc - 1, argv + 1);
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+			  !strcmp(argv[1], "help"))) {
 		usage(stdout);
 		return 0;
 	}
+	if (argc >= 2)
+		fprintf(stderr, "vmbench: unknown command '%s'\n", argv[1]);
 	usage(stderr);
-	fprintf(stderr, "vmbench: commands are not implemented yet\n");
-	return 64;
+	return 2;
 }

@@ -1,0 +1,33 @@
+/* One JSON object per run, appended to results.jsonl (the raw data). */
+#ifndef VMBENCH_RESULTS_JSON_H
+#define VMBENCH_RESULTS_JSON_H
+
+#include <stdio.h>
+#include <jansson.h>
+
+#include "result_line.h"
+#include "runner.h"
+
+/* Everything the harness knows about one finished run. */
+struct run_record {
+	const struct suite *suite;
+	const struct cell *cell;
+	const char *env;
+	const struct run_request *req;
+	const char *pus;              /* "0-1" */
+	const struct run_result *res;
+	const struct result_line *line; /* NULL when none parsed */
+	int ok;
+	const char *error;            /* NULL or "" when ok */
+};
+
+json_t *results_record(const struct run_record *r);
+
+/* The record for a cell that cannot run in env at all on this host. */
+json_t *results_unavailable(const struct suite *s, const struct cell *c,
+			    const char *env, const char *why);
+
+/* Write one line and flush it to disk; 0 or -1. */
+int results_append(FILE *f, json_t *record);
+
+#endif

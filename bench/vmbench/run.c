@@ -1,0 +1,512 @@
+/*
+ * `vmbench run --suite NAME [--envs a,b] [--reps N] [--out DIR] [--timeout S]`
+ *
+ * For every cell, every environment (native first, so VM checksums can be
+ * compared with it), warm-up runs and then measured repetitions. Each run
+ * is appended to results.jsonl as soon as it ends. stdout gets exactly one
+ * line, the run directory; progress goes to stderr.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "envrecord.h"
+#include "paths.h"
+#include "result_line.h"
+#include "results_json.h"
+#include "run.h"
+#include "runner.h"
+#include "spawn.h"
+#include "suite.h"
+#include "topo.h"
+
+#define MAX_ENVS 16
+
+struct options {
+	const char *suite;
+	const char *envs;     /* comma-separated, or NULL for the suite's */
+	const char *out;
+	int reps;             /* 0: the suite's */
+	int timeout_s;        /* 0: the suite's */
+};
+
+/* The state of one `vmbench run`. */
+struct harness {
+	struct suite suite;
+	struct run_ctx ctx;
+	const struct runner *selected[MAX_ENVS]; /* --envs, or NULL = all */
+	int nselected;
+	int available[MAX_ENVS];                 /* by index in runners[] */
+	char why[MAX_ENVS][256];
+	FILE *results;
+	int done, total, failed;
+	uint64_t start_ns;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vmbench run --suite NAME|FILE [--envs ENV,...] [--reps N]\n"
+		   "                   [--out DIR] [--timeout SECONDS]\n"
+		   "environments:");
+	for (int i = 0; runners[i]; i++)
+		fprintf(f, " %s", runners[i]->name);
+	fprintf(f, "\n");
+}
+
+static int parse_positive(const char *text, const char *what, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < 1 || v > 100000) {
+		fprintf(stderr, "vmbench: %s must be a whole number from 1 to 100000, not '%s'\n",
+			what, text);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "suite", required_argument, NULL, 's' },
+		{ "envs", required_argument, NULL, 'e' },
+		{ "reps", required_argument, NULL, 'r' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+s:e:r:o:t:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': o->suite = optarg; break;
+		case 'e': o->envs = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'r':
+			if (parse_positive(optarg, "--reps", &o->reps) < 0)
+				return -1;
+			break;
+		case 't':
+			if (parse_positive(optarg, "--timeout", &o->timeout_s) < 0)
+				return -1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			fprintf(stderr, "vmbench: bad option '%s'\n", argv[optind - 1]);
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vmbench: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (!o->suite) {
+		fprintf(stderr, "vmbench: run needs --suite NAME\n");
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static int select_envs(struct harness *h, const char *list)
+{
+	char *copy, *save = NULL;
+
+	if (!list)
+		return 0;
+	copy = strdup(list);
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		const struct runner *r = runner_find(name);
+		if (!r) {
+			fprintf(stderr, "vmbench: unknown environment '%s' (known:", name);
+			for (int i = 0; runners[i]; i++)
+				fprintf(stderr, " %s", runners[i]->name);
+			fprintf(stderr, ")\n");
+			free(copy);
+			return -1;
+		}
+		if (h->nselected < MAX_ENVS)
+			h->selected[h->nselected++] = r;
+	}
+	free(copy);
+	if (h->nselected == 0) {
+		fprintf(stderr, "vmbench: --envs lists no environment\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Is runners[index] wanted for this cell (by the suite and by --envs)? */
+static int cell_wants(const struct harness *h, const struct cell *c, int index)
+{
+	const char *name = runners[index]->name;
+	int in_cell = 0, in_cli = h->nselected == 0;
+
+	for (int i = 0; c->envs[i]; i++)
+		in_cell |= !strcmp(c->envs[i], name);
+	for (int i = 0; i < h->nselected; i++)
+		in_cli |= h->selected[i] == runners[index];
+	return in_cell && in_cli;
+}
+
+static int check_suite_envs(const struct suite *s)
+{
+	for (int i = 0; i < s->ncells; i++)
+		for (int e = 0; s->cells[i].envs[e]; e++)
+			if (!runner_find(s->cells[i].envs[e])) {
+				fprintf(stderr, "vmbench: %s: cells[%d] names unknown environment '%s'\n",
+					s->path, i, s->cells[i].envs[e]);
+				return -1;
+			}
+	return 0;
+}
+
+/* results/<YYYYMMDD-HHMMSS>-<suite>, made unique with -2, -3... */
+static char *make_run_dir(const char *out, const char *suite_name)
+{
+	char stamp[32], *dir;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (out) {
+		if (paths_mkdirs(out) < 0) {
+			fprintf(stderr, "vmbench: cannot create output directory %s: %s\n",
+				out, strerror(errno));
+			return NULL;
+		}
+		return strdup(out);
+	}
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	if (paths_mkdirs("results") < 0) {
+		fprintf(stderr, "vmbench: cannot create results/: %s\n", strerror(errno));
+		return NULL;
+	}
+	for (int n = 1; n < 100; n++) {
+		if (asprintf(&dir, n == 1 ? "results/%s-%s" : "results/%s-%s-%d",
+			     stamp, suite_name, n) < 0)
+			return NULL;
+		if (mkdir(dir, 0777) == 0)
+			return dir;
+		int e = errno;
+		free(dir);
+		if (e != EEXIST) {
+			fprintf(stderr, "vmbench: cannot create results/%s-%s: %s\n",
+				stamp, suite_name, strerror(e));
+			return NULL;
+		}
+	}
+	fprintf(stderr, "vmbench: too many runs named results/%s-%s\n", stamp, suite_name);
+	return NULL;
+}
+
+static int write_json_file(const char *dir, const char *name, json_t *doc)
+{
+	char *path = paths_join(dir, name);
+	int rc = json_dump_file(doc, path, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+
+	if (rc < 0)
+		fprintf(stderr, "vmbench: cannot write %s\n", path);
+	free(path);
+	return rc;
+}
+
+static json_t *availability(const struct harness *h)
+{
+	json_t *envs = json_object();
+
+	for (int i = 0; runners[i]; i++) {
+		json_t *e = json_object();
+		json_object_set_new(e, "available", json_boolean(h->available[i]));
+		json_object_set_new(e, "what", json_string(runners[i]->what));
+		if (!h->available[i])
+			json_object_set_new(e, "why", json_string(h->why[i]));
+		json_object_set_new(envs, runners[i]->name, e);
+	}
+	return envs;
+}
+
+static void count_runs(struct harness *h)
+{
+	const struct suite *s = &h->suite;
+
+	h->total = 0;
+	for (int c = 0; c < s->ncells; c++)
+		for (int i = 0; runners[i]; i++)
+			if (cell_wants(h, &s->cells[c], i) && h->available[i])
+				h->total += s->warmup + s->reps;
+}
+
+/* argv for the workload itself: NAME [--threads N] PARAMS... */
+static char **workload_argv(const struct cell *c)
+{
+	char **argv = calloc((size_t)c->nparams + 4, sizeof(*argv));
+	int n = 0, has_threads = 0;
+
+	argv[n++] = (char *)c->workload;
+	for (int i = 0; i < c->nparams; i++)
+		has_threads |= !strcmp(c->params[i], "--threads");
+	if (!has_threads) {
+		argv[n++] = "--threads";
+		if (asprintf(&argv[n++], "%d", c->cpus) < 0)
+			argv[n - 1] = NULL;
+	}
+	for (int i = 0; i < c->nparams; i++)
+		argv[n++] = (char *)c->params[i];
+	return argv;
+}
+
+/* Decide ok and the reason from what the runner saw. */
+static int judge(const struct cell *c, const struct run_result *res,
+		 struct result_line *line, int *parsed, char *error, size_t errlen,
+		 int timeout_s)
+{
+	const struct spawn_out *p = &res->proc;
+	char perr[256] = "";
+
+	*parsed = p->started && result_line_find(p->out, line, perr, sizeof(perr)) == 0;
+	if (!p->started)
+		snprintf(error, errlen, "%s", p->error);
+	else if (p->interrupted)
+		snprintf(error, errlen, "interrupted (vmbench got signal %d)", spawn_interrupted());
+	else if (p->timed_out)
+		snprintf(error, errlen, "timed out after %d s, killed", timeout_s);
+	else if (res->error[0])
+		snprintf(error, errlen, "%s", res->error);
+	else if (p->term_signal)
+		snprintf(error, errlen, "killed by signal %d (%s)", p->term_signal,
+			 strsignal(p->term_signal));
+	else if (p->exit_code == 1)
+		snprintf(error, errlen, "the workload's check failed (exit 1)");
+	else if (p->exit_code == 2)
+		snprintf(error, errlen, "the workload rejected its arguments (exit 2)");
+	else if (p->exit_code != 0)
+		snprintf(error, errlen, "exit status %d", p->exit_code);
+	else if (!*parsed)
+		snprintf(error, errlen, "bad output: %s", perr);
+	else if (strcmp(line->workload, c->workload))
+		snprintf(error, errlen, "result line is for workload '%s'", line->workload);
+	else if (!line->ok)
+		snprintf(error, errlen, "the workload's check failed (ok=0)");
+	else
+		return 1;
+	return 0;
+}
+
+static void print_elapsed(const struct harness *h)
+{
+	unsigned s = (unsigned)((spawn_now_ns() - h->start_ns) / 1000000000ULL);
+
+	if (s >= 3600)
+		fprintf(stderr, "elapsed %u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
+	else
+		fprintf(stderr, "elapsed %u:%02u", s / 60, s % 60);
+}
+
+/*
+ * Run one (cell, env) series: warm-ups, then reps. native_sum holds the
+ * native checksum of the cell (has_native_sum set) for the cross-check.
+ * Returns -1 when interrupted.
+ */
+static int run_series(struct harness *h, const struct cell *c, int env_index,
+		      hwloc_const_cpuset_t pus, const char *pus_text,
+		      int *has_native_sum, double *native_sum)
+{
+	const struct runner *r = runners[env_index];
+	int is_native = !strcmp(r->name, "native");
+	char **argv = workload_argv(c);
+	int rc = 0;
+
+	for (int i = 0; i < h->suite.warmup + h->suite.reps && rc == 0; i++) {
+		int warmup = i < h->suite.warmup;
+		struct run_request req = {
+			.cell = c, .warmup = warmup, .pus = pus, .workload_argv = argv,
+			.rep = warmup ? i + 1 : i - h->suite.warmup + 1,
+		};
+		struct run_result res;
+		struct result_line line;
+		char error[512] = "";
+		int parsed, ok;
+
+		memset(&res, 0, sizeof(res));
+		h->done++;
+		fprintf(stderr, "[%*d/%d] %-6s %s (cpus %d) %s %d/%d  ",
+			h->total >= 100 ? 3 : 2, h->done, h->total, r->name, c->label,
+			c->cpus, warmup ? "warm-up" : "rep", req.rep,
+			warmup ? h->suite.warmup : h->suite.reps);
+		print_elapsed(h);
+		r->run(&h->ctx, &req, &res);
+		ok = judge(c, &res, &line, &parsed, error, sizeof(error), h->ctx.timeout_s);
+
+		const double *sum = parsed ? result_line_get(&line, "checksum") : NULL;
+		if (ok && sum && is_native && !*has_native_sum) {
+			*has_native_sum = 1;
+			*native_sum = *sum;
+		} else if (ok && sum && !is_native && *has_native_sum && *sum != *native_sum) {
+			ok = 0;
+			snprintf(error, sizeof(error), "checksum differs from native");
+		}
+		if (ok)
+			fprintf(stderr, "  %.4g %s, %.2f s\n", line.score, line.score_unit,
+				res.proc.wall_s);
+		else
+			fprintf(stderr, "  FAILED: %s\n", error);
+		if (!ok && !warmup)
+			h->failed++;
+
+		struct run_record rec = {
+			.suite = &h->suite, .cell = c, .env = r->name, .req = &req,
+			.pus = pus_text, .res = &res, .line = parsed ? &line : NULL,
+			.ok = ok, .error = error,
+		};
+		json_t *j = results_record(&rec);
+		if (results_append(h->results, j) < 0) {
+			fprintf(stderr, "vmbench: cannot write results.jsonl: %s\n", strerror(errno));
+			rc = -1;
+		}
+		json_decref(j);
+		json_decref(res.monitor);
+		spawn_out_free(&res.proc);
+		if (res.proc.interrupted || spawn_interrupted())
+			rc = -1;
+	}
+	if (!strcmp(argv[1], "--threads"))
+		free(argv[2]);
+	free(argv);
+	return rc;
+}
+
+static int run_cell(struct harness *h, const struct cell *c)
+{
+	char err[256], pus_text[128] = "";
+	hwloc_bitmap_t pus = topo_first_pus(c->cpus, err, sizeof(err));
+	int has_native_sum = 0, rc = 0;
+	double native_sum = 0;
+
+	if (pus)
+		hwloc_bitmap_list_snprintf(pus_text, sizeof(pus_text), pus);
+	for (int i = 0; runners[i] && rc == 0; i++) {
+		if (!cell_wants(h, c, i))
+			continue;
+		if (!h->available[i] || !pus) {
+			json_t *j = results_unavailable(&h->suite, c, runners[i]->name,
+							pus ? h->why[i] : err);
+			if (results_append(h->results, j) < 0)
+				rc = -1;
+			json_decref(j);
+			fprintf(stderr, "[--/%d] %-6s %s (cpus %d) not run: %s\n", h->total,
+				runners[i]->name, c->label, c->cpus, pus ? h->why[i] : err);
+			if (!pus)
+				h->done += h->available[i] ? h->suite.warmup + h->suite.reps : 0;
+			continue;
+		}
+		rc = run_series(h, c, i, pus, pus_text, &has_native_sum, &native_sum);
+	}
+	hwloc_bitmap_free(pus);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct harness h;
+	struct options o;
+	char err[512], *suite_path, *dir = NULL, *results_path = NULL;
+	int rc = 1;
+
+	memset(&h, 0, sizeof(h));
+	if (parse_options(argc, argv, &o) < 0)
+		return 2;
+	if (select_envs(&h, o.envs) < 0)
+		return 2;
+	suite_path = paths_find_suite(o.suite, err, sizeof(err));
+	if (!suite_path) {
+		fprintf(stderr, "vmbench: %s\n", err);
+		return 2;
+	}
+	if (suite_load(suite_path, &h.suite, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vmbench: bad suite: %s\n", err);
+		free(suite_path);
+		return 2;
+	}
+	free(suite_path);
+	if (check_suite_envs(&h.suite) < 0)
+		goto out;
+	if (o.reps)
+		h.suite.reps = o.reps;
+	if (topo_load(err, sizeof(err)) < 0) {
+		fprintf(stderr, "vmbench: %s\n", err);
+		goto out;
+	}
+	dir = make_run_dir(o.out, h.suite.name);
+	if (!dir)
+		goto out;
+	results_path = paths_join(dir, "results.jsonl");
+	h.results = fopen(results_path, "w");
+	if (!h.results) {
+		fprintf(stderr, "vmbench: cannot write %s: %s\n", results_path, strerror(errno));
+		goto out;
+	}
+
+	h.ctx.tool_dir = paths_tool_dir();
+	h.ctx.run_dir = dir;
+	h.ctx.timeout_s = o.timeout_s ? o.timeout_s : h.suite.timeout_s;
+	for (int i = 0; runners[i] && i < MAX_ENVS; i++)
+		h.available[i] = runners[i]->available(&h.ctx, h.why[i], sizeof(h.why[i]));
+
+	json_t *env = envrecord_collect(&h.ctx);
+	json_t *cmd = json_array();
+	json_array_append_new(cmd, json_string("vmbench"));
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(cmd, json_string(argv[i]));
+	json_object_set_new(env, "command", cmd);
+	json_object_set_new(env, "suite", json_string(h.suite.name));
+	json_object_set_new(env, "reps", json_integer(h.suite.reps));
+	json_object_set_new(env, "warmup", json_integer(h.suite.warmup));
+	json_object_set_new(env, "timeout_s", json_integer(h.ctx.timeout_s));
+	json_object_set_new(env, "envs", availability(&h));
+	int written = write_json_file(dir, "environment.json", env) == 0 &&
+		      write_json_file(dir, "suite.json", h.suite.doc) == 0;
+	json_decref(env);
+	if (!written)
+		goto out;
+
+	count_runs(&h);
+	fprintf(stderr, "vmbench: suite %s, %d runs, results in %s\n", h.suite.name,
+		h.total, dir);
+	spawn_catch_signals();
+	h.start_ns = spawn_now_ns();
+	int stopped = 0;
+	for (int c = 0; c < h.suite.ncells && !stopped; c++)
+		stopped = run_cell(&h, &h.suite.cells[c]) < 0;
+
+	fprintf(stderr, "vmbench: %d of %d runs done, %d measured runs failed, ",
+		h.done, h.total, h.failed);
+	print_elapsed(&h);
+	fputc('\n', stderr);
+	if (stopped)
+		fprintf(stderr, "vmbench: stopped early; the runs so far are in %s\n", dir);
+	printf("%s\n", dir);
+	rc = stopped ? (spawn_interrupted() ? 128 + spawn_interrupted() : 1) : 0;
+out:
+	if (h.results)
+		fclose(h.results);
+	free(results_path);
+	free(dir);
+	suite_free(&h.suite);
+	return rc;
+}

@@ -1,0 +1,62 @@
+/*
+ * The runner interface: one struct per environment a workload can run in.
+ *
+ * Adding an environment (say `container`) takes one file and one line:
+ * write runner_container.c defining `const struct runner runner_container`
+ * with name, available() and run(), and add &runner_container to the table
+ * in runners.c. build.mk compiles every .c file here; the harness (run.c),
+ * the results and the report know environments only by name.
+ *
+ * A runner starts the workload and fills in how the process went; the
+ * harness then parses the result line, judges ok and writes the record.
+ */
+#ifndef VMBENCH_RUNNER_H
+#define VMBENCH_RUNNER_H
+
+#include <stddef.h>
+#include <jansson.h>
+#include <hwloc.h>
+
+#include "spawn.h"
+#include "suite.h"
+
+/* What every runner may use; set up once per `vmbench run`. */
+struct run_ctx {
+	const char *tool_dir;    /* build/bin: workload, lwvmm */
+	const char *run_dir;     /* results/<run-id>, for scratch files */
+	int timeout_s;           /* per run */
+};
+
+/* One run of one cell. */
+struct run_request {
+	const struct cell *cell;
+	int rep;                 /* 1-based, counting warm-ups and measured runs separately */
+	int warmup;
+	hwloc_const_cpuset_t pus; /* the cell's first N PUs: pin the child here */
+	char *const *workload_argv; /* NAME --threads N PARAMS..., NULL-terminated */
+};
+
+struct run_result {
+	struct spawn_out proc;   /* exit status, times, rusage, output */
+	const char *mem;         /* the memory limit applied, or NULL for none */
+	json_t *monitor;         /* a VM monitor's statistics (owned), or NULL */
+	char error[512];         /* a runner-specific reason the run failed */
+};
+
+struct runner {
+	const char *name;
+	const char *what;        /* one line for the report */
+	/* 1 when it can run here; else 0 and the reason in why. */
+	int (*available)(const struct run_ctx *ctx, char *why, size_t whylen);
+	void (*run)(const struct run_ctx *ctx, const struct run_request *req,
+		    struct run_result *res);
+};
+
+/* NULL-terminated, in the order environments run within a cell (native first). */
+extern const struct runner *const runners[];
+const struct runner *runner_find(const char *name);
+
+/* Helpers shared by runners. */
+int runner_executable(const char *path, char *why, size_t whylen);
+
+#endif

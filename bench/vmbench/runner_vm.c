@@ -1,0 +1,138 @@
+/*
+ * `vm`: the workload in lwvmm's built-in guest.
+ *   lwvmm run --cpus N --mem SIZE --stats-json FILE --timeout S
+ *             --workload NAME -- --threads N PARAMS...
+ * The monitor process is pinned to the cell's PUs (its vCPU threads inherit
+ * that), gets LWVMM_SPAWN_NS so it can report exec-to-guest time, and writes
+ * its exit statistics to FILE, which we read and delete.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "paths.h"
+#include "runner.h"
+#include "topo.h"
+
+#define STATS_FILE ".monitor-stats.json"
+#define EXTRA_TIMEOUT_S 10 /* lwvmm enforces the timeout; this is the backstop */
+
+static int vm_available(const struct run_ctx *ctx, char *why, size_t whylen)
+{
+	char *bin = paths_join(ctx->tool_dir, "lwvmm");
+	char *argv[] = { bin, "info", NULL };
+	struct spawn_req req = { .argv = argv, .timeout_s = 20 };
+	struct spawn_out out;
+	int fd, ok = 0;
+
+	if (!runner_executable(bin, why, whylen))
+		goto out;
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, whylen, "/dev/kvm: %s", strerror(errno));
+		goto out;
+	}
+	close(fd);
+	spawn_run(&req, &out);
+	if (out.exit_code == 0) {
+		ok = 1;
+	} else {
+		const char *tail = spawn_tail_lines(out.err, 1);
+		snprintf(why, whylen, "lwvmm info failed (exit %d): %.*s", out.exit_code,
+			 (int)strcspn(tail, "\n"), *tail ? tail : out.error);
+	}
+	spawn_out_free(&out);
+out:
+	free(bin);
+	return ok;
+}
+
+/* lwvmm's own exit statuses (64 and up), in words. */
+static const char *monitor_status(int code)
+{
+	switch (code) {
+	case 64: return "lwvmm: bad usage (exit 64)";
+	case 69: return "lwvmm: this host cannot run VMs (exit 69)";
+	case 70: return "lwvmm: guest fault (exit 70)";
+	case 71: return "lwvmm: out of memory or resources (exit 71)";
+	case 124: return "lwvmm: guest timed out (exit 124)";
+	default: return NULL;
+	}
+}
+
+static json_t *read_stats(const char *path, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *stats = json_load_file(path, 0, &jerr);
+
+	if (!stats)
+		snprintf(err, errlen, "no monitor statistics: %s", jerr.text);
+	else if (!json_is_object(stats)) {
+		snprintf(err, errlen, "monitor statistics are not a JSON object");
+		json_decref(stats);
+		stats = NULL;
+	}
+	return stats;
+}
+
+static void vm_run(const struct run_ctx *ctx, const struct run_request *req,
+		   struct run_result *res)
+{
+	char *bin = paths_join(ctx->tool_dir, "lwvmm");
+	char *stats_path = paths_join(ctx->run_dir, STATS_FILE);
+	char cpus[16], timeout[16];
+	char *argv[64];
+	int n = 0;
+
+	snprintf(cpus, sizeof(cpus), "%d", req->cell->cpus);
+	snprintf(timeout, sizeof(timeout), "%d", ctx->timeout_s);
+	argv[n++] = bin;
+	argv[n++] = "run";
+	argv[n++] = "--cpus";
+	argv[n++] = cpus;
+	argv[n++] = "--mem";
+	argv[n++] = (char *)req->cell->mem;
+	argv[n++] = "--stats-json";
+	argv[n++] = stats_path;
+	argv[n++] = "--timeout";
+	argv[n++] = timeout;
+	argv[n++] = "--workload";
+	argv[n++] = req->workload_argv[0];
+	argv[n++] = "--";
+	for (int i = 1; req->workload_argv[i] && n < 63; i++)
+		argv[n++] = req->workload_argv[i];
+	argv[n] = NULL;
+
+	struct spawn_req spawn = {
+		.argv = argv,
+		.spawn_ns_var = "LWVMM_SPAWN_NS",
+		.topo = topo_get(),
+		.cpuset = req->pus,
+		.timeout_s = ctx->timeout_s + EXTRA_TIMEOUT_S,
+	};
+	unlink(stats_path);
+	spawn_run(&spawn, &res->proc);
+	res->mem = req->cell->mem;
+
+	char stats_err[256] = "";
+	const char *status = res->proc.started ? monitor_status(res->proc.exit_code) : NULL;
+	res->monitor = res->proc.started ? read_stats(stats_path, stats_err,
+						      sizeof(stats_err)) : NULL;
+	if (status)
+		snprintf(res->error, sizeof(res->error), "%s", status);
+	else if (res->proc.started && !res->monitor && res->proc.exit_code == 0)
+		snprintf(res->error, sizeof(res->error), "%s", stats_err);
+	unlink(stats_path);
+	free(stats_path);
+	free(bin);
+}
+
+const struct runner runner_vm = {
+	.name = "vm",
+	.what = "lwvmm built-in guest, monitor pinned with hwloc, --mem from the cell",
+	.available = vm_available,
+	.run = vm_run,
+};

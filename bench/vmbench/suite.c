@@ -1,0 +1,248 @@
+/* Reading and checking a suite file. Unknown keys are errors: a typo in a
+ * suite must not silently change what is measured. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suite.h"
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int parse_size(const char *text, uint64_t *bytes)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	if (!text || *text < '0' || *text > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno)
+		return -1;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case '\0': break;
+	default: return -1;
+	}
+	if (*end || v == 0 || v > (~0ULL >> shift))
+		return -1;
+	*bytes = v << shift;
+	return 0;
+}
+
+static int check_keys(json_t *obj, const char *const *allowed, const char *where,
+		      char *err, size_t errlen)
+{
+	const char *key;
+	json_t *value;
+
+	json_object_foreach(obj, key, value) {
+		int known = 0;
+		for (const char *const *a = allowed; *a; a++)
+			known |= !strcmp(key, *a);
+		if (!known)
+			return fail(err, errlen, "%s: unknown key '%s'", where, key);
+	}
+	return 0;
+}
+
+/* An array of strings -> NULL-terminated vector pointing into the JSON. */
+static const char **string_vector(json_t *arr, const char *what, int *count,
+				  char *err, size_t errlen)
+{
+	size_t i, n;
+	const char **v;
+
+	if (!json_is_array(arr)) {
+		fail(err, errlen, "%s must be an array of strings", what);
+		return NULL;
+	}
+	n = json_array_size(arr);
+	v = calloc(n + 1, sizeof(*v));
+	for (i = 0; v && i < n; i++) {
+		v[i] = json_string_value(json_array_get(arr, i));
+		if (!v[i]) {
+			fail(err, errlen, "%s must be an array of strings", what);
+			free(v);
+			return NULL;
+		}
+	}
+	if (count)
+		*count = (int)n;
+	return v;
+}
+
+static int get_int(json_t *obj, const char *key, int def, int min, int *out,
+		   const char *where, char *err, size_t errlen)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v) {
+		*out = def;
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < min ||
+	    json_integer_value(v) > 1000000)
+		return fail(err, errlen, "%s: '%s' must be an integer >= %d",
+			    where, key, min);
+	*out = (int)json_integer_value(v);
+	return 0;
+}
+
+static char *make_label(const struct cell *c)
+{
+	size_t len = strlen(c->workload) + 1;
+	char *label;
+
+	for (int i = 0; i < c->nparams; i++)
+		len += strlen(c->params[i]) + 1;
+	label = malloc(len);
+	if (!label)
+		return NULL;
+	strcpy(label, c->workload);
+	for (int i = 0; i < c->nparams; i++) {
+		strcat(label, " ");
+		strcat(label, c->params[i]);
+	}
+	return label;
+}
+
+static int load_cell(json_t *obj, int index, const char **suite_envs,
+		     struct cell *c, char *err, size_t errlen)
+{
+	static const char *const keys[] = {
+		"workload", "params", "cpus", "mem", "envs", "comment", NULL
+	};
+	char where[32];
+	json_t *v;
+
+	snprintf(where, sizeof(where), "cells[%d]", index);
+	if (!json_is_object(obj))
+		return fail(err, errlen, "%s must be an object", where);
+	if (check_keys(obj, keys, where, err, errlen) < 0)
+		return -1;
+	c->workload = json_string_value(json_object_get(obj, "workload"));
+	if (!c->workload || !*c->workload)
+		return fail(err, errlen, "%s: 'workload' must be a non-empty string", where);
+	v = json_object_get(obj, "params");
+	if (v) {
+		c->params = string_vector(v, "params", &c->nparams, err, errlen);
+		if (!c->params)
+			return -1;
+	} else {
+		c->params = calloc(1, sizeof(*c->params));
+	}
+	if (get_int(obj, "cpus", 1, 1, &c->cpus, where, err, errlen) < 0)
+		return -1;
+	v = json_object_get(obj, "mem");
+	c->mem = v ? json_string_value(v) : "512M";
+	if (!c->mem || parse_size(c->mem, &c->mem_bytes) < 0)
+		return fail(err, errlen, "%s: 'mem' must be a size like \"512M\" or \"1G\"",
+			    where);
+	v = json_object_get(obj, "envs");
+	if (v) {
+		c->envs = string_vector(v, "envs", NULL, err, errlen);
+		if (!c->envs)
+			return -1;
+	} else {
+		int n = 0;
+		while (suite_envs[n])
+			n++;
+		c->envs = calloc((size_t)n + 1, sizeof(*c->envs));
+		if (c->envs)
+			memcpy(c->envs, suite_envs, (size_t)n * sizeof(*c->envs));
+	}
+	c->label = make_label(c);
+	if (!c->params || !c->envs || !c->label)
+		return fail(err, errlen, "out of memory");
+	return 0;
+}
+
+int suite_load(const char *path, struct suite *s, char *err, size_t errlen)
+{
+	static const char *const keys[] = {
+		"name", "description", "reps", "warmup", "timeout_s", "envs",
+		"cells", "comment", NULL
+	};
+	static const char *const default_envs[] = { "native", "vm", NULL };
+	const char **envs = NULL;
+	json_error_t jerr;
+	json_t *cells, *v;
+	int rc = -1;
+
+	memset(s, 0, sizeof(*s));
+	s->doc = json_load_file(path, 0, &jerr);
+	if (!s->doc)
+		return fail(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
+	s->path = strdup(path);
+	if (!json_is_object(s->doc)) {
+		fail(err, errlen, "%s: a suite is a JSON object", path);
+		goto out;
+	}
+	if (check_keys(s->doc, keys, path, err, errlen) < 0)
+		goto out;
+	s->name = json_string_value(json_object_get(s->doc, "name"));
+	if (!s->name || !*s->name || strchr(s->name, '/')) {
+		fail(err, errlen, "%s: 'name' must be a non-empty string without '/'", path);
+		goto out;
+	}
+	s->description = json_string_value(json_object_get(s->doc, "description"));
+	if (!s->description)
+		s->description = "";
+	if (get_int(s->doc, "reps", 5, 1, &s->reps, path, err, errlen) < 0 ||
+	    get_int(s->doc, "warmup", 1, 0, &s->warmup, path, err, errlen) < 0 ||
+	    get_int(s->doc, "timeout_s", 300, 1, &s->timeout_s, path, err, errlen) < 0)
+		goto out;
+	v = json_object_get(s->doc, "envs");
+	envs = v ? string_vector(v, "envs", NULL, err, errlen) : NULL;
+	if (v && !envs)
+		goto out;
+	cells = json_object_get(s->doc, "cells");
+	if (!json_is_array(cells) || json_array_size(cells) == 0) {
+		fail(err, errlen, "%s: 'cells' must be a non-empty array", path);
+		goto out;
+	}
+	s->ncells = (int)json_array_size(cells);
+	s->cells = calloc((size_t)s->ncells, sizeof(*s->cells));
+	if (!s->cells) {
+		fail(err, errlen, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < s->ncells; i++)
+		if (load_cell(json_array_get(cells, (size_t)i), i,
+			      envs ? envs : (const char **)default_envs,
+			      &s->cells[i], err, errlen) < 0)
+			goto out;
+	rc = 0;
+out:
+	free(envs);
+	if (rc < 0)
+		suite_free(s);
+	return rc;
+}
+
+void suite_free(struct suite *s)
+{
+	for (int i = 0; s->cells && i < s->ncells; i++) {
+		free(s->cells[i].params);
+		free(s->cells[i].envs);
+		free(s->cells[i].label);
+	}
+	free(s->cells);
+	free(s->path);
+	json_decref(s->doc);
+	memset(s, 0, sizeof(*s));
+}

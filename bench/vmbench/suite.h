@@ -1,0 +1,44 @@
+/*
+ * A suite: which workloads, with which parameters, limits and environments,
+ * how many repetitions. Read from a JSON file in bench/suites/:
+ *   {"name": "quick", "description": "...", "reps": 5, "warmup": 1,
+ *    "timeout_s": 300, "envs": ["native", "vm"],
+ *    "cells": [{"workload": "cpu", "params": ["--size", "256"], "cpus": 1,
+ *               "mem": "512M", "envs": ["vm"]}]}
+ * Only name and cells are required; a cell's envs replace the suite's.
+ */
+#ifndef VMBENCH_SUITE_H
+#define VMBENCH_SUITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+struct cell {
+	const char *workload;
+	const char **params;     /* the workload's arguments, NULL-terminated */
+	int nparams;
+	int cpus;
+	const char *mem;         /* as written, e.g. "512M" */
+	uint64_t mem_bytes;
+	const char **envs;       /* NULL-terminated: the cell's or the suite's */
+	char *label;             /* "cpu --size 256", for humans */
+};
+
+struct suite {
+	const char *name;
+	const char *description;
+	char *path;
+	int reps, warmup, timeout_s;
+	struct cell *cells;
+	int ncells;
+	json_t *doc;             /* owns every string above */
+};
+
+int suite_load(const char *path, struct suite *s, char *err, size_t errlen);
+void suite_free(struct suite *s);
+
+/* "512M", "1G", "4096K", "1048576" -> bytes; -1 when malformed. */
+int parse_size(const char *text, uint64_t *bytes);
+
+#endif
