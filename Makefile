@@ -28,9 +28,9 @@ HOST_TESTS  :=
 .PHONY: all deps test test-unit test-host test-lab bench clean
 all: build-all
 
+include bench/workloads/build.mk
 include lwvmm/guest/build.mk
 include lwvmm/build.mk
-include bench/workloads/build.mk
 -include bench/vmbench/build.mk
 include tests/build.mk
 -include tests/lab/build.mk

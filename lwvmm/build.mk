@@ -1,1 +1,19 @@
-# filled in below
+# lwvmm, the monitor: build/bin/lwvmm, with the built-in guest embedded.
+LWVMM_SRCS := $(addprefix lwvmm/,main.c options.c kvm.c vm.c vcpu.c guest_memory.c \
+	pagetable.c elf_loader.c boot.c hypercall.c hypercall_check.c stats.c) \
+	bench/workloads/workload_names.c
+LWVMM_OBJS := $(patsubst %.c,$(BUILD)/monitor/%.o,$(LWVMM_SRCS)) $(BUILD)/monitor/guest_image.o
+
+$(BUILD)/monitor/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ilwvmm/include -Ilwvmm -c -o $@ $<
+
+$(BUILD)/monitor/guest_image.o: lwvmm/guest_image.S $(GUEST_ELF)
+	@mkdir -p $(dir $@)
+	$(CC) -DGUEST_ELF_PATH='"$(GUEST_ELF)"' -c -o $@ $<
+
+$(BIN)/lwvmm: $(LWVMM_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
+
+ALL_TARGETS += $(BIN)/lwvmm

@@ -68,7 +68,12 @@ struct workload {
 	int vm_only;
 	int (*main)(int argc, char **argv);
 };
-extern const struct workload wl_workloads[];
+extern const struct workload *const wl_workloads[];   /* NULL-terminated */
 const struct workload *wl_find(const char *name);
+
+/* "--name value" options: the value, `def` when absent, -1 when not a number. */
+long wl_option(int argc, char **argv, const char *name, long def);
+/* 0 when all arguments are known "--name number" pairs; else prints usage, -1. */
+int wl_check_options(int argc, char **argv, const char *const *known, const char *usage);
 
 #endif

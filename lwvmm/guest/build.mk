@@ -1,1 +1,21 @@
-# filled in below
+# The built-in guest: a freestanding static ELF linked at 0x200000, holding
+# the library OS and every workload. lwvmm embeds it (lwvmm/guest_image.S).
+GUEST_DIR   := lwvmm/guest
+GUEST_ELF   := $(BUILD)/guest/guest.elf
+GUEST_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -MMD -MP $(WL_CODEGEN) \
+	-ffreestanding -fno-stack-protector -fno-pic -fno-pie -fcf-protection=none \
+	-fno-asynchronous-unwind-tables -Ilwvmm/include -I$(GUEST_DIR) -Ibench/workloads
+GUEST_SRCS  := $(addprefix $(GUEST_DIR)/,main.c hypercall.c libos.c threads.c string.c) $(WL_SRCS)
+GUEST_OBJS  := $(BUILD)/guest/start.o $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS))
+
+$(BUILD)/guest/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/guest/start.o: $(GUEST_DIR)/start.S
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ $<
+
+# libgcc supplies 128-bit division (TSC to nanoseconds); it needs no libc.
+$(GUEST_ELF): $(GUEST_OBJS) $(GUEST_DIR)/guest.ld
+	$(CC) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T $(GUEST_DIR)/guest.ld -o $@ $(GUEST_OBJS) -lgcc

@@ -92,6 +92,8 @@ struct lw_bootinfo {
 	uint64_t heap_end;
 	uint64_t tsc_khz;       /* the guest's TSC frequency, from KVM_GET_TSC_KHZ */
 	uint64_t doorbell_gpa;
+	uint64_t stack_base;    /* vCPU i's stack is [stack_base + i*stack_size, +stack_size) */
+	uint64_t stack_size;
 	uint32_t argc;          /* argv[0] is the workload name */
 	uint32_t reserved;
 	uint64_t argv_offset[LW_MAX_ARGS]; /* offsets into args[] */

@@ -1,0 +1,11 @@
+/* The workloads, by name. Keep in step with workload_names.c (a unit test checks). */
+#include "wl.h"
+
+extern const struct workload wl_cpu, wl_mem, wl_hypercall;
+
+const struct workload *const wl_workloads[] = {
+	&wl_cpu,
+	&wl_mem,
+	&wl_hypercall,
+	0,
+};

@@ -1,0 +1,85 @@
+/*
+ * The library OS: the workload platform (bench/workloads/wl.h) implemented
+ * on hypercalls. Everything runs at CPL3; nothing here may fault, because a
+ * fault ends the VM.
+ */
+#include "hypercall.h"
+#include "wl.h"
+
+static uint64_t heap_next;   /* bump allocator, shared by all vCPUs */
+
+uint64_t wl_time_ns(void)
+{
+	if (!lw_boot->tsc_khz)
+		return (uint64_t)hc_call(HC_TIME, 0, 0);
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	unsigned __int128 tsc = ((uint64_t)hi << 32) | lo;
+	return (uint64_t)(tsc * 1000000u / lw_boot->tsc_khz);
+}
+
+int wl_ncpus(void)
+{
+	return (int)lw_boot->ncpus;
+}
+
+int wl_in_vm(void)
+{
+	return 1;
+}
+
+void *wl_alloc(size_t bytes)
+{
+	uint64_t size = (bytes + 63) & ~63ULL;
+	uint64_t start = __atomic_fetch_add(&heap_next, size, __ATOMIC_RELAXED);
+
+	if (start + size > lw_boot->heap_end || start + size < start)
+		return 0;
+	/* Fresh guest RAM is zero (a new memfd) and is never handed out twice. */
+	return (void *)start;
+}
+
+/* A bump allocator: memory comes back only when the VM ends. */
+void wl_free(void *p)
+{
+	(void)p;
+}
+
+void libos_init(void)
+{
+	heap_next = lw_boot->heap_start;
+}
+
+int wl_printf(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = wl_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 1)
+		n = (int)sizeof(buf) - 1;
+	hc_call(HC_CONSOLE_WRITE, (uint64_t)buf, (uint64_t)n);
+	return n;
+}
+
+int64_t wl_hypercall_null(void)
+{
+	return hc_call(HC_NULL, 0, 0);
+}
+
+int64_t wl_hypercall_null_batch(int count)
+{
+	struct hc_request req[HC_BATCH_MAX] = { 0 };
+
+	if (count < 1 || count > HC_BATCH_MAX)
+		return -1;
+	hc_call_batch(req, count, 0);
+	return 0;
+}
+
+void wl_doorbell_notify(void)
+{
+	hc_notify(1);
+}

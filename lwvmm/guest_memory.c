@@ -1,0 +1,97 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include "guest_memory.h"
+
+int guest_memory_create(struct guest_memory *mem, uint64_t size, char *why, size_t why_len)
+{
+	mem->fd = memfd_create("lwvmm-guest-ram", MFD_CLOEXEC);
+	if (mem->fd < 0) {
+		snprintf(why, why_len, "memfd_create: %s", strerror(errno));
+		return -1;
+	}
+	if (ftruncate(mem->fd, (off_t)size) < 0) {
+		snprintf(why, why_len, "cannot size guest RAM to %llu bytes: %s",
+			 (unsigned long long)size, strerror(errno));
+		close(mem->fd);
+		return -1;
+	}
+	/* MAP_NORESERVE: pages are only allocated when the guest touches them. */
+	mem->host = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
+			 mem->fd, 0);
+	if (mem->host == MAP_FAILED) {
+		snprintf(why, why_len, "cannot map %llu bytes of guest RAM: %s",
+			 (unsigned long long)size, strerror(errno));
+		close(mem->fd);
+		return -1;
+	}
+	mem->size = size;
+	return 0;
+}
+
+int guest_memory_register(struct guest_memory *mem, int vm_fd, char *why, size_t why_len)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = mem->size,
+		.userspace_addr = (uint64_t)(uintptr_t)mem->host,
+	};
+	if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		snprintf(why, why_len, "KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void guest_memory_destroy(struct guest_memory *mem)
+{
+	if (mem->host && mem->host != MAP_FAILED)
+		munmap(mem->host, mem->size);
+	if (mem->fd >= 0)
+		close(mem->fd);
+	mem->host = NULL;
+	mem->fd = -1;
+}
+
+int guest_range_ok(uint64_t mem_size, uint64_t gpa, uint64_t len)
+{
+	if (gpa > mem_size)
+		return 0;
+	return len <= mem_size - gpa;
+}
+
+void *guest_ptr(const struct guest_memory *mem, uint64_t gpa, uint64_t len)
+{
+	if (!guest_range_ok(mem->size, gpa, len))
+		return NULL;
+	return mem->host + gpa;
+}
+
+uint64_t guest_memory_touched_kib(const struct guest_memory *mem)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t pages = (mem->size + (uint64_t)page - 1) / (uint64_t)page;
+	uint64_t chunk = 1 << 16;   /* pages per mincore() call: a small vector */
+	unsigned char *vec = malloc(chunk);
+	uint64_t resident = 0;
+
+	if (!vec)
+		return 0;
+	for (uint64_t first = 0; first < pages; first += chunk) {
+		uint64_t n = pages - first < chunk ? pages - first : chunk;
+		if (mincore(mem->host + first * (uint64_t)page, n * (uint64_t)page, vec) < 0)
+			break;
+		for (uint64_t i = 0; i < n; i++)
+			resident += vec[i] & 1;
+	}
+	free(vec);
+	return resident * (uint64_t)page / 1024;
+}

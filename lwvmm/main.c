@@ -1,0 +1,176 @@
+/*
+ * lwvmm: a lightweight KVM monitor.
+ *
+ *   lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]
+ *             [--timeout SECONDS] --workload NAME [-- ARGS]
+ *   lwvmm info
+ *
+ * `run` boots the built-in guest, runs the workload inside it and exits with
+ * the workload's exit status (lwvmm's own statuses are 64 and above, see
+ * vm.h). `info` prints what this host offers, one `key: value` per line.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "pagetable.h"
+#include "vm.h"
+
+extern const char *const wl_workload_names[];
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]\n"
+		"                 [--timeout SECONDS] --workload NAME [-- ARGS]\n"
+		"       lwvmm info\n"
+		"  --cpus N           vCPUs, 1 to %d (default 1)\n"
+		"  --mem SIZE         guest RAM, e.g. 256M or 2G, a multiple of 2M (default 256M)\n"
+		"  --stats            print exits by reason, monitor and guest time at the end\n"
+		"  --stats-json FILE  write the same statistics as JSON\n"
+		"  --timeout SECONDS  end the run with status 124 after this long\n"
+		"  --workload NAME    the built-in workload to run:",
+		LW_MAX_VCPUS);
+	for (int i = 0; wl_workload_names[i]; i++)
+		fprintf(out, " %s", wl_workload_names[i]);
+	fprintf(out, "\nexit status: the workload's, or 64 usage, 69 no KVM, 70 guest fault,\n"
+		     "71 out of resources, 124 timeout, 130 interrupted\n");
+}
+
+static int known_workload(const char *name)
+{
+	for (int i = 0; wl_workload_names[i]; i++) {
+		if (strcmp(name, wl_workload_names[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "lwvmm: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (lwvmm --help for usage)\n");
+	return LWVMM_EXIT_USAGE;
+}
+
+static int check_host_memory(uint64_t mem)
+{
+	uint64_t avail = host_mem_available();
+
+	if (avail && mem > avail) {
+		fprintf(stderr, "lwvmm: --mem %llu MiB is more than the host can give "
+			"(MemAvailable %llu MiB)\n", (unsigned long long)(mem >> 20),
+			(unsigned long long)(avail >> 20));
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "stats-json", required_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "workload", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vm_config c = { .ncpus = 1, .mem_size = 256ULL << 20 };
+	const char *mem_arg = "256M";
+	long n;
+	int opt;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			if (parse_long(optarg, 1, LW_MAX_VCPUS, &n) < 0)
+				return bad_usage("--cpus '%s': give a number from 1 to 64", optarg);
+			c.ncpus = (int)n;
+			break;
+		case 'm':
+			if (parse_size(optarg, &c.mem_size) < 0)
+				return bad_usage("--mem '%s': give a size such as 256M or 2G", optarg);
+			mem_arg = optarg;
+			break;
+		case 's':
+			c.print_stats = 1;
+			break;
+		case 'j':
+			c.stats_json_path = optarg;
+			break;
+		case 't':
+			if (parse_seconds(optarg, &c.timeout_s) < 0)
+				return bad_usage("--timeout '%s': give a positive number of seconds", optarg);
+			break;
+		case 'w':
+			c.workload = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return bad_usage("unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
+		return bad_usage("unexpected argument '%s' (workload arguments go after --)", argv[optind]);
+	if (!c.workload)
+		return bad_usage("%s", "--workload NAME is required");
+	if (!known_workload(c.workload))
+		return bad_usage("unknown workload '%s' (lwvmm --help lists them)", c.workload);
+	if (c.mem_size % LW_LARGE_PAGE_SIZE || c.mem_size < (16ULL << 20) ||
+	    c.mem_size > pagetable_max_mem())
+		return bad_usage("--mem '%s': give a multiple of 2M between 16M and 128G", mem_arg);
+	if (check_host_memory(c.mem_size) < 0)
+		return LWVMM_EXIT_RESOURCES;
+	c.argc = argc - optind;
+	c.argv = argv + optind;
+	return vm_run(&c);
+}
+
+static int cmd_info(void)
+{
+	struct vm vm = { .kvm_fd = -1 };
+	char why[256];
+
+	printf("flavour: %s\n", flavour_name(detect_flavour()));
+	if (kvm_open(&vm, why, sizeof(why)) < 0) {
+		printf("kvm: unavailable (%s)\n", why);
+		return LWVMM_EXIT_UNAVAILABLE;
+	}
+	printf("kvm: available\n");
+	printf("kvm_api: %d\n", ioctl(vm.kvm_fd, KVM_GET_API_VERSION, 0));
+	printf("max_vcpus: %d\n", ioctl(vm.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS));
+	printf("ioeventfd: %s\n", ioctl(vm.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IOEVENTFD) > 0 ? "yes" : "no");
+	printf("abi_version: %d\n", LW_ABI_VERSION);
+	close(vm.kvm_fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return LWVMM_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "info") == 0)
+		return cmd_info();
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	return bad_usage("unknown command '%s' (commands: run, info)", argv[1]);
+}

@@ -1,0 +1,238 @@
+/*
+ * The life of one VM: create it, boot the built-in guest, run one thread per
+ * vCPU, wait for the end (the guest's exit hypercall, a guest fault, the
+ * timeout or a signal), then report and tear everything down.
+ *
+ * The main thread only waits. It blocks SIGINT, SIGTERM and SIGUSR2 and
+ * sleeps in sigtimedwait(); a vCPU that ends the run sends it SIGUSR2.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vm.h"
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Ends the run with `status`; the first caller's status and message win. */
+static void vm_end_va(struct vm *vm, int status, const char *fmt, va_list ap)
+{
+	pthread_mutex_lock(&vm->end_lock);
+	if (!atomic_load(&vm->stopping)) {
+		vm->exit_status = status;
+		if (fmt)
+			vsnprintf(vm->end_message, sizeof(vm->end_message), fmt, ap);
+		vm->t_end_ns = now_ns();
+		atomic_store(&vm->stopping, 1);
+	}
+	pthread_mutex_unlock(&vm->end_lock);
+	for (int i = 0; i < vm->ncpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	pthread_kill(vm->main_thread, SIGUSR2);
+}
+
+void vm_end(struct vm *vm, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vm_end_va(vm, status, fmt, ap);
+	va_end(ap);
+}
+
+/* A guest fault: the message names the vCPU, the guest RIP and the exit reason. */
+void vm_fault(struct vcpu *vcpu, const char *fmt, ...)
+{
+	struct kvm_regs regs;
+	char what[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (ioctl(vcpu->fd, KVM_GET_REGS, &regs) < 0)
+		memset(&regs, 0, sizeof(regs));
+	vm_end(vcpu->vm, LWVMM_EXIT_GUEST_FAULT,
+	       "guest fault on vCPU %d at RIP 0x%llx (exit reason %s): %s",
+	       vcpu->index, (unsigned long long)regs.rip,
+	       exit_reason_name(vcpu->run ? vcpu->run->exit_reason : 0), what);
+}
+
+/* The no-reply doorbell: KVM signals an eventfd and the vCPU never exits. */
+static int register_notify_doorbell(struct vm *vm, char *why, size_t why_len)
+{
+	vm->notify_eventfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->notify_eventfd < 0) {
+		snprintf(why, why_len, "eventfd: %s", strerror(errno));
+		return -1;
+	}
+	struct kvm_ioeventfd io = {
+		.addr = LW_DOORBELL_GPA + DOORBELL_NOTIFY,
+		.len = 8,
+		.fd = vm->notify_eventfd,
+	};
+	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0) {
+		snprintf(why, why_len, "KVM_IOEVENTFD: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int vm_setup(struct vm *vm, char *why, size_t why_len, int *status)
+{
+	const struct vm_config *c = vm->config;
+
+	*status = LWVMM_EXIT_UNAVAILABLE;
+	if (kvm_open(vm, why, why_len) < 0 || kvm_create_vm(vm, why, why_len) < 0)
+		return -1;
+	*status = LWVMM_EXIT_RESOURCES;
+	if (guest_memory_create(&vm->mem, c->mem_size, why, why_len) < 0 ||
+	    guest_memory_register(&vm->mem, vm->vm_fd, why, why_len) < 0)
+		return -1;
+	*status = LWVMM_EXIT_UNAVAILABLE;
+	for (int i = 0; i < c->ncpus; i++) {
+		if (vcpu_create(vm, i, why, why_len) < 0)
+			return -1;
+		vm->ncpus = i + 1;
+	}
+	if (register_notify_doorbell(vm, why, why_len) < 0)
+		return -1;
+	*status = LWVMM_EXIT_USAGE;
+	if (boot_builtin_guest(vm, why, why_len) < 0)
+		return -1;
+	*status = LWVMM_EXIT_UNAVAILABLE;
+	for (int i = 0; i < vm->ncpus; i++) {
+		if (vcpu_set_entry(&vm->vcpus[i], why, why_len) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void vm_teardown(struct vm *vm)
+{
+	for (int i = 0; i < vm->ncpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		if (v->run)
+			munmap(v->run, v->run_size);
+		if (v->fd >= 0)
+			close(v->fd);
+	}
+	if (vm->notify_eventfd >= 0)
+		close(vm->notify_eventfd);
+	guest_memory_destroy(&vm->mem);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+}
+
+/* Sleeps until a vCPU ends the run, a signal arrives or the timeout passes. */
+static void wait_for_end(struct vm *vm, const sigset_t *waited)
+{
+	double timeout = vm->config->timeout_s;
+	uint64_t deadline = timeout > 0 ? now_ns() + (uint64_t)(timeout * 1e9) : 0;
+
+	while (!atomic_load(&vm->stopping)) {
+		struct timespec ts = { .tv_sec = 3600 };
+		if (deadline) {
+			uint64_t now = now_ns();
+			if (now >= deadline) {
+				vm_end(vm, LWVMM_EXIT_TIMEOUT, "timeout: the guest ran for more than %g s", timeout);
+				break;
+			}
+			ts.tv_sec = (time_t)((deadline - now) / 1000000000ULL);
+			ts.tv_nsec = (long)((deadline - now) % 1000000000ULL);
+		}
+		int sig = sigtimedwait(waited, NULL, &ts);
+		if (sig == SIGINT || sig == SIGTERM)
+			vm_end(vm, LWVMM_EXIT_INTERRUPTED, "interrupted by %s", strsignal(sig));
+	}
+}
+
+static void report(struct vm *vm)
+{
+	const struct vm_config *c = vm->config;
+	const char *spawn = getenv("LWVMM_SPAWN_NS");
+	struct run_summary s = {
+		.flavour = flavour_name(vm->flavour),
+		.vcpus = vm->ncpus,
+		.mem_bytes = c->mem_size,
+		.exit_status = vm->exit_status,
+		.wall_s = (vm->t_end_ns - vm->t_main_ns) / 1e9,
+		.startup_ms = vm->t_first_entry_ns ? (vm->t_first_entry_ns - vm->t_main_ns) / 1e6 : -1,
+		.spawn_to_guest_ms = -1,
+	};
+	struct rusage ru;
+
+	if (spawn && vm->t_first_entry_ns)
+		s.spawn_to_guest_ms = ((double)vm->t_first_entry_ns - strtod(spawn, NULL)) / 1e6;
+	getrusage(RUSAGE_SELF, &ru);
+	s.peak_rss_kib = (uint64_t)ru.ru_maxrss;
+	s.guest_touched_kib = guest_memory_touched_kib(&vm->mem);
+	for (int i = 0; i < vm->ncpus; i++)
+		stats_add(&s.total, &vm->vcpus[i].stats);
+	if (c->print_stats)
+		stats_print_text(stderr, &s);
+	if (c->stats_json_path && stats_write_json(c->stats_json_path, &s) < 0)
+		fprintf(stderr, "lwvmm: cannot write %s: %s\n", c->stats_json_path, strerror(errno));
+}
+
+int vm_run(const struct vm_config *config)
+{
+	static struct vm vm;   /* static: large, and lives for the whole process */
+	char why[256] = "";
+	int status;
+	sigset_t waited;
+
+	vm.t_main_ns = now_ns();
+	vm.config = config;
+	vm.kvm_fd = vm.vm_fd = vm.notify_eventfd = vm.mem.fd = -1;
+	for (int i = 0; i < LW_MAX_VCPUS; i++)
+		vm.vcpus[i].fd = -1;
+	pthread_mutex_init(&vm.end_lock, NULL);
+	vm.main_thread = pthread_self();
+
+	/* Block the signals the main thread waits for; vCPU threads inherit the mask. */
+	sigemptyset(&waited);
+	sigaddset(&waited, SIGINT);
+	sigaddset(&waited, SIGTERM);
+	sigaddset(&waited, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &waited, NULL);
+
+	if (vm_setup(&vm, why, sizeof(why), &status) < 0) {
+		fprintf(stderr, "lwvmm: %s\n", why);
+		vm_teardown(&vm);
+		return status;
+	}
+	for (int i = 0; i < vm.ncpus; i++) {
+		if (pthread_create(&vm.vcpus[i].thread, NULL, vcpu_thread, &vm.vcpus[i]) != 0) {
+			vm_end(&vm, LWVMM_EXIT_RESOURCES, "cannot start the thread of vCPU %d", i);
+			break;
+		}
+		vm.vcpus[i].thread_started = 1;
+	}
+	wait_for_end(&vm, &waited);
+	for (int i = 0; i < vm.ncpus; i++) {
+		if (vm.vcpus[i].thread_started)
+			pthread_join(vm.vcpus[i].thread, NULL);
+	}
+	if (vm.end_message[0])
+		fprintf(stderr, "lwvmm: %s\n", vm.end_message);
+	report(&vm);
+	vm_teardown(&vm);
+	return vm.exit_status;
+}
