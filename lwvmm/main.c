@@ -127,8 +127,13 @@ static int cmd_run(int argc, char **argv)
 		return bad_usage("unexpected argument '%s' (workload arguments go after --)", argv[optind]);
 	if (!c.workload)
 		return bad_usage("%s", "--workload NAME is required");
-	if (!known_workload(c.workload))
-		return bad_usage("unknown workload '%s' (lwvmm --help lists them)", c.workload);
+	if (!known_workload(c.workload)) {
+		fprintf(stderr, "lwvmm: unknown workload '%s'; known:", c.workload);
+		for (int i = 0; wl_workload_names[i]; i++)
+			fprintf(stderr, " %s", wl_workload_names[i]);
+		fprintf(stderr, "\n");
+		return LWVMM_EXIT_USAGE;
+	}
 	if (c.mem_size % LW_LARGE_PAGE_SIZE || c.mem_size < (16ULL << 20) ||
 	    c.mem_size > pagetable_max_mem())
 		return bad_usage("--mem '%s': give a multiple of 2M between 16M and 128G", mem_arg);

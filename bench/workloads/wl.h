@@ -50,6 +50,9 @@ int wl_in_vm(void);
 int64_t wl_hypercall_null(void);
 int64_t wl_hypercall_null_batch(int count);
 void wl_doorbell_notify(void);
+/* Raw access for the selftest workload, which misbehaves on purpose. */
+int64_t wl_hypercall_raw(uint64_t nr, uint64_t a0, uint64_t a1);
+void wl_doorbell_raw(uint64_t offset, uint64_t value);
 
 /* Building the result line. */
 struct wl_result {

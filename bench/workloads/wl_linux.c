@@ -104,3 +104,17 @@ int64_t wl_hypercall_null_batch(int count)
 void wl_doorbell_notify(void)
 {
 }
+
+int64_t wl_hypercall_raw(uint64_t nr, uint64_t a0, uint64_t a1)
+{
+	(void)nr;
+	(void)a0;
+	(void)a1;
+	return -1;
+}
+
+void wl_doorbell_raw(uint64_t offset, uint64_t value)
+{
+	(void)offset;
+	(void)value;
+}

@@ -83,3 +83,14 @@ void wl_doorbell_notify(void)
 {
 	hc_notify(1);
 }
+
+int64_t wl_hypercall_raw(uint64_t nr, uint64_t a0, uint64_t a1)
+{
+	return hc_call(nr, a0, a1);
+}
+
+void wl_doorbell_raw(uint64_t offset, uint64_t value)
+{
+	volatile uint64_t *bell = (volatile uint64_t *)(lw_boot->doorbell_gpa + offset);
+	*bell = value;
+}

@@ -1,0 +1,94 @@
+/*
+ * selftest (VM only): a guest that misbehaves on purpose, so that the host
+ * tests can check how lwvmm ends such runs. Not a benchmark.
+ *
+ *   selftest --mode MODE [--status N]
+ *   exit      return --status N (exit status propagation)
+ *   threads   run a thread on every vCPU and check that each ran
+ *   null      read address 0 (page fault: a triple fault)
+ *   ud2       an invalid instruction
+ *   badcall   an unknown hypercall number
+ *   badbuf    a console write whose buffer lies outside guest RAM
+ *   badblock  a doorbell write naming a block outside guest RAM
+ *   mmio      a write to an unbacked address that is not a doorbell
+ *   hang      loop forever (for --timeout and SIGINT)
+ */
+#include "wl.h"
+
+static int ran[64];
+
+static void mark(int index, void *arg)
+{
+	(void)arg;
+	__atomic_store_n(&ran[index], 1, __ATOMIC_RELEASE);
+}
+
+static int run_threads(void)
+{
+	int n = wl_ncpus(), ok = 1;
+
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < n; i++)
+			ran[i] = 0;
+		if (wl_run_threads(n, mark, 0) < 0)
+			return 1;
+		for (int i = 0; i < n; i++)
+			ok &= ran[i];
+	}
+	struct wl_result r;
+	wl_result_begin(&r, "selftest", ok);
+	wl_result_num(&r, "score", n);
+	wl_result_str(&r, "score_unit", "threads");
+	wl_result_end(&r);
+	return ok ? 0 : 1;
+}
+
+static int selftest_main(int argc, char **argv)
+{
+	const char *mode = 0;
+	long status = 0;
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (wl_strcmp(argv[i], "--mode") == 0)
+			mode = argv[i + 1];
+		else if (wl_strcmp(argv[i], "--status") == 0)
+			status = wl_atol(argv[i + 1]);
+	}
+	if (!mode || status < 0 || status > 255) {
+		wl_printf("usage: selftest --mode exit|threads|null|ud2|badcall|badbuf|badblock|mmio|hang [--status N]\n");
+		return 2;
+	}
+	if (!wl_in_vm()) {
+		wl_printf("selftest: runs inside lwvmm only\n");
+		return 2;
+	}
+	if (wl_strcmp(mode, "exit") == 0)
+		return (int)status;
+	if (wl_strcmp(mode, "threads") == 0)
+		return run_threads();
+	if (wl_strcmp(mode, "null") == 0)
+		return *(volatile int *)0;
+	if (wl_strcmp(mode, "ud2") == 0)
+		__builtin_trap();
+	if (wl_strcmp(mode, "badcall") == 0)
+		wl_hypercall_raw(9999, 0, 0);
+	if (wl_strcmp(mode, "badbuf") == 0)
+		wl_hypercall_raw(1 /* console write */, 1ULL << 40, 16);
+	if (wl_strcmp(mode, "badblock") == 0)
+		wl_doorbell_raw(0 /* call */, 1ULL << 40);
+	if (wl_strcmp(mode, "mmio") == 0)
+		wl_doorbell_raw(0x100, 1);
+	if (wl_strcmp(mode, "hang") == 0) {
+		for (;;)
+			__asm__ volatile("pause");
+	}
+	wl_printf("selftest: unknown mode '%s' or the guest survived it\n", mode);
+	return 3;
+}
+
+const struct workload wl_selftest = {
+	.name = "selftest",
+	.usage = "--mode MODE [--status N]   (misbehaves on purpose, for tests)",
+	.vm_only = 1,
+	.main = selftest_main,
+};
