@@ -1,12 +1,58 @@
-/* Placeholder until the report generator lands. */
+/*
+ * `vmbench report DIR`: reads DIR/results.jsonl and DIR/environment.json,
+ * draws the chart (report_chart.c, when gnuplot is there), writes
+ * DIR/report.md and prints its path.
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "../bench/vmbench/paths.h"
 #include "report.h"
+#include "report_chart.h"
+#include "report_data.h"
+#include "report_fmt.h"
+#include "report_md.h"
 
 int cmd_report(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "vmbench: report is not implemented yet\n");
-	return 1;
+	struct report_data d;
+	char err[512], note[256] = "";
+	json_t *refs;
+	const char *chart;
+	char *path;
+	FILE *md;
+	int rc = 1;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: vmbench report DIR\n");
+		return 2;
+	}
+	if (report_data_load(argv[1], &d, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vmbench: %s\n", err);
+		return 1;
+	}
+	refs = references_load(err, sizeof(err));
+	if (!refs) {
+		fprintf(stderr, "vmbench: warning: no reference figures (%s)\n", err);
+		refs = json_object();
+	}
+	chart = report_chart(&d, note, sizeof(note));
+	path = paths_join(argv[1], "report.md");
+	md = fopen(path, "w");
+	if (!md) {
+		fprintf(stderr, "vmbench: cannot write %s\n", path);
+		goto out;
+	}
+	if (report_md_write(md, &d, refs, chart, note) < 0 || fclose(md) != 0) {
+		fprintf(stderr, "vmbench: error writing %s\n", path);
+		goto out;
+	}
+	printf("%s\n", path);
+	rc = 0;
+out:
+	free(path);
+	json_decref(refs);
+	report_data_free(&d);
+	return rc;
 }

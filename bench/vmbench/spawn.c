@@ -127,6 +127,8 @@ static void child_exec(const struct spawn_req *req, int out_fd, int err_fd,
 	if (req->cpuset && hwloc_set_cpubind(req->topo, req->cpuset,
 					     HWLOC_CPUBIND_PROCESS) < 0)
 		goto fail;
+	if (req->cwd && chdir(req->cwd) < 0)
+		goto fail;
 	for (const char *const *v = req->env_add; v && *v; v++)
 		if (putenv((char *)*v) < 0)
 			goto fail;

@@ -19,6 +19,7 @@ struct spawn_req {
 	hwloc_topology_t topo;         /* with cpuset: pin the child there */
 	hwloc_const_cpuset_t cpuset;
 	int timeout_s;                 /* 0 = none */
+	const char *cwd;               /* run there, or NULL */
 };
 
 struct spawn_out {

@@ -1,0 +1,277 @@
+/*
+ * One cell's section of report.md: the score table with overhead against
+ * native and the papers' figures, what each run cost, the workload's own
+ * metrics, and for VMs the exits by reason and the monitor's figures.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report_fmt.h"
+#include "report_md.h"
+
+/* Names of metrics worth a human label. */
+static const struct {
+	const char *key, *label;
+} metric_labels[] = {
+	{ "null_ns", "ns per null hypercall (MMIO exit)" },
+	{ "doorbell_ns", "ns per doorbell write (ioeventfd, no exit)" },
+	{ "batch_ns", "ns per call in a batch" },
+	{ "copy_mbs", "STREAM copy, MB/s" },
+	{ "scale_mbs", "STREAM scale, MB/s" },
+	{ "add_mbs", "STREAM add, MB/s" },
+	{ "triad_mbs", "STREAM triad, MB/s" },
+	{ "time_s", "time measured by the workload, s" },
+	{ "checksum", "checksum (must match native)" },
+};
+
+static const char *metric_label(const char *key)
+{
+	for (size_t i = 0; i < sizeof(metric_labels) / sizeof(metric_labels[0]); i++)
+		if (!strcmp(metric_labels[i].key, key))
+			return metric_labels[i].label;
+	return key;
+}
+
+/* Median of a value in a series as text, or "–". */
+static const char *median_text(char *buf, size_t len, const struct series *s,
+			       const char *path, int missing_is_zero)
+{
+	struct stats st;
+
+	if (series_stats(s, path, missing_is_zero, &st) < 0)
+		return "–";
+	return fmt_num(buf, len, st.median);
+}
+
+static void score_table(FILE *md, const struct group *g, json_t *refs)
+{
+	const struct series *native = group_series(g, "native");
+	json_t *headline = json_object_get(refs, "headline");
+	struct stats nst;
+	int have_native = native && series_stats(native, "score", 0, &nst) == 0;
+
+	fprintf(md, "| env | N ok | median | min – max | stddev | IQR | overhead vs native | %s [%s] |\n",
+		str_or(headline, "label", "Disco, worst case"),
+		ref_label(refs, str_or(headline, "source", "disco")));
+	fprintf(md, "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (int i = 0; i < g->nseries; i++) {
+		const struct series *s = &g->series[i];
+		char a[32], b[32], c[32], e[32], f[32], ov[32] = "–", hl[32] = "";
+		struct stats st;
+
+		if (s->unavailable) {
+			char why[300];
+			fprintf(md, "| %s | 0 | not run: %s | | | | | |\n", s->env,
+				md_cell(why, sizeof(why), s->unavailable));
+			continue;
+		}
+		if (series_stats(s, "score", 0, &st) < 0) {
+			fprintf(md, "| %s | 0 of %d | – | – | – | – | – | |\n", s->env,
+				s->n_ok + s->n_failed);
+			continue;
+		}
+		if (strcmp(s->env, "native") && have_native && nst.median != 0)
+			fmt_pct(ov, sizeof(ov), (nst.median - st.median) / nst.median * 100);
+		else if (!strcmp(s->env, "native"))
+			snprintf(ov, sizeof(ov), "(baseline)");
+		else
+			snprintf(ov, sizeof(ov), "no native run");
+		if (strcmp(s->env, "native") && have_native && json_is_number(json_object_get(headline, "overhead_pct")))
+			fmt_pct(hl, sizeof(hl), json_number_value(json_object_get(headline, "overhead_pct")));
+		fprintf(md, "| %s | %d%s | %s | %s – %s | %s | %s | %s | %s |\n", s->env,
+			s->n_ok, s->n_failed ? " (+failed)" : "",
+			fmt_num(a, sizeof(a), st.median), fmt_num(b, sizeof(b), st.min),
+			fmt_num(c, sizeof(c), st.max), fmt_num(e, sizeof(e), st.stddev),
+			fmt_num(f, sizeof(f), st.q3 - st.q1), ov, hl);
+	}
+}
+
+static int string_in(json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (!strcmp(json_string_value(v) ? json_string_value(v) : "", s) ||
+		    !strcmp(json_string_value(v) ? json_string_value(v) : "", "*"))
+			return 1;
+	return 0;
+}
+
+/* Papers' figures that apply to this workload and one of its environments. */
+static void reference_lines(FILE *md, const struct group *g, json_t *refs)
+{
+	json_t *fig;
+	size_t i;
+	int printed = 0;
+
+	if (!group_series(g, "native"))
+		return; /* overheads need a native baseline */
+	json_array_foreach(json_object_get(refs, "figures"), i, fig) {
+		int env_match = 0;
+		for (int s = 0; s < g->nseries; s++)
+			env_match |= string_in(json_object_get(fig, "envs"), g->series[s].env);
+		if (!env_match || !string_in(json_object_get(fig, "workloads"), g->workload))
+			continue;
+		json_t *range = json_object_get(fig, "overhead_pct_range");
+		char pct[64];
+		if (json_is_array(range))
+			snprintf(pct, sizeof(pct), "%g–%g%%",
+				 json_number_value(json_array_get(range, 0)),
+				 json_number_value(json_array_get(range, 1)));
+		else
+			snprintf(pct, sizeof(pct), "%g%%",
+				 json_number_value(json_object_get(fig, "overhead_pct")));
+		fprintf(md, "%s- %s: %s [%s]\n",
+			printed++ ? "" : "\nPublished overheads for comparison (positive = slower than native):\n\n",
+			str_or(fig, "what", "?"), pct, ref_label(refs, str_or(fig, "source", "?")));
+	}
+}
+
+static void cost_table(FILE *md, const struct group *g)
+{
+	fprintf(md, "\nWhat a run cost (medians of the ok runs; limits the environment ran under):\n\n");
+	fprintf(md, "| env | cpus | memory limit | wall s | CPU s | peak RSS MiB |\n");
+	fprintf(md, "|---|---:|---|---:|---:|---:|\n");
+	for (int i = 0; i < g->nseries; i++) {
+		const struct series *s = &g->series[i];
+		char a[32], b[32], c[32] = "–";
+		struct stats st;
+
+		if (s->unavailable)
+			continue;
+		if (series_stats(s, "max_rss_kib", 0, &st) == 0)
+			fmt_num(c, sizeof(c), st.median / 1024);
+		fprintf(md, "| %s | %d | %s | %s | %s | %s |\n", s->env, g->cpus,
+			s->mem ? s->mem : "none", median_text(a, sizeof(a), s, "wall_s", 0),
+			median_text(b, sizeof(b), s, "cpu_s", 0), c);
+	}
+}
+
+static void metrics_table(FILE *md, const struct group *g, json_t *refs)
+{
+	json_t *keys = json_array(), *k;
+	size_t i;
+	int is_hypercall = !strcmp(g->workload, "hypercall");
+
+	for (int s = 0; s < g->nseries; s++) {
+		json_t *more = series_keys(&g->series[s], "metrics");
+		json_array_foreach(more, i, k)
+			if (!string_in(keys, json_string_value(k)))
+				json_array_append(keys, k);
+		json_decref(more);
+	}
+	if (json_array_size(keys) <= 1) { /* score alone is in the table above */
+		json_decref(keys);
+		return;
+	}
+	fprintf(md, "\n%s (median, min – max):\n\n| figure |",
+		is_hypercall ? "Hypercall costs" : "The workload's own figures");
+	for (int s = 0; s < g->nseries; s++)
+		if (!g->series[s].unavailable)
+			fprintf(md, " %s |", g->series[s].env);
+	fprintf(md, "%s\n|---|", is_hypercall ? " for comparison |" : "");
+	for (int s = 0; s < g->nseries; s++)
+		if (!g->series[s].unavailable)
+			fprintf(md, "---:|");
+	fprintf(md, "%s\n", is_hypercall ? "---|" : "");
+
+	json_array_foreach(keys, i, k) {
+		const char *key = json_string_value(k);
+		char path[96];
+
+		if (!strcmp(key, "score") || !strcmp(key, "threads"))
+			continue;
+		snprintf(path, sizeof(path), "metrics.%s", key);
+		fprintf(md, "| %s |", metric_label(key));
+		for (int s = 0; s < g->nseries; s++) {
+			char a[32], b[32], c[32];
+			struct stats st;
+			if (g->series[s].unavailable)
+				continue;
+			if (series_stats(&g->series[s], path, 0, &st) < 0)
+				fprintf(md, " – |");
+			else if (st.min == st.max)
+				fprintf(md, " %s |", fmt_num(a, sizeof(a), st.median));
+			else
+				fprintf(md, " %s (%s – %s) |", fmt_num(a, sizeof(a), st.median),
+					fmt_num(b, sizeof(b), st.min), fmt_num(c, sizeof(c), st.max));
+		}
+		if (is_hypercall) {
+			json_t *ref;
+			size_t r;
+			int n = 0;
+			json_array_foreach(json_object_get(refs, "hypercall"), r, ref) {
+				if (strcmp(str_or(ref, "metric", ""), key))
+					continue;
+				fprintf(md, "%s%g ns: %s [%s]", n++ ? "; " : " ",
+					json_number_value(json_object_get(ref, "value_ns")),
+					str_or(ref, "what", ""), ref_label(refs, str_or(ref, "source", "?")));
+			}
+			fprintf(md, " |");
+		}
+		fprintf(md, "\n");
+	}
+	json_decref(keys);
+}
+
+static void exits_table(FILE *md, const struct series *s)
+{
+	static const char *const monitor_keys[] = {
+		"startup_ms", "spawn_to_guest_ms", "guest_s", "monitor_s", "monitor_rss_kib",
+		"guest_touched_kib", NULL
+	};
+	json_t *reasons = series_keys(s, "exits"), *r;
+	size_t i;
+
+	if (json_array_size(reasons) == 0) {
+		json_decref(reasons);
+		return;
+	}
+	fprintf(md, "\nVM exits in `%s` (median per run over the ok runs):\n\n", s->env);
+	fprintf(md, "| exit reason | count | monitor time, ms |\n|---|---:|---:|\n");
+	json_array_foreach(reasons, i, r) {
+		char path[96], a[32], b[32] = "–";
+		struct stats st;
+		snprintf(path, sizeof(path), "exits.%s", json_string_value(r));
+		median_text(a, sizeof(a), s, path, 1);
+		/* exit_monitor_s is nested two levels down: compute by hand */
+		double x[256];
+		size_t n = 0, j;
+		json_t *rec;
+		json_array_foreach(s->runs, j, rec) {
+			json_t *v = json_object_get(json_object_get(json_object_get(rec, "monitor"),
+					"exit_monitor_s"), json_string_value(r));
+			if (json_is_true(json_object_get(rec, "ok")) && json_is_number(v) && n < 256)
+				x[n++] = json_number_value(v) * 1000;
+		}
+		if (stats_compute(x, n, &st) == 0)
+			fmt_num(b, sizeof(b), st.median);
+		fprintf(md, "| %s | %s | %s |\n", json_string_value(r), a, b);
+	}
+	json_decref(reasons);
+
+	fprintf(md, "\nMonitor figures in `%s` (median):", s->env);
+	for (int k = 0; monitor_keys[k]; k++) {
+		char path[96], a[32];
+		snprintf(path, sizeof(path), "monitor.%s", monitor_keys[k]);
+		median_text(a, sizeof(a), s, path, 0);
+		fprintf(md, "%s %s %s", k ? "," : "", monitor_keys[k], a);
+	}
+	fprintf(md, ".\n");
+}
+
+void report_cell(FILE *md, const struct group *g, json_t *refs)
+{
+	fprintf(md, "\n### %s%s%s, %d CPU%s\n\n", g->workload, *g->params ? " " : "",
+		g->params, g->cpus, g->cpus == 1 ? "" : "s");
+	fprintf(md, "Score in %s, higher is better.\n\n", g->score_unit ? g->score_unit : "(no unit: no run passed)");
+	score_table(md, g, refs);
+	reference_lines(md, g, refs);
+	cost_table(md, g);
+	metrics_table(md, g, refs);
+	for (int i = 0; i < g->nseries; i++)
+		if (!g->series[i].unavailable)
+			exits_table(md, &g->series[i]);
+}

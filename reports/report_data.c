@@ -1,0 +1,231 @@
+/* Loading and grouping a run directory's records. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_data.h"
+
+static char *params_text(json_t *params)
+{
+	size_t i;
+	json_t *p;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (json_is_string(params))
+		fputs(json_string_value(params), f);
+	json_array_foreach(params, i, p)
+		fprintf(f, "%s%s", i ? " " : "", json_string_value(p) ? json_string_value(p) : "?");
+	fclose(f);
+	return text;
+}
+
+static struct group *find_group(struct report_data *d, const char *workload,
+				const char *params, int cpus)
+{
+	for (int i = 0; i < d->ngroups; i++)
+		if (!strcmp(d->groups[i].workload, workload) &&
+		    !strcmp(d->groups[i].params, params) && d->groups[i].cpus == cpus)
+			return &d->groups[i];
+	return NULL;
+}
+
+static struct group *add_group(struct report_data *d, const char *workload,
+			       char *params, int cpus)
+{
+	struct group *grown = realloc(d->groups, (size_t)(d->ngroups + 1) * sizeof(*grown));
+
+	if (!grown)
+		return NULL;
+	d->groups = grown;
+	struct group *g = &d->groups[d->ngroups++];
+	memset(g, 0, sizeof(*g));
+	g->workload = workload;
+	g->params = params;
+	g->cpus = cpus;
+	return g;
+}
+
+static struct series *find_series(struct group *g, const char *env)
+{
+	for (int i = 0; i < g->nseries; i++)
+		if (!strcmp(g->series[i].env, env))
+			return &g->series[i];
+	if (g->nseries == REPORT_MAX_ENVS)
+		return NULL;
+	struct series *s = &g->series[g->nseries++];
+	s->env = env;
+	s->runs = json_array();
+	return s;
+}
+
+static void add_record(struct report_data *d, json_t *rec)
+{
+	const char *workload = json_string_value(json_object_get(rec, "workload"));
+	const char *env = json_string_value(json_object_get(rec, "env"));
+	int cpus = (int)json_integer_value(json_object_get(rec, "cpus"));
+	int ok = json_is_true(json_object_get(rec, "ok"));
+	char *params;
+	struct group *g;
+	struct series *s;
+
+	if (!workload || !env) {
+		d->n_bad_lines++;
+		return;
+	}
+	params = params_text(json_object_get(rec, "params"));
+	g = find_group(d, workload, params, cpus);
+	if (g)
+		free(params);
+	else
+		g = add_group(d, workload, params, cpus);
+	s = g ? find_series(g, env) : NULL;
+	if (!s)
+		return;
+
+	if (json_is_true(json_object_get(rec, "unavailable"))) {
+		s->unavailable = json_string_value(json_object_get(rec, "error"));
+		d->n_unavailable++;
+		return;
+	}
+	if (!g->score_unit)
+		g->score_unit = json_string_value(json_object_get(rec, "score_unit"));
+	s->mem = json_string_value(json_object_get(rec, "mem"));
+	if (json_is_true(json_object_get(rec, "warmup"))) {
+		s->n_warmup++;
+		d->n_warmup++;
+		return;
+	}
+	json_array_append(s->runs, rec);
+	d->n_measured++;
+	if (ok) {
+		s->n_ok++;
+	} else {
+		s->n_failed++;
+		d->n_failed++;
+	}
+}
+
+int report_data_load(const char *dir, struct report_data *d, char *err, size_t errlen)
+{
+	char *path;
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->dir = strdup(dir);
+	if (asprintf(&path, "%s/environment.json", dir) < 0)
+		return -1;
+	d->env = json_load_file(path, 0, NULL);
+	if (!json_is_object(d->env)) {
+		json_decref(d->env);
+		d->env = json_object();
+	}
+	free(path);
+
+	if (asprintf(&path, "%s/results.jsonl", dir) < 0)
+		return -1;
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s is not a run directory: cannot read %s", dir, path);
+		free(path);
+		report_data_free(d);
+		return -1;
+	}
+	free(path);
+	d->records = json_array();
+	while (getline(&line, &cap, f) > 0) {
+		if (strspn(line, " \t\r\n") == strlen(line))
+			continue;
+		json_t *rec = json_loads(line, 0, NULL);
+		if (json_is_object(rec)) {
+			json_array_append(d->records, rec);
+			add_record(d, rec);
+		} else {
+			d->n_bad_lines++; /* e.g. the last line of a run killed mid-write */
+		}
+		json_decref(rec);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+void report_data_free(struct report_data *d)
+{
+	for (int i = 0; i < d->ngroups; i++) {
+		free(d->groups[i].params);
+		for (int s = 0; s < d->groups[i].nseries; s++)
+			json_decref(d->groups[i].series[s].runs);
+	}
+	free(d->groups);
+	free(d->dir);
+	json_decref(d->env);
+	json_decref(d->records);
+	memset(d, 0, sizeof(*d));
+}
+
+const struct series *group_series(const struct group *g, const char *env)
+{
+	for (int i = 0; i < g->nseries; i++)
+		if (!strcmp(g->series[i].env, env))
+			return &g->series[i];
+	return NULL;
+}
+
+static json_t *lookup(json_t *rec, const char *path)
+{
+	const char *dot = strchr(path, '.');
+	char head[64];
+
+	if (!dot)
+		return json_object_get(rec, path);
+	snprintf(head, sizeof(head), "%.*s", (int)(dot - path), path);
+	return json_object_get(json_object_get(rec, head), dot + 1);
+}
+
+int series_stats(const struct series *s, const char *path, int missing_is_zero,
+		 struct stats *out)
+{
+	size_t i, n = 0;
+	json_t *rec;
+	double *x = calloc(json_array_size(s->runs) + 1, sizeof(*x));
+	int rc;
+
+	json_array_foreach(s->runs, i, rec) {
+		if (!json_is_true(json_object_get(rec, "ok")))
+			continue;
+		json_t *v = lookup(rec, path);
+		if (json_is_number(v))
+			x[n++] = json_number_value(v);
+		else if (missing_is_zero)
+			x[n++] = 0;
+	}
+	rc = stats_compute(x, n, out);
+	free(x);
+	return rc;
+}
+
+json_t *series_keys(const struct series *s, const char *field)
+{
+	json_t *keys = json_array(), *rec, *v;
+	size_t i, k;
+	const char *key;
+
+	json_array_foreach(s->runs, i, rec) {
+		if (!json_is_true(json_object_get(rec, "ok")))
+			continue;
+		json_object_foreach(json_object_get(rec, field), key, v) {
+			int seen = 0;
+			json_t *have;
+			json_array_foreach(keys, k, have)
+				seen |= !strcmp(json_string_value(have), key);
+			if (!seen)
+				json_array_append_new(keys, json_string(key));
+		}
+	}
+	return keys;
+}

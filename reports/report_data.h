@@ -1,0 +1,58 @@
+/*
+ * A run directory in memory: environment.json and every record of
+ * results.jsonl, grouped by cell (workload, params, cpus) and environment.
+ */
+#ifndef REPORTS_REPORT_DATA_H
+#define REPORTS_REPORT_DATA_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "../bench/vmbench/stats.h" /* lwvmm/ has a stats.h too */
+
+#define REPORT_MAX_ENVS 8
+
+struct series {                /* one environment of one cell */
+	const char *env;
+	json_t *runs;              /* measured (non-warm-up) records, borrowed */
+	int n_ok, n_failed, n_warmup;
+	const char *mem;           /* the limit it ran under, NULL = none */
+	const char *unavailable;   /* why it could not run, or NULL */
+};
+
+struct group {                 /* one cell */
+	const char *workload;
+	char *params;              /* "--size 256" */
+	int cpus;
+	const char *score_unit;
+	struct series series[REPORT_MAX_ENVS];
+	int nseries;
+};
+
+struct report_data {
+	char *dir;
+	json_t *env;               /* environment.json, or an empty object */
+	json_t *records;           /* every line of results.jsonl */
+	struct group *groups;
+	int ngroups;
+	int n_measured, n_warmup, n_failed, n_unavailable, n_bad_lines;
+};
+
+int report_data_load(const char *dir, struct report_data *d, char *err, size_t errlen);
+void report_data_free(struct report_data *d);
+
+const struct series *group_series(const struct group *g, const char *env);
+
+/*
+ * Statistics of one number over the ok measured runs of a series. `path` is
+ * a top-level key ("score", "wall_s") or "object.key" ("metrics.null_ns",
+ * "exits.MMIO", "monitor.startup_ms"). Runs that lack it count as 0 when
+ * missing_is_zero (exit counts), else they are left out. -1 when no value.
+ */
+int series_stats(const struct series *s, const char *path, int missing_is_zero,
+		 struct stats *out);
+
+/* The union of the keys of object `field` over a series' ok runs (a JSON array). */
+json_t *series_keys(const struct series *s, const char *field);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * report.md from a run directory. The environment record comes first, so a
+ * reader knows what machine the numbers are from before reading them.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "report_fmt.h"
+#include "report_md.h"
+
+static void environment_section(FILE *md, const struct report_data *d)
+{
+	json_t *env = d->env, *topo = json_object_get(env, "topology");
+	json_t *kernel = json_object_get(env, "kernel"), *tools = json_object_get(env, "tools");
+	json_t *info = json_object_get(env, "lwvmm_info"), *v;
+	const char *key;
+	char cell[512];
+
+	fprintf(md, "## Environment\n\n| | |\n|---|---|\n");
+	fprintf(md, "| date | %s |\n", str_or(env, "date", "unknown"));
+	fprintf(md, "| host | %s |\n", str_or(env, "hostname", "unknown"));
+	fprintf(md, "| CPU | %s |\n", md_cell(cell, sizeof(cell), str_or(env, "cpu_model", "unknown")));
+	fprintf(md, "| topology (hwloc) | %lld package(s), %lld cores, %lld PUs, %lld NUMA node(s) |\n",
+		json_integer_value(json_object_get(topo, "packages")),
+		json_integer_value(json_object_get(topo, "cores")),
+		json_integer_value(json_object_get(topo, "pus")),
+		json_integer_value(json_object_get(topo, "numa_nodes")));
+	fprintf(md, "| memory | %s |\n", str_or(env, "mem_total", "unknown"));
+	fprintf(md, "| kernel | %s %s %s (%s) |\n", str_or(kernel, "sysname", "?"),
+		str_or(kernel, "release", "?"), str_or(kernel, "machine", "?"),
+		md_cell(cell, sizeof(cell), str_or(kernel, "version", "?")));
+	fprintf(md, "| virtualization | %s |\n", str_or(env, "virtualization", "unknown"));
+	if (json_is_object(info)) {
+		fprintf(md, "| lwvmm info |");
+		int n = 0;
+		json_object_foreach(info, key, v)
+			fprintf(md, "%s %s: %s", n++ ? "," : "", key,
+				md_cell(cell, sizeof(cell), json_string_value(v) ? json_string_value(v) : "?"));
+		fprintf(md, " |\n");
+	}
+	json_object_foreach(tools, key, v)
+		fprintf(md, "| %s | %s |\n", key, json_is_string(v) ?
+			md_cell(cell, sizeof(cell), json_string_value(v)) : "not installed");
+	fprintf(md, "| git revision | %s |\n", str_or(env, "git_revision", "unknown"));
+	fprintf(md, "| suite | %s: %lld repetitions after %lld warm-up run(s), timeout %lld s per run |\n",
+		str_or(env, "suite", "?"), json_integer_value(json_object_get(env, "reps")),
+		json_integer_value(json_object_get(env, "warmup")),
+		json_integer_value(json_object_get(env, "timeout_s")));
+
+	fprintf(md, "\nEnvironments (every run is pinned to the first N PUs of the host, "
+		"N = the cell's cpus; the workload gets `--threads N`):\n\n");
+	fprintf(md, "| env | available | how | limits |\n|---|---|---|---|\n");
+	json_object_foreach(json_object_get(env, "envs"), key, v) {
+		int ok = json_is_true(json_object_get(v, "available"));
+		fprintf(md, "| %s | %s | %s | %s |\n", key,
+			ok ? "yes" : md_cell(cell, sizeof(cell), str_or(v, "why", "no")),
+			str_or(v, "what", ""),
+			!strcmp(key, "native") ? "cpus per cell; no memory limit" :
+			"cpus per cell (vCPUs); memory per cell (`mem`)");
+	}
+}
+
+/* One line per cell and environment: the figures a reader looks for first. */
+static void overview_section(FILE *md, const struct report_data *d, json_t *refs,
+			     const char *chart, const char *chart_note)
+{
+	json_t *headline = json_object_get(refs, "headline");
+
+	fprintf(md, "\n## Overview\n\n");
+	fprintf(md, "%d measured runs (plus %d warm-up runs), %d failed%s. "
+		"Overhead = (native median − env median) / native median × 100: "
+		"positive means slower than native. Beside it, %s%g%% (%s) [%s].\n\n",
+		d->n_measured, d->n_warmup, d->n_failed,
+		d->n_failed ? " (see Failures)" : "",
+		"Disco's worst uniprocessor overhead, ",
+		json_number_value(json_object_get(headline, "overhead_pct")),
+		str_or(headline, "what", ""), ref_label(refs, str_or(headline, "source", "disco")));
+	fprintf(md, "| workload | cpus | env | N ok | median score | unit | overhead vs native |\n");
+	fprintf(md, "|---|---:|---|---:|---:|---|---:|\n");
+	for (int i = 0; i < d->ngroups; i++) {
+		const struct group *g = &d->groups[i];
+		const struct series *native = group_series(g, "native");
+		struct stats nst, st;
+		int have_native = native && series_stats(native, "score", 0, &nst) == 0;
+
+		for (int s = 0; s < g->nseries; s++) {
+			const struct series *e = &g->series[s];
+			char a[32] = "–", ov[32] = "–";
+			if (series_stats(e, "score", 0, &st) == 0) {
+				fmt_num(a, sizeof(a), st.median);
+				if (have_native && e != native && nst.median != 0)
+					fmt_pct(ov, sizeof(ov), (nst.median - st.median) / nst.median * 100);
+			}
+			fprintf(md, "| %s%s%s | %d | %s | %d | %s | %s | %s |\n", g->workload,
+				*g->params ? " " : "", g->params, g->cpus, e->env, e->n_ok,
+				e->unavailable ? "not run" : a, g->score_unit ? g->score_unit : "",
+				e == native ? "(baseline)" : ov);
+		}
+	}
+	if (chart)
+		fprintf(md, "\n![Median score relative to native](%s)\n", chart);
+	else if (chart_note)
+		fprintf(md, "\n(No chart: %s.)\n", chart_note);
+}
+
+static void failures_section(FILE *md, const struct report_data *d)
+{
+	size_t i;
+	json_t *rec;
+	int n = 0;
+	char cell[600];
+
+	fprintf(md, "\n## Failures\n\n");
+	if (d->n_failed == 0 && d->n_unavailable == 0)
+		fprintf(md, "None: every measured run passed its own check and exited 0.\n");
+	else
+		fprintf(md, "%d of %d measured runs failed; %d cell/environment pairs were not run. "
+			"A failed run is left out of the statistics above.\n\n",
+			d->n_failed, d->n_measured, d->n_unavailable);
+	json_array_foreach(d->records, i, rec) {
+		if (json_is_true(json_object_get(rec, "ok")))
+			continue;
+		json_t *params = json_object_get(rec, "params"), *p;
+		json_t *tail = json_object_get(rec, "stderr_tail");
+		size_t j;
+		if (n++ == 0)
+			fprintf(md, "| workload | cpus | env | run | error | last stderr line |\n"
+				"|---|---:|---|---|---|---|\n");
+		fprintf(md, "| %s", str_or(rec, "workload", "?"));
+		json_array_foreach(params, j, p)
+			fprintf(md, " %s", json_string_value(p) ? json_string_value(p) : "");
+		fprintf(md, " | %lld | %s | ", json_integer_value(json_object_get(rec, "cpus")),
+			str_or(rec, "env", "?"));
+		if (json_is_true(json_object_get(rec, "unavailable")))
+			fprintf(md, "all");
+		else
+			fprintf(md, "%s %lld", json_is_true(json_object_get(rec, "warmup")) ?
+				"warm-up" : "rep", json_integer_value(json_object_get(rec, "rep")));
+		fprintf(md, " | %s |", md_cell(cell, sizeof(cell), str_or(rec, "error", "?")));
+		size_t lines = json_array_size(tail);
+		fprintf(md, " %s |\n", lines ? md_cell(cell, sizeof(cell),
+			json_string_value(json_array_get(tail, lines - 1)) ?
+			json_string_value(json_array_get(tail, lines - 1)) : "") : "");
+	}
+	if (d->n_bad_lines)
+		fprintf(md, "\n%d line(s) of results.jsonl could not be read (a run cut off mid-write?).\n",
+			d->n_bad_lines);
+}
+
+static void references_section(FILE *md, json_t *refs)
+{
+	const char *key;
+	json_t *src;
+
+	fprintf(md, "\n## References\n\n");
+	json_object_foreach(json_object_get(refs, "sources"), key, src)
+		fprintf(md, "- [%s] %s\n", str_or(src, "label", key), str_or(src, "cite", ""));
+	fprintf(md, "\nThe figures are kept, with their sources, in reports/references.json.\n");
+}
+
+int report_md_write(FILE *md, const struct report_data *d, json_t *refs,
+		    const char *chart, const char *chart_note)
+{
+	fprintf(md, "# vmbench report: suite %s\n\n", str_or(d->env, "suite", "?"));
+	fprintf(md, "Run directory `%s`. Raw data: `results.jsonl` (one JSON object per run), "
+		"`environment.json`, `suite.json`.\n\n", d->dir);
+	environment_section(md, d);
+	overview_section(md, d, refs, chart, chart_note);
+	fprintf(md, "\n## Results per workload\n\n"
+		"N ok = measured runs that passed the workload's check and exited 0 "
+		"(warm-up runs are not counted). Spread: min – max, sample standard deviation "
+		"and interquartile range of the score.\n");
+	for (int i = 0; i < d->ngroups; i++)
+		report_cell(md, &d->groups[i], refs);
+	failures_section(md, d);
+	references_section(md, refs);
+	return ferror(md) ? -1 : 0;
+}
