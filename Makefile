@@ -43,6 +43,8 @@ deps:
 
 # prove (Perl's Test::Harness) runs every TAP-speaking test program of every
 # tier and ends with its standard "Result: PASS/FAIL" summary.
+export CMOCKA_MESSAGE_OUTPUT := TAP
+
 test: build-all $(UNIT_TESTS)
 	prove --exec '' $(UNIT_TESTS) $(HOST_TESTS)
 

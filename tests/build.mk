@@ -16,3 +16,13 @@ $(UNIT_DIR):
 # Host tests are TAP scripts that need /dev/kvm; they skip themselves
 # (TAP "1..0 # SKIP reason") where it is missing.
 HOST_TESTS += $(sort $(wildcard tests/host/*.t))
+
+# The monitor's and the workloads' unit tests.
+UNIT_TESTS += $(addprefix $(UNIT_DIR)/,test_pagetable test_hypercall_check test_options \
+	test_elf_loader test_workload_format)
+TEST_SRCS_test_pagetable := lwvmm/pagetable.c
+TEST_SRCS_test_hypercall_check := lwvmm/hypercall_check.c lwvmm/guest_memory.c
+TEST_SRCS_test_options := lwvmm/options.c
+TEST_SRCS_test_elf_loader := lwvmm/elf_loader.c lwvmm/guest_memory.c
+TEST_SRCS_test_workload_format := $(WL_SRCS) bench/workloads/wl_linux.c bench/workloads/workload_names.c
+TEST_LIBS_test_workload_format := -lpthread -lm

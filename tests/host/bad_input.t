@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Every bad input gives one clear message and a non-zero status.
+. "$(dirname "$0")/tap.sh"
+[ -x "$LWVMM" ] || skip_all "lwvmm is not built ($LWVMM)"
+plan 22
+
+bad() { # bad STATUS REGEX ARGS...
+	local want=$1 re=$2
+	shift 2
+	run_vm "$@"
+	is "$RC" "$want" "lwvmm $*: status $want"
+	like "$ERR" "$re" "lwvmm $*: message"
+}
+bad 64 "unknown workload 'nope'; known: cpu mem" run --workload nope
+bad 64 "unknown or incomplete option '--bogus'" run --bogus --workload cpu
+bad 64 "--cpus '0'" run --cpus 0 --workload cpu
+bad 64 "--cpus 'x'" run --cpus x --workload cpu
+bad 64 "--mem 'lots'" run --mem lots --workload cpu
+bad 64 "--mem '3M': give a multiple of 2M" run --mem 3M --workload cpu
+bad 64 "--workload NAME is required" run
+bad 64 "unknown command 'fly'" fly
+bad 71 "more than the host can give" run --mem 120G --workload cpu
+
+if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
+	unshare -m sh -c "mount -t tmpfs none /dev && exec '$LWVMM' run --workload cpu" >/dev/null 2>"$TMP/err"
+	is "$?" 69 "no /dev/kvm: status 69"
+	like "$(cat "$TMP/err")" '/dev/kvm does not exist' "no /dev/kvm: message"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$LWVMM" run --workload cpu >/dev/null 2>"$TMP/err"
+	is "$?" 69 "no permission on /dev/kvm: status 69"
+	like "$(cat "$TMP/err")" 'cannot open /dev/kvm: Permission denied' "no permission: message"
+else
+	for i in 1 2 3 4; do
+		TAP_N=$((TAP_N + 1))
+		echo "ok $TAP_N # SKIP needs root and unshare to hide /dev/kvm"
+	done
+fi

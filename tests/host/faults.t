@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# A misbehaving guest ends its run with a message naming the exit reason,
+# the vCPU and the guest RIP, and status 70; a hung guest is ended by the
+# timeout or by Ctrl-C; nothing is left behind.
+. "$(dirname "$0")/tap.sh"
+kvm_usable || skip_all "/dev/kvm is missing or not usable here"
+plan 16
+
+fault() { # fault MODE REGEX
+	run_vm run --cpus 2 --workload selftest -- --mode "$1"
+	is "$RC" 70 "$1: guest fault status"
+	like "$ERR" "guest fault on vCPU 0 at RIP 0x[0-9a-f]+ \\(exit reason [A-Z_]+\\): .*$2" "$1: message"
+}
+fault null 'triple fault'
+fault ud2 'triple fault'
+fault badcall 'unknown hypercall number 9999'
+fault badbuf 'console write buffer .* outside guest RAM'
+fault badblock 'hypercall block at .* outside guest RAM'
+fault mmio 'neither RAM nor a doorbell'
+
+run_vm run --timeout 0.3 --cpus 2 --workload selftest -- --mode hang
+is "$RC" 124 "a hung guest ends at the timeout"
+like "$ERR" 'timeout' "the timeout is named"
+
+"$LWVMM" run --cpus 2 --workload selftest -- --mode hang >/dev/null 2>"$TMP/int" &
+pid=$!
+sleep 0.3
+kill -INT "$pid"
+wait "$pid"
+is "$?" 130 "SIGINT ends the run with status 130"
+sleep 0.1
+kill -0 "$pid" 2>/dev/null
+is "$?" 1 "no lwvmm process outlives SIGINT"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The built-in guest runs every workload, with its own correctness check,
+# on 1 and 2 vCPUs, and computes what the native build computes.
+. "$(dirname "$0")/tap.sh"
+kvm_usable || skip_all "/dev/kvm is missing or not usable here"
+plan 16
+
+for cpus in 1 2; do
+	run_vm run --cpus "$cpus" --workload cpu -- --size 256 --threads "$cpus"
+	is "$RC" 0 "cpu on $cpus vCPU(s) exits 0"
+	is "$(field ok)" 1 "cpu on $cpus vCPU(s) passes its check"
+	is "$(field verified)" 1 "cpu checksum was compared with the known answer"
+	vm_sum=$(field checksum)
+	OUT=$("$WORKLOAD" cpu --size 256 --threads 1)
+	is "$vm_sum" "$(field checksum)" "cpu on $cpus vCPU(s) computes the native image"
+done
+
+run_vm run --cpus 2 --mem 128M --workload mem -- --mib 24 --ntimes 2 --threads 2
+is "$RC" 0 "mem exits 0"
+is "$(field ok)" 1 "mem passes STREAM's check"
+like "$(field triad_mbs)" '^[0-9]+' "mem reports triad bandwidth"
+
+run_vm run --workload hypercall -- --iters 200
+is "$RC" 0 "hypercall exits 0"
+like "$OUT" 'null_ns=[0-9.]+ batch_ns=[0-9.]+ doorbell_ns=[0-9.]+' "hypercall reports its three costs"
+
+run_vm run --cpus 2 --workload selftest -- --mode threads
+is "$(field ok)" 1 "a thread ran on every vCPU"
+
+"$WORKLOAD" hypercall >/dev/null 2>&1
+is "$?" 2 "hypercall refuses to run natively"
+
+run_vm run --workload cpu -- --size 7 --bogus 1
+is "$RC" 2 "a workload's usage error comes back as its status"
