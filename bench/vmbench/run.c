@@ -362,7 +362,8 @@ static int run_series(struct harness *h, const struct cell *c, int env_index,
 			snprintf(error, sizeof(error), "checksum differs from native");
 		}
 		if (ok)
-			fprintf(stderr, "  %.4g %s, %.2f s\n", line.score, line.score_unit,
+			fprintf(stderr, "  %.*f %s, %.2f s\n", line.score >= 100 ? 0 : 2,
+				line.score, line.score_unit,
 				res.proc.wall_s);
 		else
 			fprintf(stderr, "  FAILED: %s\n", error);
