@@ -208,6 +208,10 @@ static void handle_mmio(struct vcpu *vcpu)
 		hypercall_handle(vcpu, block);
 		return;
 	}
+	if (addr == LW_DOORBELL_GPA + DOORBELL_NOTIFY && run->mmio.is_write && run->mmio.len == 8) {
+		vm_register_notify_doorbell(vcpu);   /* later writes never exit */
+		return;
+	}
 	vm_fault(vcpu, "%s of %u bytes at guest-physical 0x%llx, which is neither RAM nor a doorbell",
 		 run->mmio.is_write ? "write" : "read", run->mmio.len, (unsigned long long)addr);
 }

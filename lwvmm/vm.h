@@ -68,7 +68,7 @@ struct vm {
 	int ncpus;
 	uint64_t entry_rip;
 	uint64_t stack_base;        /* lowest stack byte; vCPU i's stack is above it */
-	int notify_eventfd;         /* DOORBELL_NOTIFY, registered with KVM_IOEVENTFD */
+	int notify_eventfd;         /* DOORBELL_NOTIFY's eventfd, -1 until first used */
 	pthread_t main_thread;
 
 	/* How the run ends: the first vCPU to end it wins. */
@@ -98,6 +98,7 @@ void vcpu_kick(struct vcpu *vcpu);
 int vm_run(const struct vm_config *config);
 void vm_end(struct vm *vm, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void vm_register_notify_doorbell(struct vcpu *vcpu);
 void vm_fault(struct vcpu *vcpu, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
