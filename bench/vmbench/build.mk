@@ -22,12 +22,18 @@ $(BUILD)/obj/vmbench/%.o: %.c
 # tests/build.mk is included after this file, so $(UNIT_DIR) is not set
 # yet here and UNIT_TESTS is a simple variable: spell the folder out.
 VMBENCH_UNIT := $(BUILD)/tests/unit
-VMBENCH_TESTS := $(VMBENCH_UNIT)/test_result_line $(VMBENCH_UNIT)/test_stats
+VMBENCH_TESTS := $(VMBENCH_UNIT)/test_result_line $(VMBENCH_UNIT)/test_stats \
+	$(VMBENCH_UNIT)/test_vmbench_suite $(VMBENCH_UNIT)/test_vmbench_report
 UNIT_TESTS += $(VMBENCH_TESTS)
 TEST_SRCS_test_result_line := bench/vmbench/result_line.c
 TEST_SRCS_test_stats := bench/vmbench/stats.c
 TEST_LIBS_test_stats := -lm
+TEST_SRCS_test_vmbench_suite := bench/vmbench/suite.c
+TEST_LIBS_test_vmbench_suite := $(shell pkg-config --libs jansson)
+TEST_SRCS_test_vmbench_report := reports/report_data.c reports/report_md.c \
+	reports/report_cell.c reports/report_fmt.c bench/vmbench/stats.c bench/vmbench/paths.c
+TEST_LIBS_test_vmbench_report := $(shell pkg-config --libs jansson) -lm
 
 # lwvmm/ also has a stats.h and tests/build.mk puts -Ilwvmm first: -iquote
 # directories are searched before -I ones, so our headers win in our tests.
-$(VMBENCH_TESTS) $(VMBENCH_UNIT)/test_vmbench_%: TEST_CFLAGS += -iquote bench/vmbench -iquote reports
+$(VMBENCH_UNIT)/test_result_line $(VMBENCH_UNIT)/test_stats $(VMBENCH_UNIT)/test_vmbench_%: TEST_CFLAGS += -iquote bench/vmbench -iquote reports

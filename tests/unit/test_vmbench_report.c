@@ -1,0 +1,159 @@
+/*
+ * Unit tests of the report generator (reports/): a small run directory is
+ * written to /tmp, loaded, grouped, summarised and rendered as Markdown.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "report_data.h"
+#include "report_md.h"
+
+static char dir[64];
+
+static const char *const lines[] = {
+	/* cpu at 1 CPU: native 100/110/90 (+ a warm-up), vm 80/88/72 and one failure */
+	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"native\",\"cpus\":1,\"rep\":1,\"warmup\":true,\"ok\":true,\"score\":1,\"score_unit\":\"Mrays/s\",\"metrics\":{\"score\":1}}",
+	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"native\",\"cpus\":1,\"rep\":1,\"warmup\":false,\"ok\":true,\"mem\":null,\"score\":100,\"score_unit\":\"Mrays/s\",\"wall_s\":0.5,\"metrics\":{\"score\":100,\"checksum\":7}}",
+	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"native\",\"cpus\":1,\"rep\":2,\"warmup\":false,\"ok\":true,\"mem\":null,\"score\":110,\"score_unit\":\"Mrays/s\",\"wall_s\":0.5,\"metrics\":{\"score\":110,\"checksum\":7}}",
+	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"native\",\"cpus\":1,\"rep\":3,\"warmup\":false,\"ok\":true,\"mem\":null,\"score\":90,\"score_unit\":\"Mrays/s\",\"wall_s\":0.5,\"metrics\":{\"score\":90,\"checksum\":7}}",
+	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"vm\",\"cpus\":1,\"rep\":1,\"warmup\":false,\"ok\":true,\"mem\":\"512M\",\"score\":80,\"score_unit\":\"Mrays/s\",\"metrics\":{\"score\":80},\"exits\":{\"MMIO\":4},\"monitor\":{\"startup_ms\":2,\"exit_monitor_s\":{\"MMIO\":0.001}}}",
+	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"vm\",\"cpus\":1,\"rep\":2,\"warmup\":false,\"ok\":true,\"mem\":\"512M\",\"score\":88,\"score_unit\":\"Mrays/s\",\"metrics\":{\"score\":88},\"exits\":{\"MMIO\":6,\"SHUTDOWN\":1},\"monitor\":{\"startup_ms\":4}}",
+	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"vm\",\"cpus\":1,\"rep\":3,\"warmup\":false,\"ok\":true,\"mem\":\"512M\",\"score\":72,\"score_unit\":\"Mrays/s\",\"metrics\":{\"score\":72},\"exits\":{\"MMIO\":8},\"monitor\":{\"startup_ms\":3}}",
+	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"vm\",\"cpus\":1,\"rep\":4,\"warmup\":false,\"ok\":false,\"mem\":\"512M\",\"error\":\"checksum differs from native\",\"score\":1,\"metrics\":{}}",
+	/* same workload at 2 CPUs is another cell */
+	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"native\",\"cpus\":2,\"rep\":1,\"warmup\":false,\"ok\":true,\"score\":200,\"score_unit\":\"Mrays/s\",\"metrics\":{\"score\":200}}",
+	/* an environment that could not run */
+	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"container\",\"cpus\":1,\"rep\":0,\"warmup\":false,\"ok\":false,\"unavailable\":true,\"error\":\"environment unavailable: no runc\",\"metrics\":{}}",
+	/* a line cut off mid-write */
+	"{\"workload\":\"cpu\",\"par",
+	NULL,
+};
+
+static int setup(void **state)
+{
+	char path[128];
+	FILE *f;
+	(void)state;
+
+	strcpy(dir, "/tmp/test_vmbench_report.XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/results.jsonl", dir);
+	f = fopen(path, "w");
+	for (int i = 0; lines[i]; i++)
+		fprintf(f, "%s\n", lines[i]);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/environment.json", dir);
+	f = fopen(path, "w");
+	fprintf(f, "{\"suite\":\"unit\",\"virtualization\":\"PVM\",\"reps\":3,"
+		"\"envs\":{\"native\":{\"available\":true},"
+		"\"container\":{\"available\":false,\"why\":\"no runc\"}}}\n");
+	fclose(f);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_grouping_and_stats(void **state)
+{
+	struct report_data d;
+	struct stats st;
+	char err[256];
+	(void)state;
+
+	assert_int_equal(report_data_load(dir, &d, err, sizeof(err)), 0);
+	assert_int_equal(d.ngroups, 2);
+	assert_int_equal(d.n_measured, 8);
+	assert_int_equal(d.n_warmup, 1);
+	assert_int_equal(d.n_failed, 1);
+	assert_int_equal(d.n_unavailable, 1);
+	assert_int_equal(d.n_bad_lines, 1);
+
+	const struct group *g = &d.groups[0];
+	assert_string_equal(g->params, "--size 64");
+	assert_int_equal(g->cpus, 1);
+	assert_int_equal(g->nseries, 3);
+	const struct series *native = group_series(g, "native");
+	const struct series *vm = group_series(g, "vm");
+	assert_non_null(native);
+	assert_non_null(vm);
+	assert_non_null(group_series(g, "container")->unavailable);
+	assert_int_equal(series_stats(native, "score", 0, &st), 0);
+	assert_int_equal(st.n, 3); /* the warm-up is left out */
+	assert_float_equal(st.median, 100, 1e-9);
+	assert_int_equal(vm->n_ok, 3);
+	assert_int_equal(vm->n_failed, 1);
+	assert_int_equal(series_stats(vm, "score", 0, &st), 0);
+	assert_float_equal(st.median, 80, 1e-9); /* the failed run is left out */
+	assert_int_equal(series_stats(vm, "exits.SHUTDOWN", 1, &st), 0);
+	assert_float_equal(st.median, 0, 1e-9);  /* missing exit reasons count 0 */
+	assert_int_equal(series_stats(vm, "monitor.startup_ms", 0, &st), 0);
+	assert_float_equal(st.median, 3, 1e-9);
+	assert_int_equal(series_stats(vm, "nonexistent", 0, &st), -1);
+	report_data_free(&d);
+}
+
+static void test_markdown(void **state)
+{
+	struct report_data d;
+	char err[256], *text = NULL;
+	size_t len = 0;
+	json_t *refs = json_loads("{\"sources\":{\"disco\":{\"label\":\"Disco 1997\",\"cite\":\"Bugnion\"}},"
+		"\"headline\":{\"source\":\"disco\",\"overhead_pct\":16,\"label\":\"Disco\"},"
+		"\"figures\":[{\"source\":\"disco\",\"workloads\":[\"cpu\"],\"envs\":[\"vm\"],"
+		"\"overhead_pct\":3,\"what\":\"Raytrace\"}]}", 0, NULL);
+	(void)state;
+
+	assert_non_null(refs);
+	assert_int_equal(report_data_load(dir, &d, err, sizeof(err)), 0);
+	FILE *md = open_memstream(&text, &len);
+	assert_int_equal(report_md_write(md, &d, refs, NULL, "no gnuplot"), 0);
+	fclose(md);
+	assert_non_null(strstr(text, "# vmbench report: suite unit"));
+	assert_non_null(strstr(text, "| virtualization | PVM |"));
+	/* (100 - 80) / 100 = 20% overhead, beside Disco's 16% */
+	assert_non_null(strstr(text, "| vm | 3 (+failed) | 80 | 72 – 88 |"));
+	assert_non_null(strstr(text, "20.0% | 16.0% |"));
+	assert_non_null(strstr(text, "Raytrace: 3% [Disco 1997]"));
+	assert_non_null(strstr(text, "checksum differs from native"));
+	assert_non_null(strstr(text, "not run: environment unavailable: no runc"));
+	assert_non_null(strstr(text, "| MMIO | 6 | 1 |"));
+	assert_non_null(strstr(text, "(No chart: no gnuplot.)"));
+	assert_non_null(strstr(text, "[Disco 1997] Bugnion"));
+	assert_non_null(strstr(text, "1 line(s) of results.jsonl could not be read"));
+	free(text);
+	json_decref(refs);
+	report_data_free(&d);
+}
+
+static void test_not_a_run_dir(void **state)
+{
+	struct report_data d;
+	char err[256];
+	(void)state;
+	assert_int_equal(report_data_load("/nonexistent", &d, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a run directory"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_grouping_and_stats),
+		cmocka_unit_test(test_markdown),
+		cmocka_unit_test(test_not_a_run_dir),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
