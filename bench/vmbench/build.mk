@@ -23,7 +23,8 @@ $(BUILD)/obj/vmbench/%.o: %.c
 # yet here and UNIT_TESTS is a simple variable: spell the folder out.
 VMBENCH_UNIT := $(BUILD)/tests/unit
 VMBENCH_TESTS := $(VMBENCH_UNIT)/test_result_line $(VMBENCH_UNIT)/test_stats \
-	$(VMBENCH_UNIT)/test_vmbench_suite $(VMBENCH_UNIT)/test_vmbench_report
+	$(VMBENCH_UNIT)/test_vmbench_suite $(VMBENCH_UNIT)/test_vmbench_report \
+	$(VMBENCH_UNIT)/test_vmbench_spawn
 UNIT_TESTS += $(VMBENCH_TESTS)
 TEST_SRCS_test_result_line := bench/vmbench/result_line.c
 TEST_SRCS_test_stats := bench/vmbench/stats.c
@@ -33,6 +34,8 @@ TEST_LIBS_test_vmbench_suite := $(shell pkg-config --libs jansson)
 TEST_SRCS_test_vmbench_report := reports/report_data.c reports/report_md.c \
 	reports/report_cell.c reports/report_fmt.c bench/vmbench/stats.c bench/vmbench/paths.c
 TEST_LIBS_test_vmbench_report := $(shell pkg-config --libs jansson) -lm
+TEST_SRCS_test_vmbench_spawn := bench/vmbench/spawn.c
+TEST_LIBS_test_vmbench_spawn := $(shell pkg-config --libs hwloc)
 
 # lwvmm/ also has a stats.h and tests/build.mk puts -Ilwvmm first: -iquote
 # directories are searched before -I ones, so our headers win in our tests.
