@@ -1,7 +1,7 @@
 /*
  * `vmbench report DIR`: reads DIR/results.jsonl and DIR/environment.json,
  * draws the chart (report_chart.c, when gnuplot is there), writes
- * DIR/report.md and prints its path.
+ * DIR/report.md and DIR/report.html, and prints the Markdown's path.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +12,24 @@
 #include "report_chart.h"
 #include "report_data.h"
 #include "report_fmt.h"
+#include "report_html.h"
 #include "report_md.h"
+
+/* report.html from report.md; a failure here is reported but not fatal. */
+static void write_html(const char *dir, const char *md_path, const char *suite)
+{
+	char *html_path = paths_join(dir, "report.html"), title[256];
+	FILE *md = fopen(md_path, "r"), *html = fopen(html_path, "w");
+
+	snprintf(title, sizeof(title), "vmbench report: suite %s", suite);
+	if (!md || !html || report_html_write(md, html, title) < 0)
+		fprintf(stderr, "vmbench: warning: cannot write %s\n", html_path);
+	if (md)
+		fclose(md);
+	if (html && fclose(html) != 0)
+		fprintf(stderr, "vmbench: warning: cannot write %s\n", html_path);
+	free(html_path);
+}
 
 int cmd_report(int argc, char **argv)
 {
@@ -48,6 +65,7 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "vmbench: error writing %s\n", path);
 		goto out;
 	}
+	write_html(argv[1], path, str_or(d.env, "suite", "?"));
 	printf("%s\n", path);
 	rc = 0;
 out:

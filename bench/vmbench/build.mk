@@ -32,7 +32,7 @@ TEST_LIBS_test_stats := -lm
 TEST_SRCS_test_vmbench_suite := bench/vmbench/suite.c
 TEST_LIBS_test_vmbench_suite := $(shell pkg-config --libs jansson)
 TEST_SRCS_test_vmbench_report := reports/report_data.c reports/report_md.c \
-	reports/report_cell.c reports/report_fmt.c bench/vmbench/stats.c bench/vmbench/paths.c
+	reports/report_cell.c reports/report_fmt.c reports/report_html.c bench/vmbench/stats.c bench/vmbench/paths.c
 TEST_LIBS_test_vmbench_report := $(shell pkg-config --libs jansson) -lm
 TEST_SRCS_test_vmbench_spawn := bench/vmbench/spawn.c
 TEST_LIBS_test_vmbench_spawn := $(shell pkg-config --libs hwloc)

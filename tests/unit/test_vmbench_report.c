@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "report_data.h"
+#include "report_html.h"
 #include "report_md.h"
 
 static char dir[64];
@@ -139,6 +140,28 @@ static void test_markdown(void **state)
 	report_data_free(&d);
 }
 
+static void test_html(void **state)
+{
+	const char *md_text = "# Title <x>\n\nSome `code` & text\ncontinued.\n\n"
+		"| a | b |\n|---|---:|\n| 1 \\| 2 | 3 |\n\n- item\n\n![chart](c.svg)\n";
+	char *html = NULL;
+	size_t len = 0;
+	FILE *in = fmemopen((void *)md_text, strlen(md_text), "r");
+	FILE *out = open_memstream(&html, &len);
+	(void)state;
+
+	assert_int_equal(report_html_write(in, out, "T"), 0);
+	fclose(in);
+	fclose(out);
+	assert_non_null(strstr(html, "<h1>Title &lt;x&gt;</h1>"));
+	assert_non_null(strstr(html, "<p>Some <code>code</code> &amp; text\ncontinued.</p>"));
+	assert_non_null(strstr(html, "<tr><th>a</th><th>b</th></tr>"));
+	assert_non_null(strstr(html, "<tr><td>1 | 2</td><td class=\"r\">3</td></tr>"));
+	assert_non_null(strstr(html, "<ul>\n<li>item</li>\n</ul>"));
+	assert_non_null(strstr(html, "<img alt=\"chart\" src=\"c.svg\">"));
+	free(html);
+}
+
 static void test_not_a_run_dir(void **state)
 {
 	struct report_data d;
@@ -153,6 +176,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grouping_and_stats),
 		cmocka_unit_test(test_markdown),
+		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_not_a_run_dir),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
