@@ -19,6 +19,8 @@ struct stream {
 
 static const double scalar = 3.0;
 
+#define ARRAY_GAP 1096   /* doubles between arrays: 8 KiB + 576 bytes */
+
 static void run_kernel(int index, void *arg)
 {
 	struct stream *s = arg;
@@ -100,10 +102,16 @@ static int mem_main(int argc, char **argv)
 		return 2;
 	}
 	s.n = (uint64_t)mib * 1024 * 1024 / 3 / sizeof(double);
-	s.a = wl_alloc(s.n * sizeof(double));
-	s.b = wl_alloc(s.n * sizeof(double));
-	s.c = wl_alloc(s.n * sizeof(double));
-	if (!s.a || !s.b || !s.c) {
+	/*
+	 * One block, arrays a little more than n apart (STREAM's OFFSET): at
+	 * exactly a power of two apart, loads and stores of the same index alias
+	 * in the caches and store buffer, and the result would depend on how an
+	 * environment's allocator happened to place three separate arrays.
+	 */
+	s.a = wl_alloc(3 * (s.n + ARRAY_GAP) * sizeof(double));
+	s.b = s.a ? s.a + s.n + ARRAY_GAP : 0;
+	s.c = s.b ? s.b + s.n + ARRAY_GAP : 0;
+	if (!s.a) {
 		wl_printf("mem: cannot allocate %ld MiB\n", mib);
 		return 3;
 	}
@@ -131,8 +139,6 @@ static int mem_main(int argc, char **argv)
 	wl_result_num(&r, "threads", s.threads);
 	wl_result_end(&r);
 	wl_free(s.a);
-	wl_free(s.b);
-	wl_free(s.c);
 	return ok ? 0 : 1;
 }
 

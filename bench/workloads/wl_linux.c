@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "wl.h"
 
@@ -33,7 +36,7 @@ int wl_in_vm(void)
 void *wl_alloc(size_t bytes)
 {
 	void *p = NULL;
-	if (posix_memalign(&p, 64, bytes ? bytes : 64) != 0)
+	if (posix_memalign(&p, 4096, bytes ? bytes : 64) != 0)
 		return NULL;
 	/* Zeroed like the guest's fresh RAM; the workloads touch it anyway. */
 	return memset(p, 0, bytes);
@@ -44,36 +47,81 @@ void wl_free(void *p)
 	free(p);
 }
 
-struct thread_arg {
-	void (*fn)(int, void *);
-	void *arg;
-	int index;
-};
+/*
+ * Threads: a pool of persistent workers, started on first use, that wait for
+ * work the way the guest's vCPUs do (lwvmm/guest/threads.c): spin briefly,
+ * then sleep (here on a futex, there in the monitor). Creating threads per
+ * call would charge thread start-up and placement to the native runs only.
+ */
+#define SPIN_BEFORE_SLEEP 20000
 
-static void *thread_start(void *p)
+static struct {
+	void (*fn)(int index, void *arg);
+	void *arg;
+	int threads;
+} current;
+static uint32_t generation;   /* futex word: bumped for every wl_run_threads() */
+static int finished;
+static int pool_size;         /* workers started (index 1..pool_size) */
+
+static void cpu_relax(void)
 {
-	struct thread_arg *t = p;
-	t->fn(t->index, t->arg);
+	__asm__ volatile("pause" ::: "memory");
+}
+
+static void *worker(void *p)
+{
+	int index = (int)(intptr_t)p;
+	uint32_t seen = 0;
+
+	for (;;) {
+		int spins = 0;
+		uint32_t g;
+		while ((g = __atomic_load_n(&generation, __ATOMIC_ACQUIRE)) == seen) {
+			if (++spins < SPIN_BEFORE_SLEEP) {
+				cpu_relax();
+				continue;
+			}
+			syscall(SYS_futex, &generation, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
+			spins = 0;
+		}
+		seen = g;
+		if (index < current.threads) {
+			current.fn(index, current.arg);
+			__atomic_fetch_add(&finished, 1, __ATOMIC_RELEASE);
+		}
+	}
 	return NULL;
+}
+
+static void start_pool(int threads)
+{
+	for (int i = pool_size + 1; i < threads; i++) {
+		pthread_t tid;
+		if (pthread_create(&tid, NULL, worker, (void *)(intptr_t)i) != 0) {
+			fprintf(stderr, "workload: cannot create thread %d\n", i);
+			exit(3);
+		}
+		pthread_detach(tid);
+		pool_size = i;
+	}
 }
 
 int wl_run_threads(int threads, void (*fn)(int index, void *arg), void *arg)
 {
-	pthread_t tid[64];
-	struct thread_arg targ[64];
-
 	if (threads < 1 || threads > 64 || threads > wl_ncpus())
 		return -1;
-	for (int i = 1; i < threads; i++) {
-		targ[i] = (struct thread_arg){ fn, arg, i };
-		if (pthread_create(&tid[i], NULL, thread_start, &targ[i]) != 0) {
-			fprintf(stderr, "workload: cannot create thread %d\n", i);
-			exit(3);
-		}
-	}
+	start_pool(threads);
+	current.fn = fn;
+	current.arg = arg;
+	current.threads = threads;
+	__atomic_store_n(&finished, 0, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&generation, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &generation, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
 	fn(0, arg);
-	for (int i = 1; i < threads; i++)
-		pthread_join(tid[i], NULL);
+	/* Workers that did not take part this time still count the generation. */
+	while (__atomic_load_n(&finished, __ATOMIC_ACQUIRE) < threads - 1)
+		cpu_relax();
 	return 0;
 }
 

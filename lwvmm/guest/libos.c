@@ -30,7 +30,7 @@ int wl_in_vm(void)
 
 void *wl_alloc(size_t bytes)
 {
-	uint64_t size = (bytes + 63) & ~63ULL;
+	uint64_t size = (bytes + 4095) & ~4095ULL;   /* keeps every block 4 KiB aligned */
 	uint64_t start = __atomic_fetch_add(&heap_next, size, __ATOMIC_RELAXED);
 
 	if (start + size > lw_boot->heap_end || start + size < start)
@@ -47,7 +47,7 @@ void wl_free(void *p)
 
 void libos_init(void)
 {
-	heap_next = lw_boot->heap_start;
+	heap_next = (lw_boot->heap_start + 4095) & ~4095ULL;
 }
 
 int wl_printf(const char *fmt, ...)
