@@ -40,10 +40,14 @@ static json_t *stderr_lines(const char *text, int max_lines)
 	json_t *a = json_array();
 
 	while (*p) {
+		char line[301];
 		size_t len = strcspn(p, "\n");
-		if (len > 300)
-			len = 300;
-		json_array_append_new(a, json_stringn(p, len));
+		if (len > sizeof(line) - 1)
+			len = sizeof(line) - 1;
+		/* JSON strings must be UTF-8: a guest may print anything */
+		for (size_t i = 0; i < len; i++)
+			line[i] = (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\t' ? p[i] : '?';
+		json_array_append_new(a, json_stringn(line, len));
 		p += strcspn(p, "\n");
 		if (*p)
 			p++;
