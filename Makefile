@@ -54,9 +54,11 @@ test-unit: $(UNIT_TESTS)
 test-host: build-all
 	prove --exec '' $(HOST_TESTS)
 
-bench: deps build-all
-	@$(BIN)/vmbench run --suite quick --out results/latest-quick
-	@$(BIN)/vmbench report results/latest-quick
+# vmbench run prints the run directory (results/<run-id>) on stdout and its
+# progress on stderr; vmbench report prints the report's path.
+bench: deps
+	@$(MAKE) --no-print-directory build-all
+	@dir=$$($(BIN)/vmbench run --suite quick) && $(BIN)/vmbench report "$$dir"
 
 clean:
 	rm -rf $(BUILD)
