@@ -1,0 +1,20 @@
+# baselines/containers: ctrun (OCI containers for vmbench's `container`
+# environment) and ctstamp (the container's first program, static).
+CT_SRCS := $(filter-out baselines/containers/ctstamp.c,$(wildcard baselines/containers/*.c))
+CT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CT_SRCS))
+CT_CFLAGS := $(CFLAGS) $(shell pkg-config --cflags jansson)
+CT_LIBS := $(shell pkg-config --libs jansson)
+
+ALL_TARGETS += $(BIN)/ctrun $(BIN)/ctstamp
+
+$(BIN)/ctrun: $(CT_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CT_OBJS) $(CT_LIBS)
+
+$(BIN)/ctstamp: baselines/containers/ctstamp.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+$(BUILD)/obj/baselines/containers/%.o: baselines/containers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) -c -o $@ $<

@@ -1,0 +1,128 @@
+/*
+ * ctrun: the container environment of vmbench.
+ *   ctrun run [OPTIONS] -- PROGRAM [ARGS]   run it in an OCI container
+ *   ctrun bundle --out DIR [OPTIONS] -- PROGRAM [ARGS]   only write the bundle
+ *   ctrun info                              runtime, version, cgroups, C/R
+ *   ctrun gc                                remove what killed runs left
+ * See usage() for the options and exit statuses.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctrun.h"
+#include "ctrun_opts.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ctrun run [OPTIONS] -- PROGRAM [ARGS]\n"
+		"       ctrun bundle --out DIR [OPTIONS] -- PROGRAM [ARGS]\n"
+		"       ctrun info | gc\n"
+		"  --cpus N             CPU count (default: the --cpuset's size)\n"
+		"  --cpuset LIST        CPUs, e.g. 0-1 (default: the first N we may run on)\n"
+		"  --mem SIZE           memory limit, no extra swap (default 256M)\n"
+		"  --pids N             pids limit (default 1024)\n"
+		"  --net                own network namespace with a veth pair to the host;\n"
+		"                       VMBENCH_PEER inside holds the host end's address\n"
+		"  --iperf3-server PORT also run `iperf3 -s` on the host end (implies --net)\n"
+		"  --runtime NAME       auto (default), runc or crun\n"
+		"  --cache DIR          root file system cache (default build/containers)\n"
+		"  --stats-json FILE    write runtime, version, startup_ms and limits\n"
+		"  --timeout SECONDS    kill the container after this long\n"
+		"PROGRAM is one of /bin in the container: workload, vmbench-tool, fio,\n"
+		"iperf3, stress-ng or a busybox applet.\n"
+		"exit status: the program's, or 64 usage, 69 no runtime or no permission,\n"
+		"70 container failure, 124 timeout, 130 interrupted\n");
+}
+
+static const char *own_dir(void)
+{
+	static char dir[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+
+	if (n <= 0)
+		return ".";
+	dir[n] = '\0';
+	*strrchr(dir, '/') = '\0';
+	return dir;
+}
+
+static int cmd_info(void)
+{
+	struct ct_runtime rt;
+	char err[512], why[512];
+	int ok = runtime_detect(NULL, &rt, err, sizeof(err)) == 0;
+
+	printf("cgroups: %s\n", rt.cgroup_v2 ? "unified v2" : "v1 (hybrid or legacy)");
+	if (ok)
+		printf("runtime: %s %s (%s)\n", rt.name, rt.version, rt.path);
+	else
+		printf("runtime: unavailable: %s\n", err);
+	if (criu_available(why, sizeof(why)))
+		printf("checkpoint: available (criu)\n");
+	else
+		printf("checkpoint: unavailable: %s\n", why);
+	return ok ? 0 : CT_EXIT_UNAVAILABLE;
+}
+
+static int cmd_gc(void)
+{
+	struct ct_runtime rt;
+	char err[512];
+
+	if (runtime_detect(NULL, &rt, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ctrun: %s\n", err);
+		return CT_EXIT_UNAVAILABLE;
+	}
+	printf("removed the leftovers of %d dead runs\n", cleanup_stale(&rt));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ct_opts o;
+	char err[512];
+	sigset_t stops;
+
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGHUP);
+	sigaddset(&stops, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &stops, NULL);
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? CT_EXIT_USAGE : 0;
+	}
+	if (!strcmp(argv[1], "info"))
+		return cmd_info();
+	if (!strcmp(argv[1], "gc"))
+		return cmd_gc();
+	if (strcmp(argv[1], "run") && strcmp(argv[1], "bundle") && strcmp(argv[1], "checkpoint")) {
+		fprintf(stderr, "ctrun: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		return CT_EXIT_USAGE;
+	}
+	if (opts_parse(argc - 1, argv + 1, &o) < 0)
+		return CT_EXIT_USAGE;
+	if (opts_resolve_cpus(&o, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ctrun: %s\n", err);
+		return CT_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "bundle")) {
+		if (!o.out || o.net) {
+			fprintf(stderr, "ctrun: bundle needs --out DIR and takes no --net\n");
+			return CT_EXIT_USAGE;
+		}
+		return ctrun_bundle(&o, own_dir());
+	}
+	if (!strcmp(argv[1], "checkpoint"))
+		return ctrun_checkpoint(&o, own_dir());
+	return ctrun_run(&o, own_dir());
+}

@@ -1,0 +1,89 @@
+/*
+ * Helper commands (ip, runc kill/delete, ldd): fork, exec, wait. ctrun
+ * keeps SIGINT/SIGTERM blocked all the time and reads them synchronously,
+ * so children get an empty signal mask before exec.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctrun.h"
+
+uint64_t ct_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int wait_status(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+int proc_run(char *const *argv, char *out, size_t outlen)
+{
+	int fds[2];
+	size_t len = 0;
+	pid_t pid;
+
+	if (outlen)
+		out[0] = '\0';
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		sigset_t none;
+		int null_fd = open("/dev/null", O_RDONLY);
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		dup2(null_fd, 0);
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		execvp(argv[0], argv);
+		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		char chunk[1024];
+		ssize_t n = read(fds[0], chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (outlen && len < outlen - 1) {
+			size_t take = (size_t)n < outlen - 1 - len ? (size_t)n : outlen - 1 - len;
+			memcpy(out + len, chunk, take);
+			len += take;
+			out[len] = '\0';
+		}
+	}
+	close(fds[0]);
+	return wait_status(pid);
+}
+
+int proc_run_quiet(char *const *argv)
+{
+	return proc_run(argv, NULL, 0);
+}
