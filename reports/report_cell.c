@@ -79,10 +79,14 @@ static void score_table(FILE *md, const struct group *g, json_t *refs)
 			snprintf(ov, sizeof(ov), "no native run");
 		if (strcmp(s->env, "native") && have_native && json_is_number(json_object_get(headline, "overhead_pct")))
 			fmt_pct(hl, sizeof(hl), json_number_value(json_object_get(headline, "overhead_pct")));
-		fprintf(md, "| %s | %d%s | %s | %s – %s | %s | %s | %s | %s |\n", s->env,
+		/* a coefficient of variation above 5% usually means other load on the host */
+		char noisy[48] = "";
+		if (st.n > 1 && st.mean != 0 && st.stddev / st.mean > 0.05)
+			snprintf(noisy, sizeof(noisy), " (noisy: CV %.0f%%)", 100 * st.stddev / st.mean);
+		fprintf(md, "| %s | %d%s | %s | %s – %s | %s%s | %s | %s | %s |\n", s->env,
 			s->n_ok, s->n_failed ? " (+failed)" : "",
 			fmt_num(a, sizeof(a), st.median), fmt_num(b, sizeof(b), st.min),
-			fmt_num(c, sizeof(c), st.max), fmt_num(e, sizeof(e), st.stddev),
+			fmt_num(c, sizeof(c), st.max), fmt_num(e, sizeof(e), st.stddev), noisy,
 			fmt_num(f, sizeof(f), st.q3 - st.q1), ov, hl);
 	}
 }
@@ -131,21 +135,24 @@ static void reference_lines(FILE *md, const struct group *g, json_t *refs)
 
 static void cost_table(FILE *md, const struct group *g)
 {
-	fprintf(md, "\nWhat a run cost (medians of the ok runs; limits the environment ran under):\n\n");
-	fprintf(md, "| env | cpus | memory limit | wall s | CPU s | peak RSS MiB |\n");
-	fprintf(md, "|---|---:|---|---:|---:|---:|\n");
+	fprintf(md, "\nWhat a run cost (medians of the ok runs; the limits it ran under; the host's "
+		"1-minute load average before the run, which should be well below the cpus "
+		"the host has):\n\n");
+	fprintf(md, "| env | cpus | memory limit | wall s | CPU s | peak RSS MiB | host load before |\n");
+	fprintf(md, "|---|---:|---|---:|---:|---:|---:|\n");
 	for (int i = 0; i < g->nseries; i++) {
 		const struct series *s = &g->series[i];
-		char a[32], b[32], c[32] = "–";
+		char a[32], b[32], c[32] = "–", l[32];
 		struct stats st;
 
 		if (s->unavailable)
 			continue;
 		if (series_stats(s, "max_rss_kib", 0, &st) == 0)
 			fmt_num(c, sizeof(c), st.median / 1024);
-		fprintf(md, "| %s | %d | %s | %s | %s | %s |\n", s->env, g->cpus,
+		fprintf(md, "| %s | %d | %s | %s | %s | %s | %s |\n", s->env, g->cpus,
 			s->mem ? s->mem : "none", median_text(a, sizeof(a), s, "wall_s", 0),
-			median_text(b, sizeof(b), s, "cpu_s", 0), c);
+			median_text(b, sizeof(b), s, "cpu_s", 0), c,
+			median_text(l, sizeof(l), s, "loadavg_before", 0));
 	}
 }
 

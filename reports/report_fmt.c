@@ -11,7 +11,7 @@ const char *fmt_num(char *buf, size_t len, double v)
 {
 	double a = fabs(v);
 
-	if (a < 1e9 && v == (double)(long long)v)
+	if (a < 1e15 && v == (double)(long long)v)
 		snprintf(buf, len, "%lld", (long long)v); /* counts, sizes */
 	else if (a >= 100000 || (a > 0 && a < 0.001))
 		snprintf(buf, len, "%.3e", v);

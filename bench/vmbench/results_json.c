@@ -73,6 +73,8 @@ json_t *results_record(const struct run_record *r)
 		json_object_set_new(o, "signal", json_integer(proc->term_signal));
 	if (proc->timed_out)
 		json_object_set_new(o, "timed_out", json_true());
+	if (r->loadavg >= 0)
+		json_object_set_new(o, "loadavg_before", json_real(r->loadavg));
 	json_object_set_new(o, "wall_s", json_real(proc->wall_s));
 	json_object_set_new(o, "cpu_s", json_real(proc->cpu_s));
 	json_object_set_new(o, "max_rss_kib", json_integer(proc->max_rss_kib));

@@ -19,6 +19,7 @@ struct run_record {
 	const struct result_line *line; /* NULL when none parsed */
 	int ok;
 	const char *error;            /* NULL or "" when ok */
+	double loadavg;               /* 1-minute load average before the run, or -1 */
 };
 
 json_t *results_record(const struct run_record *r);

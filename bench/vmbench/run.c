@@ -271,6 +271,20 @@ static char **workload_argv(const struct cell *c)
 	return argv;
 }
 
+/* The 1-minute load average, or -1: other load on the host skews a run. */
+static double loadavg_1m(void)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	double load = -1;
+
+	if (f) {
+		if (fscanf(f, "%lf", &load) != 1)
+			load = -1;
+		fclose(f);
+	}
+	return load;
+}
+
 /* Decide ok and the reason from what the runner saw. */
 static int judge(const struct cell *c, const struct run_result *res,
 		 struct result_line *line, int *parsed, char *error, size_t errlen,
@@ -350,6 +364,7 @@ static int run_series(struct harness *h, const struct cell *c, int env_index,
 			c->cpus, warmup ? "warm-up" : "rep", req.rep,
 			warmup ? h->suite.warmup : h->suite.reps);
 		print_elapsed(h);
+		double load = loadavg_1m();
 		r->run(&h->ctx, &req, &res);
 		ok = judge(c, &res, &line, &parsed, error, sizeof(error), h->ctx.timeout_s);
 
@@ -373,7 +388,7 @@ static int run_series(struct harness *h, const struct cell *c, int env_index,
 		struct run_record rec = {
 			.suite = &h->suite, .cell = c, .env = r->name, .req = &req,
 			.pus = pus_text, .res = &res, .line = parsed ? &line : NULL,
-			.ok = ok, .error = error,
+			.ok = ok, .error = error, .loadavg = load,
 		};
 		json_t *j = results_record(&rec);
 		if (results_append(h->results, j) < 0) {
