@@ -8,10 +8,12 @@
 
 extern const struct runner runner_native;
 extern const struct runner runner_vm;
+extern const struct runner runner_container;
 
 const struct runner *const runners[] = {
 	&runner_native,
 	&runner_vm,
+	&runner_container,
 	NULL,
 };
 

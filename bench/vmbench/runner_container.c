@@ -1,0 +1,123 @@
+/*
+ * `container`: the workload in an OCI container, through build/bin/ctrun
+ * (baselines/containers/):
+ *   ctrun run --cpus N --cpuset PUS --mem SIZE --stats-json FILE --timeout S
+ *             [--iperf3-server PORT] -- PROGRAM NAME ARGS...
+ * Resource parity with the VM of the same cell: the same CPU count, the
+ * same PUs (as a cpuset) and the cell's memory as the memory limit. ctrun's
+ * statistics (runtime and version, startup_ms, the limits) land in the
+ * record's `monitor` object, as lwvmm's do for `vm`.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "paths.h"
+#include "runner.h"
+#include "tools.h"
+#include "topo.h"
+
+#define STATS_FILE ".ctrun-stats.json"
+#define EXTRA_TIMEOUT_S 10 /* ctrun enforces the timeout; this is the backstop */
+#define IPERF3_PORT "5299"
+
+static int container_available(const struct run_ctx *ctx, char *why, size_t whylen)
+{
+	char *bin = paths_join(ctx->tool_dir, "ctrun");
+	char *argv[] = { bin, "info", NULL };
+	struct spawn_req req = { .argv = argv, .timeout_s = 30 };
+	struct spawn_out out;
+	int ok = 0;
+
+	if (runner_executable(bin, why, whylen)) {
+		spawn_run(&req, &out);
+		ok = out.exit_code == 0;
+		if (!ok) {
+			const char *line = strstr(out.out, "runtime: ");
+			snprintf(why, whylen, "ctrun info (exit %d): %.*s", out.exit_code,
+				 line ? (int)strcspn(line, "\n") : 200, line ? line : out.err);
+		}
+		spawn_out_free(&out);
+	}
+	free(bin);
+	return ok;
+}
+
+static const char *ctrun_status(int code)
+{
+	switch (code) {
+	case 64: return "ctrun: bad usage (exit 64)";
+	case 69: return "ctrun: no OCI runtime or no permission (exit 69)";
+	case 70: return "ctrun: the container could not be set up or started (exit 70)";
+	case 124: return "ctrun: timed out (exit 124)";
+	case 130: return "ctrun: interrupted (exit 130)";
+	default: return NULL;
+	}
+}
+
+static void container_run(const struct run_ctx *ctx, const struct run_request *req,
+			  struct run_result *res)
+{
+	char *bin = paths_join(ctx->tool_dir, "ctrun");
+	char *stats_path = paths_join(ctx->run_dir, STATS_FILE);
+	char cpus[16], timeout[16], cpuset[256];
+	char *argv[80];
+	int n = 0;
+
+	snprintf(cpus, sizeof(cpus), "%d", req->cell->cpus);
+	snprintf(timeout, sizeof(timeout), "%d", ctx->timeout_s);
+	hwloc_bitmap_list_snprintf(cpuset, sizeof(cpuset), req->pus);
+	argv[n++] = bin;
+	argv[n++] = "run";
+	argv[n++] = "--cpus";
+	argv[n++] = cpus;
+	argv[n++] = "--cpuset";
+	argv[n++] = cpuset;
+	argv[n++] = "--mem";
+	argv[n++] = (char *)req->cell->mem;
+	argv[n++] = "--stats-json";
+	argv[n++] = stats_path;
+	argv[n++] = "--timeout";
+	argv[n++] = timeout;
+	if (!strcmp(req->workload_argv[0], "iperf3")) {
+		argv[n++] = "--iperf3-server";
+		argv[n++] = IPERF3_PORT;
+	}
+	argv[n++] = "--";
+	argv[n++] = (char *)tools_program(req->workload_argv[0]);
+	for (int i = 0; req->workload_argv[i] && n < 79; i++)
+		argv[n++] = req->workload_argv[i];
+	argv[n] = NULL;
+
+	struct spawn_req spawn = {
+		.argv = argv,
+		.topo = topo_get(),
+		.cpuset = req->pus,
+		.timeout_s = ctx->timeout_s + EXTRA_TIMEOUT_S,
+	};
+	unlink(stats_path);
+	spawn_run(&spawn, &res->proc);
+	res->mem = req->cell->mem;
+
+	const char *status = res->proc.started ? ctrun_status(res->proc.exit_code) : NULL;
+	if (res->proc.started) {
+		json_error_t jerr;
+		res->monitor = json_load_file(stats_path, 0, &jerr);
+		if (!res->monitor && !status && res->proc.exit_code == 0)
+			snprintf(res->error, sizeof(res->error), "no ctrun statistics: %s", jerr.text);
+	}
+	if (status)
+		snprintf(res->error, sizeof(res->error), "%s", status);
+	unlink(stats_path);
+	free(stats_path);
+	free(bin);
+}
+
+const struct runner runner_container = {
+	.name = "container",
+	.what = "OCI container (ctrun: runc, or crun on cgroup v2) with the VM's cpuset and "
+		"memory limit",
+	.available = container_available,
+	.run = container_run,
+};
