@@ -17,7 +17,7 @@ LAB_MODULES=${LAB_MODULES:-irqbypass kvm kvm-amd}
 LAB_KERNEL_META=linux-image-cloud-amd64
 # Host tools copied into the lab when present (besides busybox), so that
 # bash test scripts behave there as they do on the host.
-LAB_HOST_TOOLS="bash env grep sed awk timeout jq numactl lstopo-no-graphics ${LAB_EXTRA_TOOLS:-}"
+LAB_HOST_TOOLS="bash env grep sed awk timeout setpriv unshare jq numactl lstopo-no-graphics ${LAB_EXTRA_TOOLS:-}"
 LAB_DEBUG_EXIT_PORT=0xf4
 LAB_TMP=
 LAB_QEMU_PID=
@@ -158,11 +158,15 @@ lab_copy_to() {
 
 # Copies the shared libraries of every ELF file given, as ldd resolves them.
 lab_copy_libraries() {
-	local root=$1 file lib
+	local root=$1 file lib libs
+	local -a paths
 	shift
 	for file in "$@"; do
 		[ "$(head -c 4 "$file" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
-		ldd "$file" 2>/dev/null | grep -o '/[^ ]*' | grep -v '^/dev/' | while read -r lib; do
+		# Static programs (ldd fails on them) need nothing.
+		libs=$(ldd "$file" 2>/dev/null) || continue
+		mapfile -t paths < <(grep -o '^[[:space:]]*/[^ ]*\|=> /[^ ]*' <<<"$libs" | grep -o '/[^ ]*')
+		for lib in "${paths[@]}"; do
 			[ -e "$root$lib" ] || lab_copy_to "$root" "$lib"
 		done
 	done
@@ -312,7 +316,8 @@ lab_failure_reason() {
 	elif [ ! -e "$outdir/booted" ]; then
 		echo "the lab never reached its init (QEMU status $LAB_QEMU_STATUS; see qemu messages and console)"
 	elif grep -q 'Kernel panic' "$LAB_TMP/console.log"; then
-		echo "the lab's kernel panicked"
+		echo "the lab's kernel panicked: $(tr -d '\r' <"$LAB_TMP/console.log" |
+			grep -m 1 -o 'Kernel panic.*')"
 	elif [ ! -e "$outdir/done" ]; then
 		echo "the lab stopped before all jobs ended (QEMU status $LAB_QEMU_STATUS)"
 	elif [ $((LAB_QEMU_STATUS % 2)) -ne 1 ]; then
