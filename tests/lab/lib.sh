@@ -232,10 +232,12 @@ lab_build_image() {
 	chmod 755 "$root/init"
 	echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 	echo "root:x:0:" >"$root/etc/group"
-	(cd "$root" && find . | LC_ALL=C sort | busybox cpio -o -H newc 2>/dev/null) >"$LAB_IMAGE.tmp" ||
+	# Written aside and renamed, so that a concurrent run never boots half an image.
+	(cd "$root" && find . | LC_ALL=C sort | busybox cpio -o -H newc 2>/dev/null) >"$LAB_IMAGE.$$" ||
 		lab_die "cannot write the lab image"
-	mv "$LAB_IMAGE.tmp" "$LAB_IMAGE"
-	echo "$key" >"$out/initramfs.key"
+	echo "$key" >"$out/initramfs.key.$$"
+	mv "$LAB_IMAGE.$$" "$LAB_IMAGE"
+	mv "$out/initramfs.key.$$" "$out/initramfs.key"
 	rm -rf "$root"
 }
 
