@@ -22,9 +22,12 @@ LAB_DEBUG_EXIT_PORT=0xf4
 LAB_TMP=
 LAB_QEMU_PID=
 
+# Exit status of lab_die: tests/lab/run uses 125 (the lab, not the command).
+LAB_DIE_STATUS=${LAB_DIE_STATUS:-1}
+
 lab_die() {
 	echo "lab: $*" >&2
-	exit 1
+	exit "$LAB_DIE_STATUS"
 }
 
 lab_cleanup() {
