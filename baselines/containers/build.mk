@@ -13,8 +13,9 @@ $(BIN)/ctrun: $(CT_OBJS)
 
 $(BIN)/ctstamp: baselines/containers/ctstamp.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static -o $@ $<
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -static -o $@ $<
 
 $(BUILD)/obj/baselines/containers/%.o: baselines/containers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CT_CFLAGS) -c -o $@ $<
+-include bench/vmbench/tools/build.mk

@@ -4,6 +4,7 @@
 
 #include "paths.h"
 #include "runner.h"
+#include "tools.h"
 #include "topo.h"
 
 static int native_available(const struct run_ctx *ctx, char *why, size_t whylen)
@@ -18,7 +19,7 @@ static int native_available(const struct run_ctx *ctx, char *why, size_t whylen)
 static void native_run(const struct run_ctx *ctx, const struct run_request *req,
 		       struct run_result *res)
 {
-	char *bin = paths_join(ctx->tool_dir, "workload");
+	char *bin = paths_join(ctx->tool_dir, tools_program(req->workload_argv[0]));
 	int n = 0;
 
 	while (req->workload_argv[n])

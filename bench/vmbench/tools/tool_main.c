@@ -1,0 +1,261 @@
+/*
+ * vmbench-tool NAME --threads N [--seconds S] [TOOL OPTIONS]
+ *   fio       --size-mib M (64): 4 KiB random read/write 70/30, O_DIRECT,
+ *             psync, N jobs on one M MiB file in $TMPDIR (default /tmp)
+ *   iperf3    TCP, N parallel streams, to $VMBENCH_PEER:$VMBENCH_PEER_PORT
+ *             (the container's host end), else to its own server on 127.0.0.1
+ *   stress-ng --stressor cpu|vm|switch|syscall|... [--vm-mib M (64)]: N
+ *             instances, --metrics, YAML
+ * Prints one result line; exit 0, 1 when the tool or its output failed
+ * (the reason on stderr), 2 on bad usage.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+struct tool_opts {
+	const char *name;
+	int threads, seconds, size_mib, vm_mib;
+	const char *stressor;
+};
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: vmbench-tool fio|iperf3|stress-ng --threads N [--seconds S]\n"
+			"       [--size-mib M] (fio)  [--stressor NAME] [--vm-mib M] (stress-ng)\n");
+}
+
+static int parse(int argc, char **argv, struct tool_opts *o)
+{
+	static const struct option opts[] = {
+		{ "threads", required_argument, NULL, 't' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "size-mib", required_argument, NULL, 'z' },
+		{ "vm-mib", required_argument, NULL, 'v' },
+		{ "stressor", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*o = (struct tool_opts){ .threads = 1, .seconds = 5, .size_mib = 64, .vm_mib = 64 };
+	if (argc < 2) {
+		usage();
+		return -1;
+	}
+	o->name = argv[1];
+	opterr = 0;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		int *target = c == 't' ? &o->threads : c == 's' ? &o->seconds :
+			      c == 'z' ? &o->size_mib : c == 'v' ? &o->vm_mib : NULL;
+		if (c == 'S') {
+			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(optarg)) {
+				fprintf(stderr, "vmbench-tool: bad stressor name '%s'\n", optarg);
+				return -1;
+			}
+			o->stressor = optarg;
+			continue;
+		}
+		char *end;
+		long v = target ? strtol(optarg, &end, 10) : 0;
+		if (!target || *end || end == optarg || v < 1 || v > 100000) {
+			fprintf(stderr, "vmbench-tool: bad option or value '%s'\n", argv[optind - 1]);
+			usage();
+			return -1;
+		}
+		*target = (int)v;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vmbench-tool: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (!strcmp(o->name, "stress-ng") && !o->stressor) {
+		fprintf(stderr, "vmbench-tool: stress-ng needs --stressor NAME\n");
+		return -1;
+	}
+	return 0;
+}
+
+static char *scratch_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir;
+
+	if (asprintf(&dir, "%s/vmbench-tool-XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0)
+		return NULL;
+	if (!mkdtemp(dir)) {
+		perror("vmbench-tool: mkdtemp");
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+static void remove_dir(const char *dir, const char *const *files)
+{
+	char path[4096];
+
+	for (int i = 0; files[i]; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+static int run_fio(const struct tool_opts *o, char *dir, struct tool_result *r,
+		   char *err, size_t errlen)
+{
+	char a_dir[4200], a_out[4300], a_size[32], a_jobs[32], a_time[32];
+	char out[4200];
+
+	snprintf(a_dir, sizeof(a_dir), "--filename=%s/data", dir);
+	snprintf(out, sizeof(out), "%s/fio.json", dir);
+	snprintf(a_out, sizeof(a_out), "--output=%s", out);
+	snprintf(a_size, sizeof(a_size), "--size=%dM", o->size_mib);
+	snprintf(a_jobs, sizeof(a_jobs), "--numjobs=%d", o->threads);
+	snprintf(a_time, sizeof(a_time), "--runtime=%d", o->seconds);
+	char *argv[] = { "fio", "--name=randrw", a_dir, a_size,
+			 "--rw=randrw", "--rwmixread=70", "--bs=4k", "--ioengine=psync",
+			 "--direct=1", a_jobs, "--group_reporting", a_time, "--time_based",
+			 "--output-format=json", a_out, NULL };
+	int rc = tool_exec(argv, NULL, 1);
+	char *text = tool_slurp(out);
+	int parsed = fio_parse(text, r, err, errlen);
+
+	free(text);
+	if (parsed == 0 && rc != 0) {
+		snprintf(err, errlen, "fio exited %d", rc);
+		return -1;
+	}
+	return parsed;
+}
+
+static int run_iperf3(const struct tool_opts *o, char *dir, struct tool_result *r,
+		      char *err, size_t errlen)
+{
+	const char *peer = getenv("VMBENCH_PEER"), *peer_port = getenv("VMBENCH_PEER_PORT");
+	char port[16], streams[16], secs[16], out[4200];
+	pid_t server = 0;
+	int parsed = -1;
+
+	snprintf(port, sizeof(port), "%s", peer && peer_port ? peer_port : "");
+	if (!peer) {
+		char *argv[] = { "iperf3", "-s", "-B", "127.0.0.1", "-p", port, NULL };
+		peer = "127.0.0.1";
+		snprintf(port, sizeof(port), "%d", 5300 + (int)(getpid() % 500));
+		server = fork();
+		if (server == 0) {
+			tool_exec(argv, NULL, 1);
+			_exit(0);
+		}
+	}
+	snprintf(streams, sizeof(streams), "%d", o->threads);
+	snprintf(secs, sizeof(secs), "%d", o->seconds);
+	snprintf(out, sizeof(out), "%s/iperf3.json", dir);
+	char *argv[] = { "iperf3", "-c", (char *)peer, "-p", port, "-P", streams, "-t", secs,
+			 "-J", NULL };
+	/* the server may not listen yet: retry a refused connection for 5 s */
+	for (int attempt = 0; attempt < 50; attempt++) {
+		int rc = tool_exec(argv, out, 0);
+		char *text = tool_slurp(out);
+		parsed = iperf3_parse(text, r, err, errlen);
+		free(text);
+		if (parsed == 0 && rc != 0) {
+			snprintf(err, errlen, "iperf3 exited %d", rc);
+			parsed = -1;
+		}
+		if (parsed == 0 || !strstr(err, "refused"))
+			break;
+		usleep(100000);
+	}
+	if (server > 0) {
+		kill(server, SIGTERM);
+		waitpid(server, NULL, 0);
+	}
+	return parsed;
+}
+
+static int run_stressng(const struct tool_opts *o, char *dir, struct tool_result *r,
+			char *err, size_t errlen)
+{
+	char opt[64], n[16], secs[32], vm[32], out[4200];
+	int a = 0;
+	char *argv[16];
+
+	snprintf(opt, sizeof(opt), "--%s", o->stressor);
+	snprintf(n, sizeof(n), "%d", o->threads);
+	snprintf(secs, sizeof(secs), "%ds", o->seconds);
+	snprintf(vm, sizeof(vm), "%dM", o->vm_mib);
+	snprintf(out, sizeof(out), "%s/stress-ng.yaml", dir);
+	argv[a++] = "stress-ng";
+	argv[a++] = opt;
+	argv[a++] = n;
+	if (!strcmp(o->stressor, "vm")) {
+		argv[a++] = "--vm-bytes";
+		argv[a++] = vm;
+	}
+	argv[a++] = "--timeout";
+	argv[a++] = secs;
+	argv[a++] = "--metrics";
+	argv[a++] = "--yaml";
+	argv[a++] = out;
+	argv[a++] = "--temp-path";
+	argv[a++] = dir;
+	argv[a] = NULL;
+	int rc = tool_exec(argv, NULL, 1);
+	char *text = tool_slurp(out);
+	int parsed = stressng_parse(text, o->stressor, r, err, errlen);
+
+	free(text);
+	if (parsed == 0 && rc != 0) {
+		snprintf(err, errlen, "stress-ng exited %d", rc);
+		return -1;
+	}
+	return parsed;
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const files[] = { "data", "fio.json", "iperf3.json",
+					     "stress-ng.yaml", NULL };
+	struct tool_opts o;
+	struct tool_result r;
+	char err[512] = "", *dir;
+	int rc;
+
+	if (parse(argc, argv, &o) < 0)
+		return 2;
+	if (strcmp(o.name, "fio") && strcmp(o.name, "iperf3") && strcmp(o.name, "stress-ng")) {
+		fprintf(stderr, "vmbench-tool: unknown tool '%s' (fio, iperf3, stress-ng)\n", o.name);
+		return 2;
+	}
+	dir = scratch_dir();
+	if (!dir)
+		return 1;
+	if (!strcmp(o.name, "fio"))
+		rc = run_fio(&o, dir, &r, err, sizeof(err));
+	else if (!strcmp(o.name, "iperf3"))
+		rc = run_iperf3(&o, dir, &r, err, sizeof(err));
+	else
+		rc = run_stressng(&o, dir, &r, err, sizeof(err));
+	remove_dir(dir, files);
+	free(dir);
+	if (rc < 0) {
+		fprintf(stderr, "vmbench-tool: %s: %s\n", o.name, err);
+		printf("result workload=%s ok=0 score=0 score_unit=none threads=%d\n", o.name,
+		       o.threads);
+		return 1;
+	}
+	printf("result workload=%s ok=1 score=%.6g score_unit=%s", o.name, r.score, r.unit);
+	for (int i = 0; i < r.n; i++)
+		printf(" %s=%.6g", r.m[i].key, r.m[i].value);
+	printf(" threads=%d seconds=%d\n", o.threads, o.seconds);
+	return 0;
+}
