@@ -1,12 +1,13 @@
 # lwvmm, the monitor: build/bin/lwvmm, with the built-in guest embedded.
 LWVMM_SRCS := $(addprefix lwvmm/,main.c options.c kvm.c vm.c vcpu.c guest_memory.c \
-	pagetable.c elf_loader.c boot.c hypercall.c hypercall_check.c stats.c) \
+	pagetable.c elf_loader.c boot.c hypercall.c hypercall_check.c stats.c devices.c) \
+	$(addprefix pv-drivers/,blkback.c blk_check.c consback.c) \
 	bench/workloads/workload_names.c
 LWVMM_OBJS := $(patsubst %.c,$(BUILD)/monitor/%.o,$(LWVMM_SRCS)) $(BUILD)/monitor/guest_image.o
 
 $(BUILD)/monitor/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilwvmm/include -Ilwvmm -c -o $@ $<
+	$(CC) $(CFLAGS) -Ilwvmm/include -Ilwvmm -Ipv-drivers -c -o $@ $<
 
 $(BUILD)/monitor/guest_image.o: lwvmm/guest_image.S $(GUEST_ELF)
 	@mkdir -p $(dir $@)
@@ -14,6 +15,6 @@ $(BUILD)/monitor/guest_image.o: lwvmm/guest_image.S $(GUEST_ELF)
 
 $(BIN)/lwvmm: $(LWVMM_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
+	$(CC) $(LDFLAGS) -o $@ $^ -luring -lpthread
 
 ALL_TARGETS += $(BIN)/lwvmm

@@ -64,6 +64,27 @@ int hc_check_request(const struct hc_request *req, uint64_t mem_size, int ncpus,
 			return -1;
 		}
 		return 0;
+	case HC_DEVICE_ATTACH:
+		if (req->arg[0] >= LW_MAX_DEVICES || req->arg[1] % LW_PAGE_SIZE || req->arg[2] % LW_PAGE_SIZE ||
+		    req->arg[2] < LW_PAGE_SIZE || req->arg[2] > HC_RING_MAX) {
+			snprintf(why, why_len, "device %llu ring 0x%llx+%llu: want a device below %d and "
+				 "whole pages, at most %d bytes", (unsigned long long)req->arg[0],
+				 (unsigned long long)req->arg[1], (unsigned long long)req->arg[2],
+				 LW_MAX_DEVICES, HC_RING_MAX);
+			return -1;
+		}
+		if (req->arg[1] < LW_IMAGE_GPA || !guest_range_ok(mem_size, req->arg[1], req->arg[2])) {
+			snprintf(why, why_len, "ring 0x%llx+%llu is not in the guest's RAM above its low pages",
+				 (unsigned long long)req->arg[1], (unsigned long long)req->arg[2]);
+			return -1;
+		}
+		return 0;
+	case HC_EVTCHN_WAIT:
+		if (req->arg[0] == 0) {
+			snprintf(why, why_len, "wait on an empty port mask (it would never return)");
+			return -1;
+		}
+		return 0;
 	case HC_VCPU_WAKE:
 		if (req->arg[0] >= (uint64_t)ncpus) {
 			snprintf(why, why_len, "wake of vCPU %llu, the VM has %d",

@@ -12,6 +12,7 @@
 #include "lwvmm_abi.h"
 
 #define HC_CONSOLE_MAX (64 * 1024)   /* bytes per console write */
+#define HC_RING_MAX (1024 * 1024)     /* bytes of one ring */
 
 /* Bytes of the block header plus `count` requests. */
 uint64_t hc_block_bytes(uint32_t count);

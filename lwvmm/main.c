@@ -27,13 +27,16 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]\n"
-		"                 [--timeout SECONDS] --workload NAME [-- ARGS]\n"
+		"                 [--timeout SECONDS] [--disk FILE[,ro][,direct]]...\n"
+		"                 --workload NAME [-- ARGS]\n"
 		"       lwvmm info\n"
 		"  --cpus N           vCPUs, 1 to %d (default 1)\n"
 		"  --mem SIZE         guest RAM, e.g. 256M or 2G, a multiple of 2M (default 256M)\n"
 		"  --stats            print exits by reason, monitor and guest time at the end\n"
 		"  --stats-json FILE  write the same statistics as JSON\n"
 		"  --timeout SECONDS  end the run with status 124 after this long\n"
+		"  --disk FILE[,ro][,direct]  a disk for the guest (rings or trap-and-emulate);\n"
+		"                     ro: read-only, direct: O_DIRECT on the host\n"
 		"  --workload NAME    the built-in workload to run:",
 		LW_MAX_VCPUS);
 	for (int i = 0; wl_workload_names[i]; i++)
@@ -81,6 +84,7 @@ static int cmd_run(int argc, char **argv)
 		{ "stats-json", required_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "workload", required_argument, NULL, 'w' },
+		{ "disk", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -115,6 +119,11 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'w':
 			c.workload = optarg;
+			break;
+		case 'd':
+			if (c.ndisks >= LW_MAX_DEVICES - 1)
+				return bad_usage("--disk %s: too many disks", optarg);
+			c.disks[c.ndisks++] = optarg;
 			break;
 		case 'h':
 			usage(stdout);

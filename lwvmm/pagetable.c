@@ -46,6 +46,7 @@ static void map_low_pages(uint8_t *area, const struct pagetable_layout *l)
 
 	/* Page 0 and everything from the page-table area up stay absent. */
 	pt[entry_index(LW_BOOTINFO_GPA, 1)] = LW_BOOTINFO_GPA | PTE_PRESENT | PTE_USER;
+	pt[entry_index(LW_EVTCHN_GPA, 1)] = LW_EVTCHN_GPA | PTE_PRESENT | PTE_WRITE | PTE_USER;
 	for (uint64_t i = 0; i < l->hcblock_pages; i++) {
 		uint64_t gpa = LW_HCBLOCK_GPA + i * LW_PAGE_SIZE;
 		pt[entry_index(gpa, 1)] = gpa | PTE_PRESENT | PTE_WRITE | PTE_USER;
@@ -77,6 +78,7 @@ static void map_doorbell(uint8_t *area)
 	table_at(area, PT_PDPT_DB_OFFSET)[entry_index(LW_DOORBELL_GPA, 3)] = gpa_of(PT_PD_DB_OFFSET) | dir;
 	table_at(area, PT_PD_DB_OFFSET)[entry_index(LW_DOORBELL_GPA, 2)] = gpa_of(PT_PT_DB_OFFSET) | dir;
 	table_at(area, PT_PT_DB_OFFSET)[entry_index(LW_DOORBELL_GPA, 1)] = LW_DOORBELL_GPA | dir | PTE_PCD;
+	table_at(area, PT_PT_DB_OFFSET)[entry_index(LW_MMIO_GPA, 1)] = LW_MMIO_GPA | dir | PTE_PCD;
 }
 
 int pagetable_build(uint8_t *area, const struct pagetable_layout *l, char *why, size_t why_len)

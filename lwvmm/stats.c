@@ -40,6 +40,8 @@ static const char *const hypercall_names[HC_COUNT] = {
 	[HC_TIME] = "time",
 	[HC_VCPU_PARK] = "vcpu_park",
 	[HC_VCPU_WAKE] = "vcpu_wake",
+	[HC_DEVICE_ATTACH] = "device_attach",
+	[HC_EVTCHN_WAIT] = "evtchn_wait",
 };
 
 const char *exit_reason_name(unsigned reason)
@@ -119,7 +121,8 @@ void stats_print_text(FILE *out, const struct run_summary *s)
 	}
 }
 
-int stats_write_json(const char *path, const struct run_summary *s)
+int stats_write_json(const char *path, const struct run_summary *s,
+		     void (*extra)(FILE *f, void *ctx), void *ctx)
 {
 	const struct vcpu_stats *t = &s->total;
 	FILE *f = fopen(path, "w");
@@ -158,8 +161,13 @@ int stats_write_json(const char *path, const struct run_summary *s)
 			(unsigned long long)t->hypercalls[i]);
 		sep = ",";
 	}
-	fprintf(f, "},\"guest_touched_kib\":%llu,\"peak_rss_kib\":%llu,\"monitor_rss_kib\":%llu}\n",
+	fprintf(f, "},\"guest_touched_kib\":%llu,\"peak_rss_kib\":%llu,\"monitor_rss_kib\":%llu",
 		(unsigned long long)s->guest_touched_kib, (unsigned long long)s->peak_rss_kib,
 		(unsigned long long)monitor_rss_kib(s));
+	if (extra) {
+		fputc(',', f);
+		extra(f, ctx);
+	}
+	fprintf(f, "}\n");
 	return fclose(f);
 }

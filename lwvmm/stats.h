@@ -40,6 +40,8 @@ const char *exit_reason_name(unsigned reason);
 const char *hypercall_name(unsigned nr);
 void stats_add(struct vcpu_stats *total, const struct vcpu_stats *one);
 void stats_print_text(FILE *out, const struct run_summary *s);
-int stats_write_json(const char *path, const struct run_summary *s);
+/* `extra`, when given, appends more "key":value members to the object. */
+int stats_write_json(const char *path, const struct run_summary *s,
+		     void (*extra)(FILE *f, void *ctx), void *ctx);
 
 #endif

@@ -188,6 +188,9 @@ int vcpu_create(struct vm *vm, int index, char *why, size_t why_len)
 /* Interrupt KVM_RUN on another vCPU's thread (see vm_end()). */
 void vcpu_kick(struct vcpu *vcpu)
 {
+	pthread_mutex_lock(&vcpu->vm->evt_lock);
+	pthread_cond_broadcast(&vcpu->vm->evt_cond);
+	pthread_mutex_unlock(&vcpu->vm->evt_lock);
 	pthread_mutex_lock(&vcpu->park_lock);
 	pthread_cond_broadcast(&vcpu->park_cond);
 	pthread_mutex_unlock(&vcpu->park_lock);
@@ -212,6 +215,8 @@ static void handle_mmio(struct vcpu *vcpu)
 		vm_register_notify_doorbell(vcpu);   /* later writes never exit */
 		return;
 	}
+	if (devices_handle_mmio(vcpu, addr, run->mmio.is_write, run->mmio.data, run->mmio.len) == 0)
+		return;
 	vm_fault(vcpu, "%s of %u bytes at guest-physical 0x%llx, which is neither RAM nor a doorbell",
 		 run->mmio.is_write ? "write" : "read", run->mmio.len, (unsigned long long)addr);
 }

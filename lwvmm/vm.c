@@ -22,6 +22,8 @@
 
 #include "vm.h"
 
+#define CONSOLE_TICK_NS 50000000ULL
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -119,8 +121,15 @@ static int vm_setup(struct vm *vm, char *why, size_t why_len, int *status)
 		vm->ncpus = i + 1;
 	}
 	*status = LWVMM_EXIT_USAGE;
+	if (devices_add_console(vm, why, why_len) < 0)
+		return -1;
+	for (int i = 0; i < c->ndisks; i++) {
+		if (devices_add_disk(vm, c->disks[i], why, why_len) < 0)
+			return -1;
+	}
 	if (boot_builtin_guest(vm, why, why_len) < 0)
 		return -1;
+	devices_describe(vm);
 	*status = LWVMM_EXIT_UNAVAILABLE;
 	for (int i = 0; i < vm->ncpus; i++) {
 		if (vcpu_set_entry(&vm->vcpus[i], why, why_len) < 0)
@@ -131,6 +140,7 @@ static int vm_setup(struct vm *vm, char *why, size_t why_len, int *status)
 
 static void vm_teardown(struct vm *vm)
 {
+	devices_stop(vm);
 	for (int i = 0; i < vm->ncpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		if (v->run)
@@ -154,20 +164,30 @@ static void wait_for_end(struct vm *vm, const sigset_t *waited)
 	uint64_t deadline = timeout > 0 ? now_ns() + (uint64_t)(timeout * 1e9) : 0;
 
 	while (!atomic_load(&vm->stopping)) {
-		struct timespec ts = { .tv_sec = 3600 };
+		/* Wake every 50 ms to pass on console output the guest has not kicked for. */
+		uint64_t sleep = CONSOLE_TICK_NS;
 		if (deadline) {
 			uint64_t now = now_ns();
 			if (now >= deadline) {
 				vm_end(vm, LWVMM_EXIT_TIMEOUT, "timeout: the guest ran for more than %g s", timeout);
 				break;
 			}
-			ts.tv_sec = (time_t)((deadline - now) / 1000000000ULL);
-			ts.tv_nsec = (long)((deadline - now) % 1000000000ULL);
+			if (deadline - now < sleep)
+				sleep = deadline - now;
 		}
+		struct timespec ts = { .tv_sec = (time_t)(sleep / 1000000000ULL),
+				       .tv_nsec = (long)(sleep % 1000000000ULL) };
 		int sig = sigtimedwait(waited, NULL, &ts);
+		if (sig < 0)
+			devices_tick(vm);
 		if (sig == SIGINT || sig == SIGTERM)
 			vm_end(vm, LWVMM_EXIT_INTERRUPTED, "interrupted by %s", strsignal(sig));
 	}
+}
+
+static void json_devices(FILE *f, void *vm)
+{
+	devices_json_stats(f, vm);
 }
 
 static void report(struct vm *vm)
@@ -192,9 +212,11 @@ static void report(struct vm *vm)
 	s.guest_touched_kib = guest_memory_touched_kib(&vm->mem);
 	for (int i = 0; i < vm->ncpus; i++)
 		stats_add(&s.total, &vm->vcpus[i].stats);
-	if (c->print_stats)
+	if (c->print_stats) {
 		stats_print_text(stderr, &s);
-	if (c->stats_json_path && stats_write_json(c->stats_json_path, &s) < 0)
+		devices_print_stats(stderr, vm);
+	}
+	if (c->stats_json_path && stats_write_json(c->stats_json_path, &s, json_devices, vm) < 0)
 		fprintf(stderr, "lwvmm: cannot write %s: %s\n", c->stats_json_path, strerror(errno));
 }
 
@@ -211,6 +233,9 @@ int vm_run(const struct vm_config *config)
 	for (int i = 0; i < LW_MAX_VCPUS; i++)
 		vm.vcpus[i].fd = -1;
 	pthread_mutex_init(&vm.end_lock, NULL);
+	pthread_mutex_init(&vm.evt_lock, NULL);
+	pthread_cond_init(&vm.evt_cond, NULL);
+	vm.pv = (struct pv_guest){ .mem = &vm.mem, .raise_event = devices_raise_event, .ctx = &vm };
 	vm.main_thread = pthread_self();
 
 	/* Block the signals the main thread waits for; vCPU threads inherit the mask. */
@@ -237,6 +262,7 @@ int vm_run(const struct vm_config *config)
 		if (vm.vcpus[i].thread_started)
 			pthread_join(vm.vcpus[i].thread, NULL);
 	}
+	devices_stop(&vm);   /* the console's last output, then the disks' requests in flight */
 	if (vm.end_message[0])
 		fprintf(stderr, "lwvmm: %s\n", vm.end_message);
 	report(&vm);

@@ -14,6 +14,7 @@
 #include "lwvmm_abi.h"
 #include "guest_memory.h"
 #include "stats.h"
+#include "devices.h"
 
 /* lwvmm's exit statuses; below 64 is the workload's own status. */
 enum lwvmm_status {
@@ -55,6 +56,8 @@ struct vm_config {
 	double timeout_s;     /* 0: none */
 	int print_stats;
 	const char *stats_json_path;
+	int ndisks;
+	const char *disks[LW_MAX_DEVICES - 1];   /* --disk FILE[,ro][,direct] */
 };
 
 struct vm {
@@ -69,6 +72,13 @@ struct vm {
 	uint64_t entry_rip;
 	uint64_t stack_base;        /* lowest stack byte; vCPU i's stack is above it */
 	int notify_eventfd;         /* DOORBELL_NOTIFY's eventfd, -1 until first used */
+
+	/* Devices and event channels (devices.c) */
+	struct device devices[LW_MAX_DEVICES];
+	int ndevices;
+	struct pv_guest pv;
+	pthread_mutex_t evt_lock;
+	pthread_cond_t evt_cond;
 	pthread_t main_thread;
 
 	/* How the run ends: the first vCPU to end it wins. */

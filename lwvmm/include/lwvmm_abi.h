@@ -35,16 +35,58 @@
 #define LW_BOOTINFO_GPA     0x1000ULL   /* struct lw_bootinfo, one page */
 #define LW_HCBLOCK_GPA      0x2000ULL   /* one struct hc_block per vCPU */
 #define LW_MAX_VCPUS        64
+#define LW_EVTCHN_GPA       0x80000ULL  /* struct lw_evtchn_page, read-write */
 #define LW_PAGETABLE_GPA    0x100000ULL /* monitor-owned, not guest visible */
 #define LW_PAGETABLE_SIZE   0x100000ULL
 #define LW_IMAGE_GPA        0x200000ULL /* the guest ELF is linked here */
 #define LW_STACK_SIZE       0x40000ULL  /* per vCPU, above the image */
 #define LW_MAX_MEM          (256ULL << 30)
 #define LW_DOORBELL_GPA     (512ULL << 30) /* no memory slot: writes exit */
+#define LW_MMIO_GPA         (LW_DOORBELL_GPA + 0x1000) /* trap-and-emulate registers */
 
 /* Offsets inside the doorbell page. */
 #define DOORBELL_CALL       0x0   /* value: GPA of the caller's hc_block */
 #define DOORBELL_NOTIFY     0x8   /* ioeventfd, no exit, no reply */
+#define DOORBELL_EVTCHN     0x100 /* + 8 * port: event channel, front end to back end */
+
+/*
+ * Event channels, back end to front end: the back end sets the port's bit in
+ * `pending` and wakes any vCPU blocked in HC_EVTCHN_WAIT. The guest clears
+ * the bits it handles (atomically). PVM guests take no interrupts, so this
+ * is how a front end waits for a back end.
+ */
+#define LW_MAX_PORTS 64
+struct lw_evtchn_page {
+	uint64_t pending;
+};
+
+/* Devices given on the command line, described in the boot information. */
+enum lw_device_type {
+	LW_DEV_NONE = 0,
+	LW_DEV_BLOCK = 1,    /* ring (HC_DEVICE_ATTACH) or trap-and-emulate registers */
+	LW_DEV_CONSOLE = 2,  /* output ring */
+	LW_DEV_NET = 3,
+};
+#define LW_DEV_READONLY 0x1
+#define LW_MAX_DEVICES 8
+
+struct lw_device_desc {
+	uint32_t type;
+	uint32_t flags;
+	uint64_t size;       /* bytes (block devices) */
+};
+
+/*
+ * Trap-and-emulate block registers, for comparison with the rings: device d's
+ * registers are at LW_MMIO_GPA + d * MMIO_BLK_STRIDE. Every access exits to
+ * the monitor, as every access to an emulated disk controller does.
+ */
+#define MMIO_BLK_STRIDE  0x40
+#define MMIO_BLK_OFFSET  0x00   /* byte offset on the disk */
+#define MMIO_BLK_BUFFER  0x08   /* GPA of the buffer */
+#define MMIO_BLK_LENGTH  0x10
+#define MMIO_BLK_COMMAND 0x18   /* write BLK_OP_*: the monitor performs it at once */
+#define MMIO_BLK_STATUS  0x20   /* read: 0 or a negative errno of the last command */
 
 /* Hypercall numbers. */
 enum hc_nr {
@@ -54,6 +96,8 @@ enum hc_nr {
 	HC_TIME = 3,          /* ret = host CLOCK_MONOTONIC in ns */
 	HC_VCPU_PARK = 4,     /* sleep until woken (returns at once if a wake is pending) */
 	HC_VCPU_WAKE = 5,     /* arg0 = vCPU index to wake */
+	HC_DEVICE_ATTACH = 6, /* arg0 = device, arg1 = ring GPA, arg2 = ring bytes; ret = event port */
+	HC_EVTCHN_WAIT = 7,   /* arg0 = port mask: sleep until one is pending; ret = pending & mask */
 	HC_COUNT
 };
 
@@ -61,6 +105,8 @@ enum hc_nr {
 #define HC_EINVAL  (-22)
 #define HC_EFAULT  (-14)
 #define HC_ENOSYS  (-38)
+#define HC_EBUSY   (-16)
+#define HC_ENODEV  (-19)
 
 struct hc_request {
 	uint64_t nr;
@@ -94,6 +140,9 @@ struct lw_bootinfo {
 	uint64_t doorbell_gpa;
 	uint64_t stack_base;    /* vCPU i's stack is [stack_base + i*stack_size, +stack_size) */
 	uint64_t stack_size;
+	uint32_t ndevices;
+	uint32_t reserved2;
+	struct lw_device_desc devices[LW_MAX_DEVICES];
 	uint32_t argc;          /* argv[0] is the workload name */
 	uint32_t reserved;
 	uint64_t argv_offset[LW_MAX_ARGS]; /* offsets into args[] */

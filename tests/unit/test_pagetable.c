@@ -55,6 +55,7 @@ static void test_low_memory_protection(void **state)
 	assert_maps(0, LW_HCBLOCK_GPA, LW_HCBLOCK_GPA, PTE_USER | PTE_WRITE);
 	assert_maps(1, LW_HCBLOCK_GPA + 0x1000, LW_HCBLOCK_GPA + 0x1000, PTE_USER | PTE_WRITE);
 	assert_absent(0, LW_HCBLOCK_GPA + 2 * 0x1000);        /* no third vCPU */
+	assert_maps(1, LW_EVTCHN_GPA, LW_EVTCHN_GPA, PTE_USER | PTE_WRITE);   /* event channels */
 	assert_absent(0, LW_PAGETABLE_GPA);                   /* the tables themselves */
 	assert_absent(1, LW_PAGETABLE_GPA + LW_PAGETABLE_SIZE - 1);
 }
@@ -79,7 +80,9 @@ static void test_doorbell_mapped_uncached(void **state)
 	assert_int_equal(pagetable_translate(area, 0, LW_DOORBELL_GPA + DOORBELL_NOTIFY, &gpa, &flags), 0);
 	assert_int_equal(gpa, LW_DOORBELL_GPA + DOORBELL_NOTIFY);
 	assert_true(flags & PTE_USER);
-	assert_absent(0, LW_DOORBELL_GPA + 0x1000);
+	assert_int_equal(pagetable_translate(area, 0, LW_MMIO_GPA + MMIO_BLK_STATUS, &gpa, &flags), 0);
+	assert_int_equal(gpa, LW_MMIO_GPA + MMIO_BLK_STATUS);   /* trap-and-emulate registers */
+	assert_absent(0, LW_DOORBELL_GPA + 0x2000);
 }
 
 static void test_one_root_per_vcpu(void **state)

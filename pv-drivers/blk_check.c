@@ -1,0 +1,47 @@
+#include <stdio.h>
+
+#include "blk_check.h"
+#include "guest_memory.h"
+
+static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+int blk_check_request(const struct blk_request *r, const struct blk_limits *l,
+		      char *why, size_t why_len)
+{
+	if (r->op == BLK_OP_FLUSH)
+		return 0;
+	if (r->op != BLK_OP_READ && r->op != BLK_OP_WRITE) {
+		snprintf(why, why_len, "unknown operation %u", r->op);
+		return BLK_EINVAL;
+	}
+	if (r->op == BLK_OP_WRITE && l->readonly) {
+		snprintf(why, why_len, "write to a read-only disk");
+		return BLK_EROFS;
+	}
+	if (r->len == 0 || r->len > BLK_MAX_LEN || r->len % BLK_SECTOR || r->offset % BLK_SECTOR ||
+	    r->buffer % BLK_SECTOR) {
+		snprintf(why, why_len, "length %u, offset %llu or buffer 0x%llx not in whole sectors "
+			 "(or above %u bytes)", r->len, (unsigned long long)r->offset,
+			 (unsigned long long)r->buffer, BLK_MAX_LEN);
+		return BLK_EINVAL;
+	}
+	if (!guest_range_ok(l->disk_size, r->offset, r->len)) {
+		snprintf(why, why_len, "bytes %llu+%u lie past the end of the disk",
+			 (unsigned long long)r->offset, r->len);
+		return BLK_EINVAL;
+	}
+	if (!guest_range_ok(l->mem_size, r->buffer, r->len)) {
+		snprintf(why, why_len, "buffer 0x%llx+%u lies outside guest RAM",
+			 (unsigned long long)r->buffer, r->len);
+		return BLK_EINVAL;
+	}
+	if (l->ring_bytes && overlaps(r->buffer, r->len, l->ring_gpa, l->ring_bytes)) {
+		snprintf(why, why_len, "buffer 0x%llx+%u overlaps the ring",
+			 (unsigned long long)r->buffer, r->len);
+		return BLK_EINVAL;
+	}
+	return 0;
+}

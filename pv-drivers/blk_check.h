@@ -1,0 +1,22 @@
+/* Validation of one block request taken from a (possibly hostile) guest. */
+#ifndef PV_BLK_CHECK_H
+#define PV_BLK_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "blkif.h"
+
+struct blk_limits {
+	uint64_t disk_size;   /* bytes */
+	int readonly;
+	uint64_t mem_size;    /* guest RAM */
+	uint64_t ring_gpa;    /* the ring's pages: buffers may not overlap them */
+	uint64_t ring_bytes;
+};
+
+/* 0 when the request may be carried out, else a negative BLK_E* status and `why`. */
+int blk_check_request(const struct blk_request *r, const struct blk_limits *l,
+		      char *why, size_t why_len);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * The block back end: a file or block device served to the guest through a
+ * shared ring (ring.h, blkif.h), with up to `depth` requests in flight at once
+ * through io_uring, and the same file served synchronously for the
+ * trap-and-emulate register interface (blkback_execute_sync).
+ */
+#ifndef PV_BLKBACK_H
+#define PV_BLKBACK_H
+
+#include <liburing.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "blk_check.h"
+#include "ring.h"
+
+#define BLKBACK_DEPTH 64
+
+struct blkback_stats {
+	uint64_t requests;     /* taken from the ring */
+	uint64_t bytes;
+	uint64_t errors;       /* answered with an error status */
+	uint64_t kicks;        /* notifications from the front end */
+	uint64_t notifies;     /* notifications to the front end */
+	uint64_t sync_requests;/* trap-and-emulate requests */
+	uint64_t sync_bytes;
+};
+
+struct blk_inflight {
+	uint64_t id;
+	uint32_t len;
+	int busy;
+};
+
+struct blkback {
+	/* the disk */
+	char path[256];
+	int fd;
+	int readonly;
+	int direct;
+	uint64_t size;
+
+	/* the ring, once the guest attached it */
+	struct pv_guest *guest;
+	struct ring_back ring;
+	struct blk_limits limits;
+	int port;
+	int kick_fd;                /* eventfd signalled by KVM_IOEVENTFD */
+	int attached;
+	pthread_t thread;
+	atomic_int stop;
+	struct io_uring uring;
+	struct blk_inflight inflight[BLKBACK_DEPTH];
+	int in_flight;
+	uint64_t kick_value;        /* buffer of the eventfd read */
+
+	pthread_mutex_t sync_lock;  /* trap-and-emulate requests come from any vCPU */
+	struct blkback_stats stats;
+	atomic_int broken;
+	char broken_why[160];
+};
+
+/* Opens "FILE[,ro][,direct]". Returns 0 or -1 with `why`. */
+int blkback_open(struct blkback *b, const char *spec, char *why, size_t why_len);
+
+/* Starts serving the ring; the caller validated its place in guest RAM. */
+int blkback_attach(struct blkback *b, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
+		   int port, int kick_fd, char *why, size_t why_len);
+
+/* Stops the back end thread after the requests in flight complete. */
+void blkback_stop(struct blkback *b);
+void blkback_close(struct blkback *b);
+
+/* One request, carried out at once (trap-and-emulate path). Returns the status. */
+int blkback_execute_sync(struct blkback *b, struct guest_memory *mem, const struct blk_request *r);
+
+#endif

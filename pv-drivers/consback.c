@@ -1,0 +1,96 @@
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "consback.h"
+#include "consif.h"
+
+void consback_init(struct consback *c, int out_fd)
+{
+	memset(c, 0, sizeof(*c));
+	pthread_mutex_init(&c->lock, NULL);
+	c->out_fd = out_fd;
+}
+
+int consback_attach(struct consback *c, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
+		    int port, char *why, size_t why_len)
+{
+	struct ring_shared *s = guest_ptr(g->mem, ring_gpa, ring_bytes);
+	uint32_t slots = ring_slots_for(ring_bytes, CONS_SLOT_SIZE);
+
+	if (!s || slots < 2) {
+		snprintf(why, why_len, "console ring 0x%llx+%llu is not in guest RAM or too small",
+			 (unsigned long long)ring_gpa, (unsigned long long)ring_bytes);
+		return -1;
+	}
+	pthread_mutex_lock(&c->lock);
+	c->guest = g;
+	c->port = port;
+	ring_back_init(&c->ring, s, slots, CONS_SLOT_SIZE);
+	c->attached = 1;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+static void write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n <= 0)
+			return;   /* stdout gone: the output is lost, not the run */
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+void consback_drain(struct consback *c)
+{
+	char out[8192];
+	size_t used = 0;
+
+	pthread_mutex_lock(&c->lock);
+	if (!c->attached || c->broken) {
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
+	c->drains++;
+	/* Bounded: a guest that never stops writing cannot hold the monitor here. */
+	for (int round = 0; round < 8; round++) {
+		int64_t n = ring_unconsumed_requests(&c->ring);
+		if (n < 0) {
+			c->broken = 1;
+			c->ring.sring->broken = 1;
+			fprintf(stderr, "lwvmm: console ring marked broken: producer ahead of consumer by more than the ring\n");
+			break;
+		}
+		if (n == 0) {
+			/* Ask for a kick only when the ring is half full: output is batched. */
+			c->ring.sring->req_event = c->ring.req_cons + c->ring.nr_slots / 2;
+			ring_mb();
+			if (ring_unconsumed_requests(&c->ring) == 0)
+				break;
+			continue;
+		}
+		for (; n > 0; n--) {
+			struct cons_request req;
+			memcpy(&req, ring_next_request_slot(&c->ring), sizeof(req));
+			ring_back_consume_request(&c->ring);
+			uint32_t len = req.len < CONS_SLOT_BYTES ? req.len : CONS_SLOT_BYTES;
+			if (used + len > sizeof(out)) {
+				write_all(c->out_fd, out, used);
+				used = 0;
+			}
+			memcpy(out + used, req.data, len);
+			used += len;
+			c->bytes += len;
+			c->slots++;
+			/* The response only frees the slot. */
+			ring_back_commit_response(&c->ring);
+		}
+	}
+	write_all(c->out_fd, out, used);
+	if (c->ring.sring->rsp_prod != c->ring.rsp_prod_pvt &&
+	    ring_push_responses_and_check_notify(&c->ring))
+		c->guest->raise_event(c->guest->ctx, c->port);
+	pthread_mutex_unlock(&c->lock);
+}

@@ -1,0 +1,33 @@
+/*
+ * The console back end: output written by the guest into a ring (consif.h)
+ * goes to the monitor's standard output. It runs synchronously, under a lock,
+ * whenever it is asked: on the front end's kick (an exit, which the front end
+ * makes only when the ring is half full), every 50 ms from the monitor's main
+ * thread, and once more when the VM ends, so no output is lost or held long.
+ */
+#ifndef PV_CONSBACK_H
+#define PV_CONSBACK_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "ring.h"
+
+struct consback {
+	pthread_mutex_t lock;
+	struct pv_guest *guest;
+	struct ring_back ring;
+	int port;
+	int attached;
+	int broken;
+	int out_fd;
+	uint64_t bytes, slots, kicks, drains;
+};
+
+void consback_init(struct consback *c, int out_fd);
+int consback_attach(struct consback *c, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
+		    int port, char *why, size_t why_len);
+void consback_drain(struct consback *c);
+
+#endif
