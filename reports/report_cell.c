@@ -135,10 +135,9 @@ static void reference_lines(FILE *md, const struct group *g, json_t *refs)
 
 static void cost_table(FILE *md, const struct group *g)
 {
-	fprintf(md, "\nWhat a run cost (medians of the ok runs; the limits it ran under; the host's "
-		"1-minute load average before the run, which should be well below the cpus "
-		"the host has):\n\n");
-	fprintf(md, "| env | cpus | memory limit | wall s | CPU s | peak RSS MiB | host load before |\n");
+	fprintf(md, "\nWhat a run cost (medians of the ok runs), the limits it ran under, and how "
+		"much of its pinned CPUs' time other work took meanwhile (should be near 0%%):\n\n");
+	fprintf(md, "| env | cpus | memory limit | wall s | CPU s | peak RSS MiB | taken by others |\n");
 	fprintf(md, "|---|---:|---|---:|---:|---:|---:|\n");
 	for (int i = 0; i < g->nseries; i++) {
 		const struct series *s = &g->series[i];
@@ -149,10 +148,12 @@ static void cost_table(FILE *md, const struct group *g)
 			continue;
 		if (series_stats(s, "max_rss_kib", 0, &st) == 0)
 			fmt_num(c, sizeof(c), st.median / 1024);
+		snprintf(l, sizeof(l), "–");
+		if (series_interference(s, g->cpus, &st) == 0)
+			fmt_pct(l, sizeof(l), 100 * st.median);
 		fprintf(md, "| %s | %d | %s | %s | %s | %s | %s |\n", s->env, g->cpus,
 			s->mem ? s->mem : "none", median_text(a, sizeof(a), s, "wall_s", 0),
-			median_text(b, sizeof(b), s, "cpu_s", 0), c,
-			median_text(l, sizeof(l), s, "loadavg_before", 0));
+			median_text(b, sizeof(b), s, "cpu_s", 0), c, l);
 	}
 }
 

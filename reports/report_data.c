@@ -229,3 +229,22 @@ json_t *series_keys(const struct series *s, const char *field)
 	}
 	return keys;
 }
+
+int series_interference(const struct series *s, int cpus, struct stats *out)
+{
+	size_t i, n = 0;
+	json_t *rec;
+	double *x = calloc(json_array_size(s->runs) + 1, sizeof(*x));
+	int rc;
+
+	json_array_foreach(s->runs, i, rec) {
+		json_t *others = json_object_get(rec, "others_cpu_s");
+		double wall = json_number_value(json_object_get(rec, "wall_s"));
+		if (json_is_true(json_object_get(rec, "ok")) && json_is_number(others) &&
+		    wall > 0 && cpus > 0)
+			x[n++] = json_number_value(others) / (wall * cpus);
+	}
+	rc = stats_compute(x, n, out);
+	free(x);
+	return rc;
+}

@@ -52,6 +52,12 @@ const struct series *group_series(const struct group *g, const char *env);
 int series_stats(const struct series *s, const char *path, int missing_is_zero,
 		 struct stats *out);
 
+/*
+ * Share (0..1) of the pinned CPUs' time that other work used during the ok
+ * runs (others_cpu_s / (wall_s * cpus)); -1 when the records lack it.
+ */
+int series_interference(const struct series *s, int cpus, struct stats *out);
+
 /* The union of the keys of object `field` over a series' ok runs (a JSON array). */
 json_t *series_keys(const struct series *s, const char *field);
 

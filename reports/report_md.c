@@ -60,6 +60,29 @@ static void environment_section(FILE *md, const struct report_data *d)
 	}
 }
 
+/* Say so loudly when other work shared the CPUs the runs were pinned to. */
+static void busy_host_warning(FILE *md, const struct report_data *d)
+{
+	double worst = 0;
+	int busy = 0;
+
+	for (int i = 0; i < d->ngroups; i++)
+		for (int s = 0; s < d->groups[i].nseries; s++) {
+			struct stats st;
+			if (series_interference(&d->groups[i].series[s], d->groups[i].cpus, &st) == 0 &&
+			    st.median > 0.05) {
+				busy++;
+				if (st.median > worst)
+					worst = st.median;
+			}
+		}
+	if (busy)
+		fprintf(md, "\n**Warning: the host was busy.** In %d cell/environment series other "
+			"processes took more than 5%% of the pinned CPUs' time (up to %.0f%%, column "
+			"\"taken by others\" below). Those figures measure contention, not "
+			"virtualization: rerun on an idle host.\n", busy, 100 * worst);
+}
+
 /* One line per cell and environment: the figures a reader looks for first. */
 static void overview_section(FILE *md, const struct report_data *d, json_t *refs,
 			     const char *chart, const char *chart_note)
@@ -97,6 +120,7 @@ static void overview_section(FILE *md, const struct report_data *d, json_t *refs
 				e == native ? "(baseline)" : ov);
 		}
 	}
+	busy_host_warning(md, d);
 	if (chart)
 		fprintf(md, "\n![Median score relative to native](%s)\n", chart);
 	else if (chart_note)

@@ -2,6 +2,7 @@
  * The schema of results.jsonl, one object per run:
  *   suite, workload, params [..], env, rep, warmup, cpus, pus, mem,
  *   ok, error, exit_status, signal, timed_out, wall_s, cpu_s, max_rss_kib,
+ *   loadavg_before, others_cpu_s and steal_s (other work on the pinned PUs),
  *   score, score_unit, metrics {name: number}, stderr_tail [lines],
  *   and for VMs exits {reason: count} and monitor {...the monitor's stats}.
  * reports/ reads exactly these names.
@@ -75,6 +76,12 @@ json_t *results_record(const struct run_record *r)
 		json_object_set_new(o, "timed_out", json_true());
 	if (r->loadavg >= 0)
 		json_object_set_new(o, "loadavg_before", json_real(r->loadavg));
+	if (r->have_cpu_sample) {
+		/* what the pinned PUs did for others while this run had them */
+		double others = r->pus_busy_s - proc->cpu_s;
+		json_object_set_new(o, "others_cpu_s", json_real(others > 0 ? others : 0));
+		json_object_set_new(o, "steal_s", json_real(r->pus_steal_s));
+	}
 	json_object_set_new(o, "wall_s", json_real(proc->wall_s));
 	json_object_set_new(o, "cpu_s", json_real(proc->cpu_s));
 	json_object_set_new(o, "max_rss_kib", json_integer(proc->max_rss_kib));

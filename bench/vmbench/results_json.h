@@ -20,6 +20,9 @@ struct run_record {
 	int ok;
 	const char *error;            /* NULL or "" when ok */
 	double loadavg;               /* 1-minute load average before the run, or -1 */
+	int have_cpu_sample;          /* the two below are known */
+	double pus_busy_s;            /* busy time of the pinned PUs during the run */
+	double pus_steal_s;           /* their steal time (the host is a VM) */
 };
 
 json_t *results_record(const struct run_record *r);

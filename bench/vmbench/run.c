@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "envrecord.h"
+#include "hostload.h"
 #include "paths.h"
 #include "result_line.h"
 #include "results_json.h"
@@ -365,7 +366,10 @@ static int run_series(struct harness *h, const struct cell *c, int env_index,
 			warmup ? h->suite.warmup : h->suite.reps);
 		print_elapsed(h);
 		double load = loadavg_1m();
+		struct cpu_sample before, after;
+		hostload_sample(topo_get(), pus, &before);
 		r->run(&h->ctx, &req, &res);
+		hostload_sample(topo_get(), pus, &after);
 		ok = judge(c, &res, &line, &parsed, error, sizeof(error), h->ctx.timeout_s);
 
 		const double *sum = parsed ? result_line_get(&line, "checksum") : NULL;
@@ -389,6 +393,9 @@ static int run_series(struct harness *h, const struct cell *c, int env_index,
 			.suite = &h->suite, .cell = c, .env = r->name, .req = &req,
 			.pus = pus_text, .res = &res, .line = parsed ? &line : NULL,
 			.ok = ok, .error = error, .loadavg = load,
+			.have_cpu_sample = before.ok && after.ok,
+			.pus_busy_s = after.busy_s - before.busy_s,
+			.pus_steal_s = after.steal_s - before.steal_s,
 		};
 		json_t *j = results_record(&rec);
 		if (results_append(h->results, j) < 0) {

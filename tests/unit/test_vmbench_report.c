@@ -21,9 +21,9 @@ static char dir[64];
 static const char *const lines[] = {
 	/* cpu at 1 CPU: native 100/110/90 (+ a warm-up), vm 80/88/72 and one failure */
 	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"native\",\"cpus\":1,\"rep\":1,\"warmup\":true,\"ok\":true,\"score\":1,\"score_unit\":\"Mrays/s\",\"metrics\":{\"score\":1}}",
-	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"native\",\"cpus\":1,\"rep\":1,\"warmup\":false,\"ok\":true,\"mem\":null,\"score\":100,\"score_unit\":\"Mrays/s\",\"wall_s\":0.5,\"metrics\":{\"score\":100,\"checksum\":7}}",
-	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"native\",\"cpus\":1,\"rep\":2,\"warmup\":false,\"ok\":true,\"mem\":null,\"score\":110,\"score_unit\":\"Mrays/s\",\"wall_s\":0.5,\"metrics\":{\"score\":110,\"checksum\":7}}",
-	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"native\",\"cpus\":1,\"rep\":3,\"warmup\":false,\"ok\":true,\"mem\":null,\"score\":90,\"score_unit\":\"Mrays/s\",\"wall_s\":0.5,\"metrics\":{\"score\":90,\"checksum\":7}}",
+	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"native\",\"cpus\":1,\"rep\":1,\"warmup\":false,\"ok\":true,\"mem\":null,\"score\":100,\"score_unit\":\"Mrays/s\",\"wall_s\":0.5,\"others_cpu_s\":0.25,\"metrics\":{\"score\":100,\"checksum\":7}}",
+	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"native\",\"cpus\":1,\"rep\":2,\"warmup\":false,\"ok\":true,\"mem\":null,\"score\":110,\"score_unit\":\"Mrays/s\",\"wall_s\":0.5,\"others_cpu_s\":0.25,\"metrics\":{\"score\":110,\"checksum\":7}}",
+	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"native\",\"cpus\":1,\"rep\":3,\"warmup\":false,\"ok\":true,\"mem\":null,\"score\":90,\"score_unit\":\"Mrays/s\",\"wall_s\":0.5,\"others_cpu_s\":0.25,\"metrics\":{\"score\":90,\"checksum\":7}}",
 	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"vm\",\"cpus\":1,\"rep\":1,\"warmup\":false,\"ok\":true,\"mem\":\"512M\",\"score\":80,\"score_unit\":\"Mrays/s\",\"metrics\":{\"score\":80},\"exits\":{\"MMIO\":4},\"monitor\":{\"startup_ms\":2,\"exit_monitor_s\":{\"MMIO\":0.001}}}",
 	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"vm\",\"cpus\":1,\"rep\":2,\"warmup\":false,\"ok\":true,\"mem\":\"512M\",\"score\":88,\"score_unit\":\"Mrays/s\",\"metrics\":{\"score\":88},\"exits\":{\"MMIO\":6,\"SHUTDOWN\":1},\"monitor\":{\"startup_ms\":4}}",
 	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"vm\",\"cpus\":1,\"rep\":3,\"warmup\":false,\"ok\":true,\"mem\":\"512M\",\"score\":72,\"score_unit\":\"Mrays/s\",\"metrics\":{\"score\":72},\"exits\":{\"MMIO\":8},\"monitor\":{\"startup_ms\":3}}",
@@ -133,6 +133,9 @@ static void test_markdown(void **state)
 	assert_non_null(strstr(text, "not run: environment unavailable: no runc"));
 	assert_non_null(strstr(text, "| MMIO | 6 | 1 |"));
 	assert_non_null(strstr(text, "(No chart: no gnuplot.)"));
+	/* others took 0.25 s of 0.5 s on 1 CPU in the native runs */
+	assert_non_null(strstr(text, "Warning: the host was busy"));
+	assert_non_null(strstr(text, "| native | 1 | none | 0.500 | – | – | 50.0% |"));
 	assert_non_null(strstr(text, "[Disco 1997] Bugnion"));
 	assert_non_null(strstr(text, "1 line(s) of results.jsonl could not be read"));
 	free(text);

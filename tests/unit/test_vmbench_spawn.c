@@ -16,6 +16,16 @@
 #include "spawn.h"
 
 static struct spawn_out out;
+static char pid_file[64];   /* per test process: tests may run concurrently */
+static char script[256];
+
+/* "sleep 100 & echo $! > PIDFILE; " + tail */
+static const char *with_sleeper(const char *tail)
+{
+	snprintf(pid_file, sizeof(pid_file), "/tmp/test_vmbench_spawn.%d.pid", (int)getpid());
+	snprintf(script, sizeof(script), "sleep 100 & echo $! > %s; %s", pid_file, tail);
+	return script;
+}
 
 static int run_sh(const char *script, int timeout_s)
 {
@@ -84,10 +94,10 @@ static void test_signal(void **state)
 static void test_timeout_kills_the_group(void **state)
 {
 	(void)state;
-	assert_int_equal(run_sh("sleep 100 & echo $! > /tmp/test_vmbench_spawn.pid; wait", 1), 0);
+	assert_int_equal(run_sh(with_sleeper("wait"), 2), 0);
 	assert_true(out.timed_out);
-	assert_true(out.wall_s >= 1 && out.wall_s < 5);
-	assert_true(process_gone(read_pid("/tmp/test_vmbench_spawn.pid")));
+	assert_true(out.wall_s >= 2 && out.wall_s < 6);
+	assert_true(process_gone(read_pid(pid_file)));
 	spawn_out_free(&out);
 }
 
@@ -95,11 +105,11 @@ static void test_stragglers_are_killed(void **state)
 {
 	(void)state;
 	/* the child exits at once but leaves a grandchild holding stdout */
-	assert_int_equal(run_sh("sleep 100 & echo $! > /tmp/test_vmbench_spawn.pid; exit 0", 10), 0);
+	assert_int_equal(run_sh(with_sleeper("exit 0"), 10), 0);
 	assert_int_equal(out.exit_code, 0);
 	assert_false(out.timed_out);
 	assert_true(out.wall_s < 2);
-	assert_true(process_gone(read_pid("/tmp/test_vmbench_spawn.pid")));
+	assert_true(process_gone(read_pid(pid_file)));
 	spawn_out_free(&out);
 }
 
