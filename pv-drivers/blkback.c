@@ -190,6 +190,20 @@ static void push_responses(struct blkback *b)
 	}
 }
 
+/*
+ * Before sleeping: is there more to take? With requests in flight, a
+ * completion will wake the thread anyway and it will look at the ring then,
+ * so it does not ask the front end for a notification (req_event stays
+ * behind): a busy device costs no doorbell writes at all. Only an idle back
+ * end, which nothing else would wake, asks to be notified.
+ */
+static int look_again(struct blkback *b)
+{
+	if (b->in_flight > 0)
+		return ring_unconsumed_requests(&b->ring) != 0;
+	return ring_final_check_for_requests(&b->ring) != 0;
+}
+
 static void *blkback_thread(void *arg)
 {
 	struct blkback *b = arg;
@@ -205,7 +219,7 @@ static void *blkback_thread(void *arg)
 		push_responses(b);
 		io_uring_submit(&b->uring);
 		if (!stopping && !atomic_load(&b->broken) && b->in_flight < BLKBACK_DEPTH &&
-		    ring_final_check_for_requests(&b->ring) != 0)
+		    look_again(b))
 			continue;
 		int r = io_uring_wait_cqe(&b->uring, &cqe);
 		if (r == -EINTR)

@@ -27,6 +27,8 @@ int consback_attach(struct consback *c, struct pv_guest *g, uint64_t ring_gpa, u
 	c->guest = g;
 	c->port = port;
 	ring_back_init(&c->ring, s, slots, CONS_SLOT_SIZE);
+	/* Ask for a kick only when the ring is half full: output is batched. */
+	s->req_event = c->ring.req_cons + slots / 2;
 	c->attached = 1;
 	pthread_mutex_unlock(&c->lock);
 	return 0;

@@ -24,5 +24,6 @@ TEST_SRCS_test_pagetable := lwvmm/pagetable.c
 TEST_SRCS_test_hypercall_check := lwvmm/hypercall_check.c lwvmm/guest_memory.c
 TEST_SRCS_test_options := lwvmm/options.c
 TEST_SRCS_test_elf_loader := lwvmm/elf_loader.c lwvmm/guest_memory.c
-TEST_SRCS_test_workload_format := $(WL_SRCS) bench/workloads/wl_linux.c bench/workloads/workload_names.c
-TEST_LIBS_test_workload_format := -lpthread -lm
+TEST_SRCS_test_workload_format := $(WL_SRCS) bench/workloads/wl_linux.c bench/workloads/io_native.c \
+	bench/workloads/workload_names.c
+TEST_LIBS_test_workload_format := -ljansson -lpthread -lm

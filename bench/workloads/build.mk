@@ -4,9 +4,10 @@
 # results match bit for bit; loops stay loops (no memcpy substitution), as
 # STREAM intends.
 WL_DIR      := bench/workloads
-WL_SRCS     := $(addprefix $(WL_DIR)/,cpu.c mem.c hypercall.c selftest.c registry.c wl_common.c wl_format.c)
+WL_SRCS     := $(addprefix $(WL_DIR)/,cpu.c mem.c hypercall.c selftest.c io.c io_common.c registry.c wl_common.c wl_format.c)
 WL_CODEGEN  := -O2 -fno-math-errno -fno-tree-loop-distribute-patterns
-WL_NATIVE_OBJS := $(patsubst %.c,$(BUILD)/native/%.o,$(WL_SRCS) $(WL_DIR)/wl_linux.c $(WL_DIR)/workload_main.c)
+WL_NATIVE_OBJS := $(patsubst %.c,$(BUILD)/native/%.o,$(WL_SRCS) $(WL_DIR)/wl_linux.c \
+	$(WL_DIR)/io_native.c $(WL_DIR)/workload_main.c)
 
 $(BUILD)/native/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -14,6 +15,6 @@ $(BUILD)/native/%.o: %.c
 
 $(BIN)/workload: $(WL_NATIVE_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
+	$(CC) $(LDFLAGS) -o $@ $^ -ljansson -lpthread
 
 ALL_TARGETS += $(BIN)/workload

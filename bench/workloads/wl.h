@@ -54,6 +54,29 @@ void wl_doorbell_notify(void);
 int64_t wl_hypercall_raw(uint64_t nr, uint64_t a0, uint64_t a1);
 void wl_doorbell_raw(uint64_t offset, uint64_t value);
 
+/*
+ * The VM's disks (--disk), asynchronous: submit requests, publish them, reap
+ * completions. `trap_and_emulate` drives the disk through registers that exit
+ * on every access instead of the shared ring. Natively wl_disk_open() returns
+ * NULL: there the io workload runs fio on the same file.
+ */
+struct wl_disk;
+struct wl_disk_completion {
+	uint64_t id;
+	int32_t status;   /* 0 or a negative errno */
+};
+struct wl_disk_stats {
+	uint64_t requests;
+	uint64_t kicks;       /* front-to-back notifications (doorbell writes) */
+	uint64_t sleeps;      /* waits that slept in the monitor */
+	uint64_t mmio_exits;  /* register accesses (trap-and-emulate) */
+};
+struct wl_disk *wl_disk_open(int index, int trap_and_emulate, uint64_t *size, int *readonly);
+int wl_disk_submit(struct wl_disk *d, int write, uint64_t id, uint64_t offset, void *buf, uint32_t len);
+void wl_disk_push(struct wl_disk *d);
+int wl_disk_reap(struct wl_disk *d, struct wl_disk_completion *c, int max, int wait);
+void wl_disk_get_stats(struct wl_disk *d, struct wl_disk_stats *s);
+
 /* Building the result line. */
 struct wl_result {
 	char line[1024];

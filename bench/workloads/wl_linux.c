@@ -166,3 +166,36 @@ void wl_doorbell_raw(uint64_t offset, uint64_t value)
 	(void)offset;
 	(void)value;
 }
+
+/* Natively the io workload runs fio instead (io_native.c). */
+struct wl_disk *wl_disk_open(int index, int trap_and_emulate, uint64_t *size, int *readonly)
+{
+	(void)index;
+	(void)trap_and_emulate;
+	(void)size;
+	(void)readonly;
+	return NULL;
+}
+
+int wl_disk_submit(struct wl_disk *d, int write, uint64_t id, uint64_t offset, void *buf, uint32_t len)
+{
+	(void)d, (void)write, (void)id, (void)offset, (void)buf, (void)len;
+	return -1;
+}
+
+void wl_disk_push(struct wl_disk *d)
+{
+	(void)d;
+}
+
+int wl_disk_reap(struct wl_disk *d, struct wl_disk_completion *c, int max, int wait)
+{
+	(void)d, (void)c, (void)max, (void)wait;
+	return -1;
+}
+
+void wl_disk_get_stats(struct wl_disk *d, struct wl_disk_stats *s)
+{
+	(void)d;
+	s->requests = s->kicks = s->sleeps = s->mmio_exits = 0;
+}

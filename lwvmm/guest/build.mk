@@ -4,8 +4,10 @@ GUEST_DIR   := lwvmm/guest
 GUEST_ELF   := $(BUILD)/guest/guest.elf
 GUEST_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -MMD -MP $(WL_CODEGEN) \
 	-ffreestanding -fno-stack-protector -fno-pic -fno-pie -fcf-protection=none \
-	-fno-asynchronous-unwind-tables -Ilwvmm/include -I$(GUEST_DIR) -Ibench/workloads
-GUEST_SRCS  := $(addprefix $(GUEST_DIR)/,main.c hypercall.c libos.c threads.c string.c) $(WL_SRCS)
+	-fno-asynchronous-unwind-tables -Ilwvmm/include -I$(GUEST_DIR) -Ibench/workloads \
+	-Ipv-drivers -Ipv-drivers/front
+GUEST_SRCS  := $(addprefix $(GUEST_DIR)/,main.c hypercall.c libos.c threads.c string.c disk.c) \
+	$(addprefix pv-drivers/front/,evtchn.c blkfront.c consfront.c) $(WL_SRCS)
 GUEST_OBJS  := $(BUILD)/guest/start.o $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 
 $(BUILD)/guest/%.o: %.c

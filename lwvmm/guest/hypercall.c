@@ -24,12 +24,18 @@ static void ring_doorbell(struct hc_block *block)
 
 int64_t hc_call(uint64_t nr, uint64_t a0, uint64_t a1)
 {
+	return hc_call3(nr, a0, a1, 0);
+}
+
+int64_t hc_call3(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
 	struct hc_block *block = my_block();
 
 	block->count = 1;
 	block->req[0].nr = nr;
 	block->req[0].arg[0] = a0;
 	block->req[0].arg[1] = a1;
+	block->req[0].arg[2] = a2;
 	block->req[0].ret = 0;
 	ring_doorbell(block);
 	return ((volatile struct hc_request *)&block->req[0])->ret;

@@ -1,0 +1,117 @@
+/*
+ * The io workload natively: real fio with the io workload's parameters, on
+ * the same file the VM's disk uses, its JSON read with jansson. fio's figures
+ * come back in the io workload's result line, so the harness compares like
+ * with like.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "io.h"
+
+static int run_fio(char **argv)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+		if (devnull >= 0)
+			dup2(devnull, STDOUT_FILENO);
+		execvp("fio", argv);
+		fprintf(stderr, "io: cannot run fio: %s (apt-get install fio)\n", strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static double num(json_t *o, const char *key)
+{
+	return json_number_value(json_object_get(o, key));
+}
+
+/* fio can print "fio: ..." lines before the JSON (axboe/fio#731): start at the first '{'. */
+static json_t *load_json(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	json_error_t err;
+	int c;
+
+	if (!f)
+		return NULL;
+	while ((c = fgetc(f)) != EOF && c != '{')
+		;
+	if (c == EOF) {
+		fclose(f);
+		return NULL;
+	}
+	ungetc(c, f);
+	json_t *root = json_loadf(f, JSON_DISABLE_EOF_CHECK, &err);
+	fclose(f);
+	return root;
+}
+
+int io_run_fio(const struct io_params *p, struct io_figures *f)
+{
+	char out[] = "/tmp/lwvmm-fio-XXXXXX", a[12][96];
+	struct stat st;
+	uint64_t size = p->total;
+
+	if (!p->file) {
+		fprintf(stderr, "io: natively the io workload runs fio and needs --file PATH\n");
+		return 2;
+	}
+	if (stat(p->file, &st) == 0 && st.st_size >= p->bs)
+		size = (uint64_t)st.st_size / p->bs * p->bs;
+	int fd = mkstemp(out);
+	if (fd < 0) {
+		fprintf(stderr, "io: mkstemp: %s\n", strerror(errno));
+		return 3;
+	}
+	close(fd);
+	snprintf(a[0], sizeof(a[0]), "--filename=%s", p->file);
+	snprintf(a[1], sizeof(a[1]), "--rw=%s", p->rw);
+	snprintf(a[2], sizeof(a[2]), "--bs=%u", p->bs);
+	snprintf(a[3], sizeof(a[3]), "--iodepth=%d", p->qd);
+	snprintf(a[4], sizeof(a[4]), "--direct=%d", p->direct);
+	snprintf(a[5], sizeof(a[5]), "--size=%llu", (unsigned long long)size);
+	snprintf(a[6], sizeof(a[6]), "--io_size=%llu", (unsigned long long)p->total);
+	snprintf(a[7], sizeof(a[7]), "--output=%s", out);
+	char *argv[] = { "fio", "--name=io", a[0], a[1], a[2], a[3], a[4], a[5], a[6],
+			 "--ioengine=io_uring", "--percentile_list=50:99:99.9",
+			 "--output-format=json", a[7], NULL };
+	int rc = run_fio(argv);
+	json_t *root = load_json(out);
+	unlink(out);
+	json_t *job = json_array_get(json_object_get(root, "jobs"), 0);
+	if (rc != 0 || !job || json_integer_value(json_object_get(job, "error")) != 0) {
+		fprintf(stderr, "io: fio failed (exit %d, error %lld)\n", rc,
+			job ? (long long)json_integer_value(json_object_get(job, "error")) : -1LL);
+		json_decref(root);
+		return 3;
+	}
+	json_t *dir = json_object_get(job, p->write ? "write" : "read");
+	json_t *clat = json_object_get(dir, "clat_ns");
+	json_t *pct = json_object_get(clat, "percentile");
+	f->seconds = num(dir, "runtime") / 1000.0;
+	f->bytes = (uint64_t)num(dir, "io_bytes");
+	f->requests = (uint64_t)num(dir, "total_ios");
+	f->clat_mean_ns = num(clat, "mean");
+	f->clat_p50_ns = num(pct, "50.000000");
+	f->clat_p99_ns = num(pct, "99.000000");
+	f->clat_p999_ns = num(pct, "99.900000");
+	json_decref(root);
+	return f->requests ? 0 : 1;
+}

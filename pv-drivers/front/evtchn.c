@@ -1,0 +1,42 @@
+#include "evtchn.h"
+#include "hypercall.h"
+
+#define SPIN_BEFORE_SLEEP 4000
+
+uint64_t evtchn_sleeps;
+
+static struct lw_evtchn_page *page(void)
+{
+	return (struct lw_evtchn_page *)LW_EVTCHN_GPA;
+}
+
+void evtchn_notify(int port)
+{
+	volatile uint64_t *bell = (volatile uint64_t *)(lw_boot->doorbell_gpa + DOORBELL_EVTCHN + 8ULL * (uint64_t)port);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	*bell = 1;
+}
+
+uint64_t evtchn_poll(uint64_t mask)
+{
+	uint64_t pending = __atomic_load_n(&page()->pending, __ATOMIC_ACQUIRE) & mask;
+	if (pending)
+		__atomic_fetch_and(&page()->pending, ~pending, __ATOMIC_SEQ_CST);
+	return pending;
+}
+
+uint64_t evtchn_wait(uint64_t mask)
+{
+	for (int spins = 0;; spins++) {
+		uint64_t pending = evtchn_poll(mask);
+		if (pending)
+			return pending;
+		if (spins < SPIN_BEFORE_SLEEP) {
+			__asm__ volatile("pause" ::: "memory");
+			continue;
+		}
+		evtchn_sleeps++;
+		hc_call3(HC_EVTCHN_WAIT, mask, 0, 0);
+		spins = 0;
+	}
+}
