@@ -17,6 +17,7 @@
 
 #include "envrecord.h"
 #include "hostload.h"
+#include "disk_image.h"
 #include "paths.h"
 #include "result_line.h"
 #include "results_json.h"
@@ -256,7 +257,7 @@ static void count_runs(struct harness *h)
 /* argv for the workload itself: NAME [--threads N] PARAMS... */
 static char **workload_argv(const struct cell *c)
 {
-	char **argv = calloc((size_t)c->nparams + 4, sizeof(*argv));
+	char **argv = calloc((size_t)c->nparams + 6, sizeof(*argv));
 	int n = 0, has_threads = 0;
 
 	argv[n++] = (char *)c->workload;
@@ -269,6 +270,10 @@ static char **workload_argv(const struct cell *c)
 	}
 	for (int i = 0; i < c->nparams; i++)
 		argv[n++] = (char *)c->params[i];
+	if (c->disk_path) {   /* natively fio's file; the VM gets it as --disk */
+		argv[n++] = "--file";
+		argv[n++] = c->disk_path;
+	}
 	return argv;
 }
 
@@ -414,7 +419,7 @@ static int run_series(struct harness *h, const struct cell *c, int env_index,
 	return rc;
 }
 
-static int run_cell(struct harness *h, const struct cell *c)
+static int run_cell(struct harness *h, struct cell *c)
 {
 	char err[256], pus_text[128] = "";
 	hwloc_bitmap_t pus = topo_first_pus(c->cpus, err, sizeof(err));
@@ -423,6 +428,14 @@ static int run_cell(struct harness *h, const struct cell *c)
 
 	if (pus)
 		hwloc_bitmap_list_snprintf(pus_text, sizeof(pus_text), pus);
+	if (c->disk && !c->disk_path) {
+		c->disk_path = disk_image_prepare(h->ctx.run_dir, c->disk_bytes, err, sizeof(err));
+		if (!c->disk_path) {
+			fprintf(stderr, "vmbench: %s\n", err);
+			hwloc_bitmap_free(pus);
+			return -1;
+		}
+	}
 	for (int i = 0; runners[i] && rc == 0; i++) {
 		if (!cell_wants(h, c, i))
 			continue;
@@ -526,6 +539,7 @@ int cmd_run(int argc, char **argv)
 	printf("%s\n", dir);
 	rc = stopped ? (spawn_interrupted() ? 128 + spawn_interrupted() : 1) : 0;
 out:
+	disk_image_cleanup();
 	if (h.results)
 		fclose(h.results);
 	free(results_path);

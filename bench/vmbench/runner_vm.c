@@ -99,6 +99,12 @@ static void vm_run(const struct run_ctx *ctx, const struct run_request *req,
 	argv[n++] = stats_path;
 	argv[n++] = "--timeout";
 	argv[n++] = timeout;
+	char disk[4200];
+	if (req->cell->disk_path) {   /* O_DIRECT, as fio's --direct=1 natively */
+		snprintf(disk, sizeof(disk), "%s,direct", req->cell->disk_path);
+		argv[n++] = "--disk";
+		argv[n++] = disk;
+	}
 	argv[n++] = "--workload";
 	argv[n++] = req->workload_argv[0];
 	argv[n++] = "--";

@@ -124,7 +124,7 @@ static int load_cell(json_t *obj, int index, const char **suite_envs,
 		     struct cell *c, char *err, size_t errlen)
 {
 	static const char *const keys[] = {
-		"workload", "params", "cpus", "mem", "envs", "comment", NULL
+		"workload", "params", "cpus", "mem", "envs", "disk", "comment", NULL
 	};
 	char where[32];
 	json_t *v;
@@ -152,6 +152,12 @@ static int load_cell(json_t *obj, int index, const char **suite_envs,
 	if (!c->mem || parse_size(c->mem, &c->mem_bytes) < 0)
 		return fail(err, errlen, "%s: 'mem' must be a size like \"512M\" or \"1G\"",
 			    where);
+	v = json_object_get(obj, "disk");
+	if (v) {
+		c->disk = json_string_value(v);
+		if (!c->disk || parse_size(c->disk, &c->disk_bytes) < 0)
+			return fail(err, errlen, "%s: 'disk' must be a size like \"1G\"", where);
+	}
 	v = json_object_get(obj, "envs");
 	if (v) {
 		c->envs = string_vector(v, "envs", NULL, err, errlen);

@@ -23,6 +23,9 @@ struct cell {
 	uint64_t mem_bytes;
 	const char **envs;       /* NULL-terminated: the cell's or the suite's */
 	char *label;             /* "cpu --size 256", for humans */
+	const char *disk;        /* io cells: size of the backing file, e.g. "1G", or NULL */
+	uint64_t disk_bytes;
+	char *disk_path;         /* set by the harness: the file every environment uses */
 };
 
 struct suite {

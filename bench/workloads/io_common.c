@@ -40,6 +40,8 @@ int io_parse(int argc, char **argv, struct io_params *p)
 			p->file = v;
 		else if (wl_strcmp(k, "--direct") == 0 && (n == 0 || n == 1))
 			p->direct = (int)n;
+		else if (wl_strcmp(k, "--threads") == 0 && n == 1)
+			;   /* one submitting thread, as fio's numjobs=1 */
 		else
 			goto bad;
 	}
