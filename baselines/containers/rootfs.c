@@ -8,6 +8,7 @@
  * /etc/ctrun-manifest lists what went in.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctrun.h"
@@ -275,6 +277,31 @@ fail:
 	return -1;
 }
 
+/*
+ * Root file systems of older builds (a rebuilt workload makes a new one) go
+ * once they are an hour old; a run still using one would have timed out.
+ */
+static void prune_old(const char *cache_dir, const char *keep)
+{
+	DIR *d = opendir(cache_dir);
+	struct dirent *e;
+	time_t now = time(NULL);
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		if (strncmp(e->d_name, "rootfs-", 7))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", cache_dir, e->d_name);
+		if (strcmp(path, keep) && stat(path, &st) == 0 && now - st.st_mtime > 3600)
+			rmtree(path);
+	}
+	closedir(d);
+}
+
 char *rootfs_get(const char *cache_dir, const struct rootfs_prog *progs, int n,
 		 int *cached, char *err, size_t errlen)
 {
@@ -318,6 +345,7 @@ char *rootfs_get(const char *cache_dir, const struct rootfs_prog *progs, int n,
 		goto fail;
 	}
 	rmtree(tmp); /* only left when another run won the race */
+	prune_old(cache_dir, final);
 	goto out;
 fail:
 	if (tmp)

@@ -8,7 +8,7 @@ CTRUN=${CTRUN:-$ROOT/build/bin/ctrun}
 [ -x "$CTRUN" ] || skip_all "build/bin/ctrun is not built (make)"
 [ "$(id -u)" = 0 ] || skip_all "containers need root here"
 command -v runc >/dev/null || skip_all "runc is not installed (make deps)"
-plan 38
+plan 39
 export CTRUN_CACHE=$TMP/cache   # a fresh root file system cache for this test
 
 run_ct() { "$CTRUN" "$@" >"$TMP/out" 2>"$TMP/err"; RC=$?; OUT=$(cat "$TMP/out"); ERR=$(cat "$TMP/err"); }
@@ -81,6 +81,10 @@ is "$RC $(field ok)" "0 1" "iperf3 in the container reaches the server on the ho
 is "$(leftovers "$(last_pid)")" "" "nothing is left after the iperf3 run"
 pgrep -f 'iperf3 -s -B 10.231' >/dev/null
 ok $((!$?)) "the host-side iperf3 server is gone"
+
+"$ROOT/build/bin/vmbench-tool" iperf3 --threads 1 --seconds 1 >/dev/null 2>&1
+pgrep -f 'iperf3 -s -B 127.0.0.1' >/dev/null
+ok $((!$?)) "natively, vmbench-tool's own iperf3 server is gone afterwards"
 
 # Failure, timeout and SIGINT.
 run_ct run --stats-json "$TMP/s.json" -- sh -c 'exit 3'

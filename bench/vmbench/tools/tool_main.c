@@ -10,11 +10,13 @@
  * (the reason on stderr), 2 on bad usage.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -151,9 +153,13 @@ static int run_iperf3(const struct tool_opts *o, char *dir, struct tool_result *
 		peer = "127.0.0.1";
 		snprintf(port, sizeof(port), "%d", 5300 + (int)(getpid() % 500));
 		server = fork();
-		if (server == 0) {
-			tool_exec(argv, NULL, 1);
-			_exit(0);
+		if (server == 0) { /* exec'd here, so killing `server` ends iperf3 itself */
+			int null_fd = open("/dev/null", O_WRONLY);
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			dup2(null_fd, 1);
+			dup2(null_fd, 2);
+			execvp(argv[0], argv);
+			_exit(127);
 		}
 	}
 	snprintf(streams, sizeof(streams), "%d", o->threads);
