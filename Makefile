@@ -19,10 +19,11 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer
 # something is missing.
 DEB_PACKAGES := gcc make pkg-config libcmocka-dev libjansson-dev libhwloc-dev \
 	libnuma-dev liburing-dev libyaml-dev hwloc-nox numactl gnuplot-nox fio \
-	iperf3 stress-ng runc busybox-static qemu-system-x86 jq perl
+	iperf3 stress-ng runc busybox-static qemu-system-x86 jq perl clang-14 libclang-rt-14-dev
 
 ALL_TARGETS :=
 UNIT_TESTS  :=
+TEST_DEPS   :=
 HOST_TESTS  :=
 
 .PHONY: all deps test test-unit test-host test-lab bench clean
@@ -45,7 +46,7 @@ deps:
 # tier and ends with its standard "Result: PASS/FAIL" summary.
 export CMOCKA_MESSAGE_OUTPUT := TAP
 
-test: build-all $(UNIT_TESTS)
+test: build-all $(UNIT_TESTS) $(TEST_DEPS)
 	prove --exec '' $(UNIT_TESTS) $(HOST_TESTS)
 
 test-unit: $(UNIT_TESTS)

@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <string.h>
 
 #include "blk_check.h"
 #include "guest_memory.h"
@@ -44,4 +45,22 @@ int blk_check_request(const struct blk_request *r, const struct blk_limits *l,
 		return BLK_EINVAL;
 	}
 	return 0;
+}
+
+int blk_take_request(struct ring_back *ring, const struct blk_limits *l,
+		     struct blk_request *req, int *status, char *why, size_t why_len)
+{
+	int64_t waiting = ring_unconsumed_requests(ring);
+
+	if (waiting < 0) {
+		snprintf(why, why_len, "the request producer ran more than the ring's %u slots ahead "
+			 "of the consumer", ring->nr_slots);
+		return -1;
+	}
+	if (waiting == 0)
+		return 0;
+	memcpy(req, ring_next_request_slot(ring), sizeof(*req));
+	ring_back_consume_request(ring);
+	*status = blk_check_request(req, l, why, why_len);
+	return 1;
 }

@@ -129,22 +129,24 @@ static void submit(struct blkback *b, const struct blk_request *req)
 	b->in_flight++;
 }
 
-/* Copies each request out of the shared ring before checking it: the guest may rewrite the slot. */
+/*
+ * Takes what the ring holds, up to the in-flight limit. A guest that never
+ * stops producing only keeps this thread busy: every pass is bounded by the
+ * ring's size and answers what it took.
+ */
 static void take_requests(struct blkback *b)
 {
-	int64_t n = ring_unconsumed_requests(&b->ring);
+	struct blk_request req;
 	char why[160];
+	int status, got;
 
-	if (n < 0) {
-		mark_broken(b, "the request producer ran more than the ring's size ahead of the consumer");
-		return;
-	}
-	for (; n > 0 && b->in_flight < BLKBACK_DEPTH; n--) {
-		struct blk_request req;
-		memcpy(&req, ring_next_request_slot(&b->ring), sizeof(req));
-		ring_back_consume_request(&b->ring);
+	for (uint32_t n = 0; n < b->ring.nr_slots && b->in_flight < BLKBACK_DEPTH; n++) {
+		got = blk_take_request(&b->ring, &b->limits, &req, &status, why, sizeof(why));
+		if (got < 0)
+			mark_broken(b, why);
+		if (got <= 0)
+			return;
 		b->stats.requests++;
-		int status = blk_check_request(&req, &b->limits, why, sizeof(why));
 		if (status)
 			respond(b, req.id, status, 0);
 		else

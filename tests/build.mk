@@ -4,7 +4,7 @@
 # extra libraries in TEST_LIBS_NAME. Tests print TAP (CMOCKA_MESSAGE_OUTPUT).
 UNIT_DIR := $(BUILD)/tests/unit
 TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror $(SAN) \
-	-Ilwvmm/include -Ilwvmm -Ibench/workloads -Ibench/vmbench -Ireports
+	-Ilwvmm/include -Ilwvmm -Ipv-drivers -Ibench/workloads -Ibench/vmbench -Ireports
 
 .SECONDEXPANSION:
 $(UNIT_DIR)/%: tests/unit/%.c $$(TEST_SRCS_$$*) | $(UNIT_DIR)
@@ -27,3 +27,18 @@ TEST_SRCS_test_elf_loader := lwvmm/elf_loader.c lwvmm/guest_memory.c
 TEST_SRCS_test_workload_format := $(WL_SRCS) bench/workloads/wl_linux.c bench/workloads/io_native.c \
 	bench/workloads/workload_names.c
 TEST_LIBS_test_workload_format := -ljansson -lpthread -lm
+
+# The ring protocol and the block back end's checks.
+UNIT_TESTS += $(UNIT_DIR)/test_ring $(UNIT_DIR)/test_blk_check
+TEST_SRCS_test_blk_check := pv-drivers/blk_check.c lwvmm/guest_memory.c
+
+# Fuzz targets (libFuzzer, clang), run briefly by tests/fuzz/*.t.
+FUZZ_DIR := $(BUILD)/tests/fuzz
+FUZZ_CC := $(shell command -v clang-14 || command -v clang)
+ifneq ($(FUZZ_CC),)
+TEST_DEPS += $(FUZZ_DIR)/fuzz_blk_ring
+$(FUZZ_DIR)/fuzz_blk_ring: tests/fuzz/fuzz_blk_ring.c pv-drivers/blk_check.c lwvmm/guest_memory.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -Ilwvmm -Ilwvmm/include -Ipv-drivers -o $@ $^
+endif
+HOST_TESTS += tests/fuzz/blk_ring.t

@@ -77,7 +77,7 @@ static int selftest_main(int argc, char **argv)
 	if (wl_strcmp(mode, "badblock") == 0)
 		wl_doorbell_raw(0 /* call */, 1ULL << 40);
 	if (wl_strcmp(mode, "mmio") == 0)
-		wl_doorbell_raw(0x100, 1);
+		wl_doorbell_raw(0xf00, 1);   /* past the doorbells of every port */
 	if (wl_strcmp(mode, "hang") == 0) {
 		for (;;)
 			__asm__ volatile("pause");

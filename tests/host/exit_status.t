@@ -3,7 +3,7 @@
 # exits by reason and the time in guest and monitor.
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
-plan 14
+plan 15
 
 for s in 0 1 7 63; do
 	run_vm run --workload selftest -- --mode exit --status "$s"
@@ -15,7 +15,8 @@ is "$RC" 0 "--stats run exits 0"
 like "$ERR" 'exit reason +count +monitor time' "--stats prints the exit table"
 like "$ERR" 'MMIO +[0-9]+' "--stats counts MMIO (doorbell) exits"
 like "$ERR" 'in guest [0-9.]+ s, in monitor [0-9.]+ s' "--stats prints guest and monitor time"
-like "$ERR" 'console_write +1' "--stats counts hypercalls by number"
+like "$ERR" 'device_attach +1' "--stats counts hypercalls by number"
+like "$ERR" 'console: [0-9]+ bytes in [0-9]+ slots, 0 kicks' "console output went through its ring without a single kick"
 like "$ERR" 'lwvmm stats: (PVM|VMX|SVM)' "--stats names the virtualization flavour"
 
 run_vm run --stats-json "$TMP/s.json" --workload hypercall -- --iters 100
