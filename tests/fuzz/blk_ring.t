@@ -5,9 +5,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 FUZZER=$ROOT/build/tests/fuzz/fuzz_blk_ring
 [ -x "$FUZZER" ] || { echo "1..0 # SKIP fuzz target not built (needs clang-14 and libclang-rt-14-dev)"; exit 0; }
 echo "1..1"
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-if "$FUZZER" -seed=1 -runs=200000 -max_len=8200 >"$log" 2>&1; then
+dir=$(mktemp -d)
+log=$dir/log
+trap 'rm -rf "$dir"' EXIT
+if "$FUZZER" -seed=1 -runs=200000 -max_len=8200 -artifact_prefix="$dir/" >"$log" 2>&1; then
 	echo "ok 1 - 200000 hostile rings, no access outside the ring or guest RAM"
 else
 	echo "not ok 1 - the fuzzer found a crash"
