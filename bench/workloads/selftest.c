@@ -12,8 +12,12 @@
  *   badblock  a doorbell write naming a block outside guest RAM
  *   mmio      a write to an unbacked address that is not a doorbell
  *   hang      loop forever (for --timeout and SIGINT)
+ *   ring-*    a hostile block front end (lwvmm/guest/selftest_rings.c): badbuf,
+ *             overlap, pastdisk, overrun, flood, badattach; needs --disk
  */
 #include "wl.h"
+
+int selftest_rings(const char *mode);   /* guest only */
 
 static int ran[64];
 
@@ -78,6 +82,8 @@ static int selftest_main(int argc, char **argv)
 		wl_doorbell_raw(0 /* call */, 1ULL << 40);
 	if (wl_strcmp(mode, "mmio") == 0)
 		wl_doorbell_raw(0xf00, 1);   /* past the doorbells of every port */
+	if (mode[0] == 'r' && mode[1] == 'i' && mode[2] == 'n' && mode[3] == 'g')
+		return selftest_rings(mode);
 	if (wl_strcmp(mode, "hang") == 0) {
 		for (;;)
 			__asm__ volatile("pause");

@@ -6,7 +6,8 @@ GUEST_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -MMD -MP $(WL_CODEGEN) \
 	-ffreestanding -fno-stack-protector -fno-pic -fno-pie -fcf-protection=none \
 	-fno-asynchronous-unwind-tables -Ilwvmm/include -I$(GUEST_DIR) -Ibench/workloads \
 	-Ipv-drivers -Ipv-drivers/front
-GUEST_SRCS  := $(addprefix $(GUEST_DIR)/,main.c hypercall.c libos.c threads.c string.c disk.c) \
+GUEST_SRCS  := $(addprefix $(GUEST_DIR)/,main.c hypercall.c libos.c threads.c string.c disk.c \
+	selftest_rings.c) \
 	$(addprefix pv-drivers/front/,evtchn.c blkfront.c consfront.c) $(WL_SRCS)
 GUEST_OBJS  := $(BUILD)/guest/start.o $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 
