@@ -6,7 +6,7 @@
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
 command -v python3 >/dev/null || skip_all "python3 is needed to prepare the disk images"
-plan 31
+plan 29
 
 # A 16 MiB image whose every 512-byte sector starts with its own offset (--verify's pattern).
 python3 - "$TMP/stamped.img" <<'PY'
