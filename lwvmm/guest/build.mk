@@ -9,6 +9,9 @@ GUEST_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -MMD -MP $(WL_CODEGEN) \
 GUEST_SRCS  := $(addprefix $(GUEST_DIR)/,main.c hypercall.c libos.c threads.c string.c disk.c \
 	selftest_rings.c) \
 	$(addprefix pv-drivers/front/,evtchn.c blkfront.c consfront.c) $(WL_SRCS)
+# GUEST_EXTRA_SRCS/GUEST_EXTRA_CFLAGS: more guest code from other fragments (the TCP/IP stack).
+GUEST_SRCS  += $(GUEST_EXTRA_SRCS)
+GUEST_CFLAGS += $(GUEST_EXTRA_CFLAGS)
 GUEST_OBJS  := $(BUILD)/guest/start.o $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 
 $(BUILD)/guest/%.o: %.c

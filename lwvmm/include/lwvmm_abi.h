@@ -74,6 +74,12 @@ struct lw_device_desc {
 	uint32_t type;
 	uint32_t flags;
 	uint64_t size;       /* bytes (block devices) */
+	/* network devices: addresses in network byte order */
+	uint8_t mac[6];
+	uint16_t mtu;
+	uint32_t ip;         /* the guest's */
+	uint32_t netmask;
+	uint32_t gateway;    /* the host end of the link */
 };
 
 /*

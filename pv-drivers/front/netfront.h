@@ -1,0 +1,50 @@
+/*
+ * The guest's network front end: sends and receives Ethernet frames over the
+ * two rings of netif.h. Frames are copied between the caller and buffers the
+ * front end owns (the rings themselves are zero copy towards the monitor).
+ */
+#ifndef PV_NETFRONT_H
+#define PV_NETFRONT_H
+
+#include <stdint.h>
+
+#include "netif.h"
+#include "ring.h"
+
+#define NETFRONT_TX_BUFFERS 64
+#define NETFRONT_RX_BUFFERS 64
+
+struct netfront {
+	int dev;
+	int port;
+	uint8_t mac[6];
+	uint32_t ip, netmask, gateway;       /* network byte order, from the boot information */
+	struct ring_front tx, rx;
+	uint8_t *tx_buf[NETFRONT_TX_BUFFERS];
+	int tx_free[NETFRONT_TX_BUFFERS];    /* stack of free transmit buffer ids */
+	int tx_nfree;
+	uint8_t *rx_buf[NETFRONT_RX_BUFFERS];
+	int tx_unpushed;
+	/* statistics */
+	uint64_t tx_frames, rx_frames, kicks, tx_errors;
+};
+
+/* Attaches the first network device; 0, or -1 when the VM has none. */
+int netfront_open(struct netfront *nf);
+
+/* Queues one frame (copied); -1 when every transmit buffer is in flight. */
+int netfront_send(struct netfront *nf, const void *frame, uint32_t len);
+
+/* Publishes queued frames; notifies the back end only if it asked. */
+void netfront_flush(struct netfront *nf);
+
+/* Copies one received frame into `frame`; returns its length, or 0 when none waits. */
+uint32_t netfront_recv(struct netfront *nf, void *frame, uint32_t size);
+
+/*
+ * Sleeps until a frame arrives or a transmit buffer frees up, or until
+ * `deadline_ns` (wl_time_ns() clock; 0: no deadline) passes.
+ */
+void netfront_wait(struct netfront *nf, uint64_t deadline_ns);
+
+#endif
