@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "devices.h"
@@ -24,6 +25,7 @@ static struct device *new_device(struct vm *vm, uint32_t type, char *why, size_t
 	d->type = type;
 	d->kick_fd = -1;
 	d->blk.fd = -1;
+	d->net.tap_fd = -1;
 	pthread_mutex_init(&d->regs_lock, NULL);
 	return d;
 }
@@ -45,6 +47,14 @@ int devices_add_disk(struct vm *vm, const char *spec, char *why, size_t why_len)
 	return blkback_open(&d->blk, spec, why, why_len);
 }
 
+int devices_add_net(struct vm *vm, const char *spec, char *why, size_t why_len)
+{
+	struct device *d = new_device(vm, LW_DEV_NET, why, why_len);
+	if (!d)
+		return -1;
+	return netback_open(&d->net, spec, vm->ndevices - 1, why, why_len);
+}
+
 void devices_describe(struct vm *vm)
 {
 	struct lw_bootinfo *bi = guest_ptr(&vm->mem, LW_BOOTINFO_GPA, sizeof(*bi));
@@ -55,6 +65,13 @@ void devices_describe(struct vm *vm)
 		bi->devices[i].type = d->type;
 		bi->devices[i].flags = d->type == LW_DEV_BLOCK && d->blk.readonly ? LW_DEV_READONLY : 0;
 		bi->devices[i].size = d->type == LW_DEV_BLOCK ? d->blk.size : 0;
+		if (d->type == LW_DEV_NET) {
+			memcpy(bi->devices[i].mac, d->net.mac, 6);
+			bi->devices[i].mtu = 1500;
+			bi->devices[i].ip = d->net.guest_ip;
+			bi->devices[i].netmask = d->net.netmask;
+			bi->devices[i].gateway = d->net.host_ip;
+		}
 	}
 }
 
@@ -70,16 +87,24 @@ void devices_raise_event(void *opaque, int port)
 	pthread_mutex_unlock(&vm->evt_lock);
 }
 
-uint64_t devices_wait_event(struct vcpu *vcpu, uint64_t mask)
+/* Sleeps until a port in `mask` is pending, or `timeout_ns` passes (0: no limit). */
+uint64_t devices_wait_event(struct vcpu *vcpu, uint64_t mask, uint64_t timeout_ns)
 {
 	struct vm *vm = vcpu->vm;
 	struct lw_evtchn_page *page = guest_ptr(&vm->mem, LW_EVTCHN_GPA, sizeof(*page));
 	uint64_t t0 = now_ns(), pending;
+	uint64_t end = t0 + timeout_ns;
+	struct timespec deadline = { .tv_sec = (time_t)(end / 1000000000ULL),
+				     .tv_nsec = (long)(end % 1000000000ULL) };
 
 	pthread_mutex_lock(&vm->evt_lock);
 	while (!((pending = __atomic_load_n(&page->pending, __ATOMIC_SEQ_CST)) & mask) &&
-	       !atomic_load(&vm->stopping))
-		pthread_cond_wait(&vm->evt_cond, &vm->evt_lock);
+	       !atomic_load(&vm->stopping)) {
+		if (!timeout_ns)
+			pthread_cond_wait(&vm->evt_cond, &vm->evt_lock);
+		else if (pthread_cond_timedwait(&vm->evt_cond, &vm->evt_lock, &deadline) == ETIMEDOUT)
+			break;
+	}
 	pthread_mutex_unlock(&vm->evt_lock);
 	vcpu->stats.parked_ns += now_ns() - t0;
 	return pending & mask;
@@ -129,13 +154,15 @@ int64_t devices_attach(struct vcpu *vcpu, uint64_t index, uint64_t ring_gpa, uin
 		goto out;
 	if (d->type == LW_DEV_CONSOLE) {
 		ret = consback_attach(&d->cons, &vm->pv, ring_gpa, ring_bytes, port, why, sizeof(why));
+	} else if (register_kick(vm, d, port) < 0) {
+		snprintf(why, sizeof(why), "KVM_IOEVENTFD for port %d: %s", port, strerror(errno));
+		ret = -1;
+	} else if (d->type == LW_DEV_BLOCK) {
+		ret = blkback_attach(&d->blk, &vm->pv, ring_gpa, ring_bytes, port, d->kick_fd,
+				     why, sizeof(why));
 	} else {
-		ret = register_kick(vm, d, port);
-		if (ret == 0)
-			ret = blkback_attach(&d->blk, &vm->pv, ring_gpa, ring_bytes, port, d->kick_fd,
-					     why, sizeof(why));
-		else
-			snprintf(why, sizeof(why), "KVM_IOEVENTFD for port %d: %s", port, strerror(errno));
+		ret = netback_attach(&d->net, &vm->pv, ring_gpa, ring_bytes, port, d->kick_fd,
+				     why, sizeof(why));
 	}
 	if (ret < 0) {
 		pthread_mutex_unlock(&vm->end_lock);
@@ -219,8 +246,10 @@ void devices_stop(struct vm *vm)
 		struct device *d = &vm->devices[i];
 		if (d->type == LW_DEV_CONSOLE)
 			consback_drain(&d->cons);
-		else
+		else if (d->type == LW_DEV_BLOCK)
 			blkback_close(&d->blk);
+		else
+			netback_close(&d->net);
 		if (d->kick_fd >= 0)
 			close(d->kick_fd);
 		d->kick_fd = -1;
@@ -235,6 +264,14 @@ void devices_print_stats(FILE *out, struct vm *vm)
 			fprintf(out, "  console: %llu bytes in %llu slots, %llu kicks, %llu drains\n",
 				(unsigned long long)d->cons.bytes, (unsigned long long)d->cons.slots,
 				(unsigned long long)d->cons.kicks, (unsigned long long)d->cons.drains);
+		} else if (d->type == LW_DEV_NET) {
+			const struct netback_stats *s = &d->net.stats;
+			fprintf(out, "  net %d (%s): %llu frames out, %llu in, %llu MiB out, %llu MiB in, "
+				"%llu errors, %llu kicks in, %llu notifications out%s\n", i, d->net.ifname,
+				(unsigned long long)s->tx_frames, (unsigned long long)s->rx_frames,
+				(unsigned long long)(s->tx_bytes >> 20), (unsigned long long)(s->rx_bytes >> 20),
+				(unsigned long long)s->errors, (unsigned long long)s->kicks,
+				(unsigned long long)s->notifies, d->net.broken ? ", BROKEN" : "");
 		} else if (d->type == LW_DEV_BLOCK) {
 			const struct blkback_stats *s = &d->blk.stats;
 			fprintf(out, "  disk %d (%s): ring %llu requests, %llu MiB, %llu errors, "
@@ -259,6 +296,15 @@ void devices_json_stats(FILE *out, struct vm *vm)
 			fprintf(out, "%s{\"type\":\"console\",\"bytes\":%llu,\"slots\":%llu,\"kicks\":%llu}", sep,
 				(unsigned long long)d->cons.bytes, (unsigned long long)d->cons.slots,
 				(unsigned long long)d->cons.kicks);
+		} else if (d->type == LW_DEV_NET) {
+			const struct netback_stats *s = &d->net.stats;
+			fprintf(out, "%s{\"type\":\"net\",\"tx_frames\":%llu,\"rx_frames\":%llu,"
+				"\"tx_bytes\":%llu,\"rx_bytes\":%llu,\"errors\":%llu,\"kicks\":%llu,"
+				"\"notifies\":%llu,\"broken\":%s}", sep,
+				(unsigned long long)s->tx_frames, (unsigned long long)s->rx_frames,
+				(unsigned long long)s->tx_bytes, (unsigned long long)s->rx_bytes,
+				(unsigned long long)s->errors, (unsigned long long)s->kicks,
+				(unsigned long long)s->notifies, d->net.broken ? "true" : "false");
 		} else {
 			const struct blkback_stats *s = &d->blk.stats;
 			fprintf(out, "%s{\"type\":\"block\",\"requests\":%llu,\"bytes\":%llu,\"errors\":%llu,"

@@ -80,7 +80,7 @@ static int run_request(struct vcpu *vcpu, struct hc_request *req)
 		req->ret = devices_attach(vcpu, req->arg[0], req->arg[1], req->arg[2]);
 		return atomic_load(&vm->stopping);
 	case HC_EVTCHN_WAIT:
-		req->ret = (int64_t)devices_wait_event(vcpu, req->arg[0]);
+		req->ret = (int64_t)devices_wait_event(vcpu, req->arg[0], req->arg[1]);
 		break;
 	}
 	return 0;

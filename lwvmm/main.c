@@ -28,6 +28,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]\n"
 		"                 [--timeout SECONDS] [--disk FILE[,ro][,direct]]...\n"
+		"                 [--net tap[,host=IP][,guest=IP][,prefix=N]]\n"
 		"                 --workload NAME [-- ARGS]\n"
 		"       lwvmm info\n"
 		"  --cpus N           vCPUs, 1 to %d (default 1)\n"
@@ -37,6 +38,8 @@ static void usage(FILE *out)
 		"  --timeout SECONDS  end the run with status 124 after this long\n"
 		"  --disk FILE[,ro][,direct]  a disk for the guest (rings or trap-and-emulate);\n"
 		"                     ro: read-only, direct: O_DIRECT on the host\n"
+		"  --net tap[,...]    a network device on a tap device that lives as long as lwvmm;\n"
+		"                     host end 10.201.0.1/24, guest 10.201.0.2 unless given\n"
 		"  --workload NAME    the built-in workload to run:",
 		LW_MAX_VCPUS);
 	for (int i = 0; wl_workload_names[i]; i++)
@@ -85,6 +88,7 @@ static int cmd_run(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "workload", required_argument, NULL, 'w' },
 		{ "disk", required_argument, NULL, 'd' },
+		{ "net", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -124,6 +128,11 @@ static int cmd_run(int argc, char **argv)
 			if (c.ndisks >= LW_MAX_DEVICES - 1)
 				return bad_usage("--disk %s: too many disks", optarg);
 			c.disks[c.ndisks++] = optarg;
+			break;
+		case 'n':
+			if (c.ndisks + c.nnets >= LW_MAX_DEVICES - 1)
+				return bad_usage("--net %s: too many devices", optarg);
+			c.nets[c.nnets++] = optarg;
 			break;
 		case 'h':
 			usage(stdout);

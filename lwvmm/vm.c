@@ -127,6 +127,10 @@ static int vm_setup(struct vm *vm, char *why, size_t why_len, int *status)
 		if (devices_add_disk(vm, c->disks[i], why, why_len) < 0)
 			return -1;
 	}
+	for (int i = 0; i < c->nnets; i++) {
+		if (devices_add_net(vm, c->nets[i], why, why_len) < 0)
+			return -1;
+	}
 	if (boot_builtin_guest(vm, why, why_len) < 0)
 		return -1;
 	devices_describe(vm);
@@ -234,7 +238,10 @@ int vm_run(const struct vm_config *config)
 		vm.vcpus[i].fd = -1;
 	pthread_mutex_init(&vm.end_lock, NULL);
 	pthread_mutex_init(&vm.evt_lock, NULL);
-	pthread_cond_init(&vm.evt_cond, NULL);
+	pthread_condattr_t attr;   /* timed waits (HC_EVTCHN_WAIT) run on the monotonic clock */
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&vm.evt_cond, &attr);
 	vm.pv = (struct pv_guest){ .mem = &vm.mem, .raise_event = devices_raise_event, .ctx = &vm };
 	vm.main_thread = pthread_self();
 

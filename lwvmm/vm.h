@@ -58,6 +58,8 @@ struct vm_config {
 	const char *stats_json_path;
 	int ndisks;
 	const char *disks[LW_MAX_DEVICES - 1];   /* --disk FILE[,ro][,direct] */
+	int nnets;
+	const char *nets[LW_MAX_DEVICES - 1];    /* --net tap[,host=IP][,guest=IP][,prefix=N] */
 };
 
 struct vm {

@@ -14,10 +14,12 @@
  *   hang      loop forever (for --timeout and SIGINT)
  *   ring-*    a hostile block front end (lwvmm/guest/selftest_rings.c): badbuf,
  *             overlap, pastdisk, overrun, flood, badattach; needs --disk
+ *   net-arp   ARP for the host end of the link, raw frames; needs --net tap
  */
 #include "wl.h"
 
 int selftest_rings(const char *mode);   /* guest only */
+int selftest_net_arp(void);             /* guest only */
 
 static int ran[64];
 
@@ -84,6 +86,8 @@ static int selftest_main(int argc, char **argv)
 		wl_doorbell_raw(0xf00, 1);   /* past the doorbells of every port */
 	if (mode[0] == 'r' && mode[1] == 'i' && mode[2] == 'n' && mode[3] == 'g')
 		return selftest_rings(mode);
+	if (wl_strcmp(mode, "net-arp") == 0)
+		return selftest_net_arp();
 	if (wl_strcmp(mode, "hang") == 0) {
 		for (;;)
 			__asm__ volatile("pause");

@@ -12,10 +12,13 @@ static struct wl_disk disks[LW_MAX_DEVICES];
 
 struct wl_disk *wl_disk_open(int index, int trap_and_emulate, uint64_t *size, int *readonly)
 {
-	/* Disk 0 is the first --disk, which follows the console (device 0). */
-	int dev = index + 1;
-
-	if (index < 0 || dev >= LW_MAX_DEVICES)
+	/* Disk `index` is the index-th block device (the console is device 0). */
+	int dev = 0;
+	for (int seen = -1; dev < (int)lw_boot->ndevices; dev++) {
+		if (lw_boot->devices[dev].type == LW_DEV_BLOCK && ++seen == index)
+			break;
+	}
+	if (index < 0 || dev >= (int)lw_boot->ndevices)
 		return 0;
 	struct wl_disk *d = &disks[dev];
 	if (blkfront_open(&d->front, dev, trap_and_emulate) < 0)

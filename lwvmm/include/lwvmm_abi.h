@@ -103,7 +103,8 @@ enum hc_nr {
 	HC_VCPU_PARK = 4,     /* sleep until woken (returns at once if a wake is pending) */
 	HC_VCPU_WAKE = 5,     /* arg0 = vCPU index to wake */
 	HC_DEVICE_ATTACH = 6, /* arg0 = device, arg1 = ring GPA, arg2 = ring bytes; ret = event port */
-	HC_EVTCHN_WAIT = 7,   /* arg0 = port mask: sleep until one is pending; ret = pending & mask */
+	HC_EVTCHN_WAIT = 7,   /* arg0 = port mask, arg1 = timeout ns (0: none): sleep until
+			       * a port is pending; ret = pending & mask (0 on timeout) */
 	HC_COUNT
 };
 

@@ -25,7 +25,7 @@ uint64_t evtchn_poll(uint64_t mask)
 	return pending;
 }
 
-uint64_t evtchn_wait(uint64_t mask)
+uint64_t evtchn_wait_timeout(uint64_t mask, uint64_t timeout_ns)
 {
 	for (int spins = 0;; spins++) {
 		uint64_t pending = evtchn_poll(mask);
@@ -36,7 +36,13 @@ uint64_t evtchn_wait(uint64_t mask)
 			continue;
 		}
 		evtchn_sleeps++;
-		hc_call3(HC_EVTCHN_WAIT, mask, 0, 0);
+		if (hc_call3(HC_EVTCHN_WAIT, mask, timeout_ns, 0) == 0 && timeout_ns)
+			return evtchn_poll(mask);   /* timed out, unless it fired just now */
 		spins = 0;
 	}
+}
+
+uint64_t evtchn_wait(uint64_t mask)
+{
+	return evtchn_wait_timeout(mask, 0);
 }

@@ -13,6 +13,9 @@ void evtchn_notify(int port);
  */
 uint64_t evtchn_wait(uint64_t mask);
 
+/* The same, giving up after `timeout_ns` (0: never); returns 0 on timeout. */
+uint64_t evtchn_wait_timeout(uint64_t mask, uint64_t timeout_ns);
+
 /* The pending ports of `mask`, cleared, without waiting (0 if none). */
 uint64_t evtchn_poll(uint64_t mask);
 

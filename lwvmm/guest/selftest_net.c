@@ -1,0 +1,80 @@
+/*
+ * A network device check that needs no TCP/IP stack: the guest asks, with a
+ * raw ARP request, for the MAC address of the host end of its link, and the
+ * host kernel answers through the tap device. Used by the selftest workload
+ * (--mode net-arp) and the host tests.
+ */
+#include "hypercall.h"
+#include "netfront.h"
+#include "wl.h"
+
+static void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put_ip(uint8_t *p, uint32_t ip_net_order)
+{
+	const uint8_t *b = (const uint8_t *)&ip_net_order;
+	for (int i = 0; i < 4; i++)
+		p[i] = b[i];
+}
+
+static int is_arp_reply_from(const uint8_t *f, uint32_t len, uint32_t ip)
+{
+	uint8_t want[4];
+	put_ip(want, ip);
+	if (len < 42 || f[12] != 0x08 || f[13] != 0x06 || f[20] != 0 || f[21] != 2)
+		return 0;
+	for (int i = 0; i < 4; i++) {
+		if (f[28 + i] != want[i])
+			return 0;
+	}
+	return 1;
+}
+
+int selftest_net_arp(void)
+{
+	static struct netfront nf;
+	uint8_t frame[1514] = { 0 };
+
+	if (netfront_open(&nf) < 0) {
+		wl_printf("selftest: needs lwvmm --net tap\n");
+		return 2;
+	}
+	/* Ethernet: broadcast, from us, type ARP. */
+	for (int i = 0; i < 6; i++) {
+		frame[i] = 0xff;
+		frame[6 + i] = nf.mac[i];
+		frame[22 + i] = nf.mac[i];   /* sender hardware address */
+	}
+	put_be16(frame + 12, 0x0806);
+	put_be16(frame + 14, 1);         /* Ethernet */
+	put_be16(frame + 16, 0x0800);    /* IPv4 */
+	frame[18] = 6;
+	frame[19] = 4;
+	put_be16(frame + 20, 1);         /* request */
+	put_ip(frame + 28, nf.ip);
+	put_ip(frame + 38, nf.gateway);
+	uint64_t deadline = wl_time_ns() + 3000000000ULL;
+	for (int tries = 0; tries < 3; tries++) {
+		if (netfront_send(&nf, frame, 60) < 0)
+			return 1;
+		netfront_flush(&nf);
+		uint64_t until = wl_time_ns() + 1000000000ULL;
+		while (wl_time_ns() < until && wl_time_ns() < deadline) {
+			uint8_t in[1514];
+			uint32_t len = netfront_recv(&nf, in, sizeof(in));
+			if (len && is_arp_reply_from(in, len, nf.gateway)) {
+				wl_printf("selftest: the host end answered ARP: %x:%x:%x:%x:%x:%x\n",
+					  in[22], in[23], in[24], in[25], in[26], in[27]);
+				return 0;
+			}
+			if (!len)
+				netfront_wait(&nf, until);
+		}
+	}
+	wl_printf("selftest: no ARP reply from the host end\n");
+	return 1;
+}

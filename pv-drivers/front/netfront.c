@@ -1,0 +1,152 @@
+#include "evtchn.h"
+#include "hypercall.h"
+#include "netfront.h"
+#include "wl.h"
+
+#define BUFFER_BYTES 2048
+
+static void post_rx(struct netfront *nf, int id)
+{
+	struct net_rx_request *r = ring_next_request(&nf->rx);
+	r->id = (uint64_t)id;
+	r->buffer = (uint64_t)nf->rx_buf[id];
+	r->size = BUFFER_BYTES;
+	r->reserved = 0;
+	ring_front_commit_request(&nf->rx);
+}
+
+static void notify_if_asked(struct netfront *nf, struct ring_front *ring)
+{
+	if (ring_push_requests_and_check_notify(ring)) {
+		nf->kicks++;
+		evtchn_notify(nf->port);
+	}
+}
+
+int netfront_open(struct netfront *nf)
+{
+	int dev = 0;
+
+	while (dev < (int)lw_boot->ndevices && lw_boot->devices[dev].type != LW_DEV_NET)
+		dev++;
+	if (dev == (int)lw_boot->ndevices)
+		return -1;
+	const struct lw_device_desc *d = &lw_boot->devices[dev];
+	nf->dev = dev;
+	for (int i = 0; i < 6; i++)
+		nf->mac[i] = d->mac[i];
+	nf->ip = d->ip;
+	nf->netmask = d->netmask;
+	nf->gateway = d->gateway;
+	nf->tx_frames = nf->rx_frames = nf->kicks = nf->tx_errors = 0;
+	nf->tx_unpushed = 0;
+
+	uint8_t *area = wl_alloc(2 * NET_RING_BYTES);
+	uint8_t *buffers = wl_alloc((NETFRONT_TX_BUFFERS + NETFRONT_RX_BUFFERS) * BUFFER_BYTES);
+	if (!area || !buffers)
+		return -1;
+	struct ring_shared *tx = (struct ring_shared *)area;
+	struct ring_shared *rx = (struct ring_shared *)(area + NET_RING_BYTES);
+	uint32_t slots = ring_slots_for(NET_RING_BYTES, NET_SLOT_SIZE);
+	ring_shared_init(tx);
+	ring_shared_init(rx);
+	ring_front_init(&nf->tx, tx, slots, NET_SLOT_SIZE);
+	ring_front_init(&nf->rx, rx, slots, NET_SLOT_SIZE);
+	for (int i = 0; i < NETFRONT_TX_BUFFERS; i++) {
+		nf->tx_buf[i] = buffers + (uint64_t)i * BUFFER_BYTES;
+		nf->tx_free[i] = i;
+	}
+	nf->tx_nfree = NETFRONT_TX_BUFFERS;
+	for (int i = 0; i < NETFRONT_RX_BUFFERS; i++)
+		nf->rx_buf[i] = buffers + (uint64_t)(NETFRONT_TX_BUFFERS + i) * BUFFER_BYTES;
+
+	int64_t port = hc_call3(HC_DEVICE_ATTACH, (uint64_t)dev, (uint64_t)area, 2 * NET_RING_BYTES);
+	if (port < 0)
+		return -1;
+	nf->port = (int)port;
+	for (int i = 0; i < NETFRONT_RX_BUFFERS; i++)
+		post_rx(nf, i);
+	notify_if_asked(nf, &nf->rx);
+	return 0;
+}
+
+/* Transmit buffers whose frames the back end has sent come back to the free stack. */
+static void reap_tx(struct netfront *nf)
+{
+	while (ring_unconsumed_responses(&nf->tx)) {
+		const struct net_response *r = ring_next_response(&nf->tx);
+		if (r->status)
+			nf->tx_errors++;
+		if (r->id < NETFRONT_TX_BUFFERS && nf->tx_nfree < NETFRONT_TX_BUFFERS)
+			nf->tx_free[nf->tx_nfree++] = (int)r->id;
+		ring_front_consume_response(&nf->tx);
+	}
+}
+
+int netfront_send(struct netfront *nf, const void *frame, uint32_t len)
+{
+	reap_tx(nf);
+	if (nf->tx_nfree == 0 || ring_free_requests(&nf->tx) == 0 || len > NET_MAX_FRAME)
+		return -1;
+	int id = nf->tx_free[--nf->tx_nfree];
+	const uint8_t *src = frame;
+	for (uint32_t i = 0; i < len; i++)
+		nf->tx_buf[id][i] = src[i];
+	struct net_tx_request *r = ring_next_request(&nf->tx);
+	r->id = (uint64_t)id;
+	r->buffer = (uint64_t)nf->tx_buf[id];
+	r->len = len;
+	r->reserved = 0;
+	ring_front_commit_request(&nf->tx);
+	nf->tx_unpushed++;
+	nf->tx_frames++;
+	return 0;
+}
+
+void netfront_flush(struct netfront *nf)
+{
+	if (nf->tx_unpushed == 0)
+		return;
+	nf->tx_unpushed = 0;
+	notify_if_asked(nf, &nf->tx);
+}
+
+uint32_t netfront_recv(struct netfront *nf, void *frame, uint32_t size)
+{
+	while (ring_unconsumed_responses(&nf->rx)) {
+		struct net_response r = *(const struct net_response *)ring_next_response(&nf->rx);
+		ring_front_consume_response(&nf->rx);
+		int id = r.id < NETFRONT_RX_BUFFERS ? (int)r.id : 0;
+		uint32_t len = r.len < size ? r.len : size;
+		if (r.status == 0) {
+			uint8_t *dst = frame;
+			for (uint32_t i = 0; i < len; i++)
+				dst[i] = nf->rx_buf[id][i];
+		}
+		post_rx(nf, id);   /* the buffer goes straight back to the back end */
+		notify_if_asked(nf, &nf->rx);
+		if (r.status == 0 && len > 0) {
+			nf->rx_frames++;
+			return len;
+		}
+	}
+	return 0;
+}
+
+void netfront_wait(struct netfront *nf, uint64_t deadline_ns)
+{
+	uint64_t timeout = 0;
+
+	netfront_flush(nf);
+	if (ring_final_check_for_responses(&nf->rx))
+		return;
+	if (nf->tx_nfree == 0 && ring_final_check_for_responses(&nf->tx))
+		return;
+	if (deadline_ns) {
+		uint64_t now = wl_time_ns();
+		if (now >= deadline_ns)
+			return;
+		timeout = deadline_ns - now;
+	}
+	evtchn_wait_timeout(1ULL << nf->port, timeout);
+}

@@ -1,0 +1,315 @@
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "netback.h"
+
+/* Ring passes per wake-up: a guest that never stops sending cannot starve the rest. */
+#define MAX_BATCH 256
+
+int net_check_buffer(const struct net_limits *l, uint64_t gpa, uint32_t len, uint32_t min_len)
+{
+	if (len < min_len || len > 65536 || !guest_range_ok(l->mem_size, gpa, len))
+		return NET_EINVAL;
+	if (gpa < l->ring_gpa + l->ring_bytes && l->ring_gpa < gpa + len)
+		return NET_EINVAL;
+	return 0;
+}
+
+static int parse_spec(struct netback *n, const char *spec, char *why, size_t why_len)
+{
+	char buf[128];
+	int prefix = 24;
+
+	n->host_ip = htonl(0x0ac90001);    /* 10.201.0.1 */
+	n->guest_ip = htonl(0x0ac90002);   /* 10.201.0.2 */
+	if (strlen(spec) >= sizeof(buf) || strncmp(spec, "tap", 3) != 0 || (spec[3] && spec[3] != ',')) {
+		snprintf(why, why_len, "--net '%s': give tap[,host=IP][,guest=IP][,prefix=N]", spec);
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", spec[3] ? spec + 4 : "");
+	for (char *opt = strtok(buf, ","); opt; opt = strtok(NULL, ",")) {
+		struct in_addr a;
+		if (strncmp(opt, "host=", 5) == 0 && inet_pton(AF_INET, opt + 5, &a) == 1) {
+			n->host_ip = a.s_addr;
+		} else if (strncmp(opt, "guest=", 6) == 0 && inet_pton(AF_INET, opt + 6, &a) == 1) {
+			n->guest_ip = a.s_addr;
+		} else if (strncmp(opt, "prefix=", 7) == 0 && atoi(opt + 7) >= 8 && atoi(opt + 7) <= 30) {
+			prefix = atoi(opt + 7);
+		} else {
+			snprintf(why, why_len, "--net '%s': bad option '%s' (host=IP, guest=IP, prefix=8..30)",
+				 spec, opt);
+			return -1;
+		}
+	}
+	n->netmask = htonl(~0u << (32 - prefix));
+	if ((n->host_ip & n->netmask) != (n->guest_ip & n->netmask) || n->host_ip == n->guest_ip) {
+		snprintf(why, why_len, "--net '%s': host and guest need distinct addresses in one subnet", spec);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_addr(int sock, const char *ifname, unsigned long request, uint32_t addr)
+{
+	struct ifreq ifr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = addr;
+	return ioctl(sock, request, &ifr);
+}
+
+/* The host end: the tap's address and netmask, link up. */
+static int configure_host_end(struct netback *n, char *why, size_t why_len)
+{
+	int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+	int rc = -1;
+
+	if (sock < 0) {
+		snprintf(why, why_len, "socket: %s", strerror(errno));
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", n->ifname);
+	if (set_addr(sock, n->ifname, SIOCSIFADDR, n->host_ip) < 0 ||
+	    set_addr(sock, n->ifname, SIOCSIFNETMASK, n->netmask) < 0 ||
+	    ioctl(sock, SIOCGIFFLAGS, &ifr) < 0) {
+		snprintf(why, why_len, "--net: configuring %s: %s", n->ifname, strerror(errno));
+		goto out;
+	}
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0) {
+		snprintf(why, why_len, "--net: bringing %s up: %s", n->ifname, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	close(sock);
+	return rc;
+}
+
+int netback_open(struct netback *n, const char *spec, int index, char *why, size_t why_len)
+{
+	struct ifreq ifr;
+
+	memset(n, 0, sizeof(*n));
+	n->tap_fd = n->kick_fd = -1;
+	if (parse_spec(n, spec, why, why_len) < 0)
+		return -1;
+	n->tap_fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (n->tap_fd < 0) {
+		snprintf(why, why_len, "--net: /dev/net/tun: %s", strerror(errno));
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "lwvmm%%d");   /* the kernel picks the number */
+	if (ioctl(n->tap_fd, TUNSETIFF, &ifr) < 0) {
+		snprintf(why, why_len, "--net: creating a tap device: %s%s", strerror(errno),
+			 errno == EPERM ? " (needs CAP_NET_ADMIN: run as root)" : "");
+		return -1;
+	}
+	snprintf(n->ifname, sizeof(n->ifname), "%s", ifr.ifr_name);
+	/* A locally administered MAC: 52:54:00 (as QEMU), then the device index and our pid. */
+	uint32_t tag = (uint32_t)getpid();
+	uint8_t mac[6] = { 0x52, 0x54, (uint8_t)index, (uint8_t)(tag >> 16), (uint8_t)(tag >> 8), (uint8_t)tag };
+	memcpy(n->mac, mac, 6);
+	return configure_host_end(n, why, why_len);
+}
+
+static void respond(struct ring_back *r, uint64_t id, int status, uint32_t len)
+{
+	struct net_response rsp = { .id = id, .status = status, .len = len };
+	memcpy(ring_next_response_slot(r), &rsp, sizeof(rsp));
+	ring_back_commit_response(r);
+}
+
+static void mark_broken(struct netback *n, const char *ring)
+{
+	if (atomic_exchange(&n->broken, 1))
+		return;
+	n->tx.sring->broken = 1;
+	fprintf(stderr, "lwvmm: network device %s marked broken: the %s producer ran more than "
+		"the ring's size ahead of the consumer\n", n->ifname, ring);
+	n->guest->raise_event(n->guest->ctx, n->port);
+}
+
+/* Guest to host: write each frame to the tap straight from guest memory. */
+static int transmit(struct netback *n)
+{
+	int done = 0;
+
+	while (done < MAX_BATCH) {
+		int64_t waiting = ring_unconsumed_requests(&n->tx);
+		if (waiting < 0)
+			mark_broken(n, "transmit");
+		if (waiting <= 0)
+			break;
+		struct net_tx_request req;
+		memcpy(&req, ring_next_request_slot(&n->tx), sizeof(req));   /* the guest may rewrite it */
+		ring_back_consume_request(&n->tx);
+		int status = net_check_buffer(&n->limits, req.buffer, req.len, 14);
+		if (status == 0 && req.len > NET_MAX_FRAME)
+			status = NET_EINVAL;
+		if (status == 0) {
+			ssize_t w = write(n->tap_fd, guest_ptr(n->guest->mem, req.buffer, req.len), req.len);
+			/* A full tap queue drops the frame, as a real link would; TCP resends. */
+			if (w < 0 && errno != EAGAIN && errno != ENOBUFS)
+				status = NET_EIO;
+		}
+		if (status) {
+			n->stats.errors++;
+		} else {
+			n->stats.tx_frames++;
+			n->stats.tx_bytes += req.len;
+		}
+		respond(&n->tx, req.id, status, 0);
+		done++;
+	}
+	return done;
+}
+
+/* Host to guest: fill the buffers the guest posted, straight from the tap. */
+static int receive(struct netback *n, int *tap_empty)
+{
+	int done = 0;
+
+	*tap_empty = 0;
+	while (done < MAX_BATCH) {
+		int64_t waiting = ring_unconsumed_requests(&n->rx);
+		if (waiting < 0)
+			mark_broken(n, "receive");
+		if (waiting <= 0)
+			break;
+		struct net_rx_request req;
+		memcpy(&req, ring_next_request_slot(&n->rx), sizeof(req));
+		if (net_check_buffer(&n->limits, req.buffer, req.size, NET_MAX_FRAME) != 0) {
+			ring_back_consume_request(&n->rx);
+			respond(&n->rx, req.id, NET_EINVAL, 0);
+			n->stats.errors++;
+			done++;
+			continue;
+		}
+		ssize_t r = read(n->tap_fd, guest_ptr(n->guest->mem, req.buffer, req.size), req.size);
+		if (r < 0 && (errno == EAGAIN || errno == EINTR)) {
+			*tap_empty = 1;   /* the buffer stays posted for the next frame */
+			break;
+		}
+		ring_back_consume_request(&n->rx);
+		if (r < 0) {
+			respond(&n->rx, req.id, NET_EIO, 0);
+			n->stats.errors++;
+		} else {
+			respond(&n->rx, req.id, 0, (uint32_t)r);
+			n->stats.rx_frames++;
+			n->stats.rx_bytes += (uint64_t)r;
+		}
+		done++;
+	}
+	return done;
+}
+
+static void push(struct netback *n)
+{
+	int notify = 0;
+
+	if (n->tx.sring->rsp_prod != n->tx.rsp_prod_pvt)
+		notify |= ring_push_responses_and_check_notify(&n->tx);
+	if (n->rx.sring->rsp_prod != n->rx.rsp_prod_pvt)
+		notify |= ring_push_responses_and_check_notify(&n->rx);
+	if (notify) {
+		n->stats.notifies++;
+		n->guest->raise_event(n->guest->ctx, n->port);
+	}
+}
+
+static void *netback_thread(void *arg)
+{
+	struct netback *n = arg;
+
+	while (!atomic_load(&n->stop)) {
+		int tap_empty = 1;
+		int work = 0;
+		if (!atomic_load(&n->broken)) {
+			work += transmit(n);
+			work += receive(n, &tap_empty);
+		}
+		push(n);
+		if (work)
+			continue;
+		/* Idle: ask for a kick on both rings, then look once more. */
+		int64_t more_tx = ring_final_check_for_requests(&n->tx);
+		int64_t more_rx = ring_final_check_for_requests(&n->rx);
+		if ((more_tx != 0 || more_rx < 0) && !atomic_load(&n->broken))
+			continue;   /* more to send, or a broken ring the next pass reports */
+		struct pollfd fds[2] = {
+			{ .fd = n->kick_fd, .events = POLLIN },
+			/* Frames wait in the tap's queue until the guest posts buffers. */
+			{ .fd = n->tap_fd, .events = more_rx > 0 ? POLLIN : 0 },
+		};
+		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+			break;
+		uint64_t kicks;
+		if ((fds[0].revents & POLLIN) && read(n->kick_fd, &kicks, sizeof(kicks)) == sizeof(kicks))
+			n->stats.kicks += kicks;
+	}
+	push(n);
+	return NULL;
+}
+
+int netback_attach(struct netback *n, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
+		   int port, int kick_fd, char *why, size_t why_len)
+{
+	uint32_t slots = ring_slots_for(NET_RING_BYTES, NET_SLOT_SIZE);
+	uint8_t *area = guest_ptr(g->mem, ring_gpa, ring_bytes);
+
+	if (!area || ring_bytes != 2 * NET_RING_BYTES) {
+		snprintf(why, why_len, "network rings 0x%llx+%llu: want %d bytes in guest RAM",
+			 (unsigned long long)ring_gpa, (unsigned long long)ring_bytes, 2 * NET_RING_BYTES);
+		return -1;
+	}
+	n->guest = g;
+	n->port = port;
+	n->kick_fd = kick_fd;
+	n->limits = (struct net_limits){ .mem_size = g->mem->size, .ring_gpa = ring_gpa,
+		.ring_bytes = ring_bytes };
+	ring_back_init(&n->tx, (struct ring_shared *)area, slots, NET_SLOT_SIZE);
+	ring_back_init(&n->rx, (struct ring_shared *)(area + NET_RING_BYTES), slots, NET_SLOT_SIZE);
+	if (pthread_create(&n->thread, NULL, netback_thread, n) != 0) {
+		snprintf(why, why_len, "cannot start the network back end thread");
+		return -1;
+	}
+	n->attached = 1;
+	return 0;
+}
+
+void netback_close(struct netback *n)
+{
+	uint64_t one = 1;
+
+	if (n->attached) {
+		atomic_store(&n->stop, 1);
+		if (write(n->kick_fd, &one, sizeof(one)) < 0)
+			perror("lwvmm: waking the network back end");
+		pthread_join(n->thread, NULL);
+		n->attached = 0;
+	}
+	if (n->tap_fd >= 0)
+		close(n->tap_fd);   /* the tap device disappears with its last descriptor */
+	n->tap_fd = -1;
+}

@@ -1,0 +1,59 @@
+/*
+ * The network back end: the guest's Ethernet frames (netif.h) to and from a
+ * tap device that lives as long as lwvmm does. Zero copy: frames are written
+ * to the tap straight from guest buffers, and read from it straight into
+ * buffers the guest posted. One thread per device sleeps in poll() on the
+ * front end's doorbell (an ioeventfd) and, when the guest has buffers posted,
+ * on the tap device.
+ */
+#ifndef PV_NETBACK_H
+#define PV_NETBACK_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "netif.h"
+#include "ring.h"
+
+struct netback_stats {
+	uint64_t tx_frames, tx_bytes, rx_frames, rx_bytes;
+	uint64_t errors;       /* requests answered with an error */
+	uint64_t kicks;        /* notifications from the front end */
+	uint64_t notifies;     /* notifications to the front end */
+};
+
+struct net_limits {
+	uint64_t mem_size;
+	uint64_t ring_gpa, ring_bytes;   /* both rings: no buffer may overlap them */
+};
+
+struct netback {
+	char ifname[16];
+	int tap_fd;
+	uint8_t mac[6];                  /* the guest's */
+	uint32_t host_ip, guest_ip, netmask;   /* network byte order */
+
+	struct pv_guest *guest;
+	struct ring_back tx, rx;
+	struct net_limits limits;
+	int port;
+	int kick_fd;
+	int attached;
+	pthread_t thread;
+	atomic_int stop;
+	atomic_int broken;
+	struct netback_stats stats;
+};
+
+/* Parses "tap[,host=IP][,guest=IP][,prefix=N]" and creates the tap device. */
+int netback_open(struct netback *n, const char *spec, int index, char *why, size_t why_len);
+int netback_attach(struct netback *n, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
+		   int port, int kick_fd, char *why, size_t why_len);
+void netback_close(struct netback *n);
+
+/* A frame buffer named by the guest: 0 when it may be used, else NET_EINVAL. */
+int net_check_buffer(const struct net_limits *l, uint64_t gpa, uint32_t len, uint32_t min_len);
+
+#endif

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The network device: raw Ethernet frames between the guest and a tap device
+# that lives exactly as long as lwvmm (the TCP workload's tests are net.t).
+. "$(dirname "$0")/tap.sh"
+kvm_usable || skip_all "/dev/kvm is missing or not usable here"
+[ -c /dev/net/tun ] || skip_all "/dev/net/tun is missing"
+[ "$(id -u)" -eq 0 ] || skip_all "creating a tap device needs root (CAP_NET_ADMIN)"
+plan 12
+
+taps() { ip -o link show 2>/dev/null | grep -c 'lwvmm[0-9]' ; }
+before=$(taps)
+
+run_vm run --net tap --stats-json "$TMP/s.json" --workload selftest -- --mode net-arp
+is "$RC" 0 "the host kernel answers the guest's ARP request through the tap"
+like "$OUT" 'answered ARP' "the guest saw the reply"
+jq -e '.devices[1].type == "net" and .devices[1].tx_frames >= 1 and .devices[1].rx_frames >= 1' "$TMP/s.json" >/dev/null
+ok $? "the monitor counted frames both ways"
+is "$(taps)" "$before" "no tap device outlives the run"
+
+run_vm run --net tap,host=10.202.7.1,guest=10.202.7.9,prefix=28 --workload selftest -- --mode net-arp
+is "$RC" 0 "addresses given on the command line work"
+
+run_vm run --workload selftest -- --mode net-arp
+is "$RC" 2 "without --net the guest has no network device"
+
+run_vm run --net tup --workload cpu
+is "$RC" 64 "an unknown --net kind is a usage error"
+like "$ERR" "give tap" "naming what to give"
+run_vm run --net tap,host=10.0.0.1,guest=10.9.0.2 --workload cpu
+is "$RC" 64 "addresses in different subnets are refused"
+like "$ERR" 'one subnet' "saying why"
+run_vm run --net tap,mtu=9000 --workload cpu
+is "$RC" 64 "an unknown --net option is refused"
+like "$ERR" "bad option 'mtu=9000'" "naming the option"
