@@ -54,7 +54,8 @@ int blkback_open(struct blkback *b, const char *spec, char *why, size_t why_len)
 	}
 	b->fd = open(b->path, (b->readonly ? O_RDONLY : O_RDWR) | (b->direct ? O_DIRECT : 0) | O_CLOEXEC);
 	if (b->fd < 0) {
-		snprintf(why, why_len, "--disk %s: %s", b->path, strerror(errno));
+		snprintf(why, why_len, "--disk %s: %s%s", b->path, strerror(errno),
+			 b->direct && errno == EINVAL ? " (this file system has no O_DIRECT: drop ',direct')" : "");
 		return -1;
 	}
 	if (fstat(b->fd, &st) < 0) {

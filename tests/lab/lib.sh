@@ -13,7 +13,7 @@
 # then the guest writes STATUS to isa-debug-exit and QEMU exits STATUS*2+1.
 
 LAB_CACHE=${LWVMM_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lwvmm-lab}
-LAB_MODULES=${LAB_MODULES:-irqbypass kvm kvm-amd}
+LAB_MODULES=${LAB_MODULES:-irqbypass kvm kvm-amd tun}
 LAB_KERNEL_META=linux-image-cloud-amd64
 # Host tools copied into the lab when present (besides busybox), so that
 # bash test scripts behave there as they do on the host.
