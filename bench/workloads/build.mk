@@ -4,10 +4,11 @@
 # results match bit for bit; loops stay loops (no memcpy substitution), as
 # STREAM intends.
 WL_DIR      := bench/workloads
-WL_SRCS     := $(addprefix $(WL_DIR)/,cpu.c mem.c hypercall.c selftest.c io.c io_common.c registry.c wl_common.c wl_format.c)
+WL_SRCS     := $(addprefix $(WL_DIR)/,cpu.c mem.c hypercall.c selftest.c io.c io_common.c registry.c wl_common.c wl_format.c \
+	net.c)
 WL_CODEGEN  := -O2 -fno-math-errno -fno-tree-loop-distribute-patterns
 WL_NATIVE_OBJS := $(patsubst %.c,$(BUILD)/native/%.o,$(WL_SRCS) $(WL_DIR)/wl_linux.c \
-	$(WL_DIR)/io_native.c $(WL_DIR)/workload_main.c)
+	$(WL_DIR)/io_native.c $(WL_DIR)/net_linux.c $(WL_DIR)/workload_main.c)
 
 $(BUILD)/native/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -18,3 +19,8 @@ $(BIN)/workload: $(WL_NATIVE_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ -ljansson -lpthread
 
 ALL_TARGETS += $(BIN)/workload
+
+# The net workload's native TCP (sockets) for the workload unit test, whose
+# source list tests/build.mk sets after this file; and its host-side peer.
+$(BUILD)/tests/unit/test_workload_format: TEST_SRCS_test_workload_format += $(WL_DIR)/net_linux.c
+include bench/netpeer/build.mk

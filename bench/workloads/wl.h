@@ -77,6 +77,33 @@ void wl_disk_push(struct wl_disk *d);
 int wl_disk_reap(struct wl_disk *d, struct wl_disk_completion *c, int max, int wait);
 void wl_disk_get_stats(struct wl_disk *d, struct wl_disk_stats *s);
 
+/*
+ * TCP client connections, blocking, for the net workload: sockets natively
+ * (net_linux.c), lwIP over the network front end in the guest
+ * (pv-drivers/net/). Every call gives up after WL_TCP_TIMEOUT_MS without
+ * progress. Failures print one line naming the cause.
+ */
+#define WL_TCP_TIMEOUT_MS 10000
+struct wl_tcp;
+/* `peer` is a dotted IPv4 address; NULL: the default peer (the VM's gateway, natively 127.0.0.1). */
+struct wl_tcp *wl_tcp_connect(const char *peer, int port);
+/* Sends all `len` bytes; 0, or -1. */
+int wl_tcp_send(struct wl_tcp *c, const void *buf, size_t len);
+/* Receives 1..len bytes; 0 at end of stream, -1 on error. */
+long wl_tcp_recv(struct wl_tcp *c, void *buf, size_t len);
+/* Ends the sending side (the peer reads end of stream); 0 or -1. */
+int wl_tcp_shutdown_write(struct wl_tcp *c);
+void wl_tcp_close(struct wl_tcp *c);
+/* The network device's counters (guest only; natively have_ring_stats is 0). */
+struct wl_net_stats {
+	int have_ring_stats;
+	uint64_t tx_frames, rx_frames;
+	uint64_t kicks;       /* front-to-back notifications */
+	uint64_t sleeps;      /* waits that slept in the monitor until the back end signalled */
+	uint64_t tx_stalls;   /* times every transmit buffer was in flight */
+};
+void wl_net_get_stats(struct wl_net_stats *s);
+
 /* Building the result line. */
 struct wl_result {
 	char line[1024];
