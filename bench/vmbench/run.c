@@ -17,6 +17,7 @@
 
 #include "envrecord.h"
 #include "hostload.h"
+#include "netcell.h"
 #include "disk_image.h"
 #include "paths.h"
 #include "result_line.h"
@@ -254,10 +255,14 @@ static void count_runs(struct harness *h)
 				h->total += s->warmup + s->reps;
 }
 
-/* argv for the workload itself: NAME [--threads N] PARAMS... */
-static char **workload_argv(const struct cell *c)
+/* argv for the workload itself: NAME [--threads N] PARAMS... [EXTRA...] */
+static char **workload_argv(const struct cell *c, char *const *extra)
 {
-	char **argv = calloc((size_t)c->nparams + 6, sizeof(*argv));
+	int nextra = 0;
+
+	while (extra && extra[nextra])
+		nextra++;
+	char **argv = calloc((size_t)c->nparams + (size_t)nextra + 6, sizeof(*argv));
 	int n = 0, has_threads = 0;
 
 	argv[n++] = (char *)c->workload;
@@ -274,6 +279,8 @@ static char **workload_argv(const struct cell *c)
 		argv[n++] = "--file";
 		argv[n++] = c->disk_path;
 	}
+	for (int i = 0; i < nextra; i++)   /* net cells: where the peer listens */
+		argv[n++] = extra[i];
 	return argv;
 }
 
@@ -349,14 +356,28 @@ static int run_series(struct harness *h, const struct cell *c, int env_index,
 {
 	const struct runner *r = runners[env_index];
 	int is_native = !strcmp(r->name, "native");
-	char **argv = workload_argv(c);
+	struct netcell net = { .saved_netns = -1 };
+	char why[512];
 	int rc = 0;
+
+	if (c->net && netcell_begin(&net, &h->ctx, r->name, pus, why, sizeof(why)) < 0) {
+		json_t *j = results_unavailable(&h->suite, c, r->name, why);
+		if (results_append(h->results, j) < 0)
+			rc = -1;
+		json_decref(j);
+		fprintf(stderr, "[--/%d] %-6s %s (cpus %d) not run: %s\n", h->total, r->name,
+			c->label, c->cpus, why);
+		h->done += h->suite.warmup + h->suite.reps;
+		return rc;
+	}
+	char **argv = workload_argv(c, c->net ? net.extra_argv : NULL);
 
 	for (int i = 0; i < h->suite.warmup + h->suite.reps && rc == 0; i++) {
 		int warmup = i < h->suite.warmup;
 		struct run_request req = {
 			.cell = c, .warmup = warmup, .pus = pus, .workload_argv = argv,
 			.rep = warmup ? i + 1 : i - h->suite.warmup + 1,
+			.net = net.net_arg[0] ? net.net_arg : NULL,
 		};
 		struct run_result res;
 		struct result_line line;
@@ -413,6 +434,8 @@ static int run_series(struct harness *h, const struct cell *c, int env_index,
 		if (res.proc.interrupted || spawn_interrupted())
 			rc = -1;
 	}
+	if (c->net)
+		netcell_end(&net);
 	if (!strcmp(argv[1], "--threads"))
 		free(argv[2]);
 	free(argv);

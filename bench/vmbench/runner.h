@@ -34,6 +34,7 @@ struct run_request {
 	int warmup;
 	hwloc_const_cpuset_t pus; /* the cell's first N PUs: pin the child here */
 	char *const *workload_argv; /* NAME --threads N PARAMS..., NULL-terminated */
+	const char *net;         /* net cells in a VM: lwvmm's --net value, else NULL */
 };
 
 struct run_result {

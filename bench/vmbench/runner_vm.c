@@ -105,6 +105,10 @@ static void vm_run(const struct run_ctx *ctx, const struct run_request *req,
 		argv[n++] = "--disk";
 		argv[n++] = disk;
 	}
+	if (req->net) {   /* net cells: a tap device in the series' network namespace */
+		argv[n++] = "--net";
+		argv[n++] = (char *)req->net;
+	}
 	argv[n++] = "--workload";
 	argv[n++] = req->workload_argv[0];
 	argv[n++] = "--";

@@ -124,7 +124,7 @@ static int load_cell(json_t *obj, int index, const char **suite_envs,
 		     struct cell *c, char *err, size_t errlen)
 {
 	static const char *const keys[] = {
-		"workload", "params", "cpus", "mem", "envs", "disk", "comment", NULL
+		"workload", "params", "cpus", "mem", "envs", "disk", "net", "comment", NULL
 	};
 	char where[32];
 	json_t *v;
@@ -158,6 +158,10 @@ static int load_cell(json_t *obj, int index, const char **suite_envs,
 		if (!c->disk || parse_size(c->disk, &c->disk_bytes) < 0)
 			return fail(err, errlen, "%s: 'disk' must be a size like \"1G\"", where);
 	}
+	v = json_object_get(obj, "net");
+	if (v && !json_is_boolean(v))
+		return fail(err, errlen, "%s: 'net' must be true or false", where);
+	c->net = v && json_is_true(v);
 	v = json_object_get(obj, "envs");
 	if (v) {
 		c->envs = string_vector(v, "envs", NULL, err, errlen);

@@ -5,6 +5,8 @@
  *    "timeout_s": 300, "envs": ["native", "vm"],
  *    "cells": [{"workload": "cpu", "params": ["--size", "256"], "cpus": 1,
  *               "mem": "512M", "envs": ["vm"]}]}
+ * A cell may add "disk": "1G" (a backing file for io) or "net": true (a peer
+ * for the net workload, and a network for the VM: netcell.h).
  * Only name and cells are required; a cell's envs replace the suite's.
  */
 #ifndef VMBENCH_SUITE_H
@@ -26,6 +28,7 @@ struct cell {
 	const char *disk;        /* io cells: size of the backing file, e.g. "1G", or NULL */
 	uint64_t disk_bytes;
 	char *disk_path;         /* set by the harness: the file every environment uses */
+	int net;                 /* net cells: the harness starts a peer (netcell.h) */
 };
 
 struct suite {
