@@ -95,9 +95,12 @@ static int start_peer(struct netcell *n, const struct run_ctx *ctx, const char *
 	size_t len = 0;
 	int pipefd[2];
 
-	if (!runner_executable(bin, why, whylen) || pipe2(pipefd, O_CLOEXEC) < 0) {
-		if (!*why)
-			snprintf(why, whylen, "net cell: pipe: %s", strerror(errno));
+	if (access(bin, X_OK) < 0) {
+		snprintf(why, whylen, "net cell: %s: %s", bin, strerror(errno));
+		goto fail;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		snprintf(why, whylen, "net cell: pipe: %s", strerror(errno));
 		goto fail;
 	}
 	pid_t parent = getpid();

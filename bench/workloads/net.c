@@ -31,6 +31,21 @@ static const char usage[] =
 	"[--mode stream|rr] [--peer IPv4] [--port N] [--mib N] (stream)\n"
 	"       [--count N] [--size BYTES] (rr) [--threads 1]";
 
+/* A dotted quad: four numbers 0..255. */
+static int is_ipv4(const char *s)
+{
+	for (int part = 0; part < 4; part++) {
+		int v = 0, digits = 0;
+		for (; *s >= '0' && *s <= '9' && digits < 4; s++, digits++)
+			v = v * 10 + (*s - '0');
+		if (!digits || digits > 3 || v > 255 || *s != (part < 3 ? '.' : '\0'))
+			return 0;
+		if (part < 3)
+			s++;
+	}
+	return 1;
+}
+
 static int parse(int argc, char **argv, struct net_params *p)
 {
 	int i;
@@ -48,7 +63,7 @@ static int parse(int argc, char **argv, struct net_params *p)
 			goto bad;
 		if (wl_strcmp(k, "--mode") == 0 && (wl_strcmp(v, "stream") == 0 || wl_strcmp(v, "rr") == 0))
 			p->rr = wl_strcmp(v, "rr") == 0;
-		else if (wl_strcmp(k, "--peer") == 0)
+		else if (wl_strcmp(k, "--peer") == 0 && is_ipv4(v))
 			p->peer = v;
 		else if (wl_strcmp(k, "--port") == 0 && n >= 1 && n <= 65535)
 			p->port = (int)n;
