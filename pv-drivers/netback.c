@@ -54,8 +54,14 @@ static int parse_spec(struct netback *n, const char *spec, char *why, size_t why
 		}
 	}
 	n->netmask = htonl(~0u << (32 - prefix));
-	if ((n->host_ip & n->netmask) != (n->guest_ip & n->netmask) || n->host_ip == n->guest_ip) {
+	uint32_t host = ntohl(n->host_ip), guest = ntohl(n->guest_ip), mask = ntohl(n->netmask);
+	if ((host & mask) != (guest & mask) || host == guest) {
 		snprintf(why, why_len, "--net '%s': host and guest need distinct addresses in one subnet", spec);
+		return -1;
+	}
+	if ((host & ~mask) == 0 || (host & ~mask) == ~mask || (guest & ~mask) == 0 || (guest & ~mask) == ~mask) {
+		snprintf(why, why_len, "--net '%s': the subnet's network and broadcast addresses are not "
+			 "host addresses", spec);
 		return -1;
 	}
 	return 0;
