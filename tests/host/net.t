@@ -24,7 +24,17 @@ netns_users() { # how many processes are in network namespace $1 (an ns:[inode] 
 	echo "$n"
 }
 host_taps() { ip -o link show 2>/dev/null | grep -c 'lwvmm[0-9]'; }
-peers() { pgrep -x netpeer | wc -l; }
+peers() { # netpeer processes (no pgrep in the lab's busybox image)
+	local n=0 c
+	for c in /proc/[0-9]*/comm; do [ "$(cat "$c" 2>/dev/null)" = netpeer ] && n=$((n + 1)); done
+	echo "$n"
+}
+# wait_log REGEX: the peer logs a connection when it closes, which may come
+# a moment after the workload has finished (slowly, under the lab's TCG).
+wait_log() {
+	for _ in $(seq 100); do grep -Eq -- "$1" "$TMP/peer.log" 2>/dev/null && break; sleep 0.1; done
+	cat "$TMP/peer.log"
+}
 
 taps_before=$(host_taps)
 peers_before=$(peers)
@@ -49,7 +59,7 @@ is "$RC" 0 "stream: exits 0"
 is "$(field ok)" 1 "stream: ok"
 is "$(field bytes)" 33554432 "stream: 32 MiB sent"
 is "$(field peer_bytes)" 33554432 "stream: the peer counted exactly what was sent"
-like "$(cat "$TMP/peer.log")" 'sink from 10\.201\.0\.2:[0-9]+: 33554432 bytes' "the peer saw the guest's address and the bytes"
+like "$(wait_log 'sink from 10\.201\.0\.2:[0-9]+: 33554432 bytes')" 'sink from 10\.201\.0\.2:[0-9]+: 33554432 bytes' "the peer saw the guest's address and the bytes"
 awk -v f="$(field tx_frames)" -v k="$(field kicks)" 'BEGIN { exit !(k > 0 && f / k > 1) }'
 ok $? "stream: more than one transmit frame per kick ($(field tx_frames_per_kick))"
 jq -e '.devices[] | select(.type == "net") | .tx_frames > 23000 and .errors == 0' "$TMP/s.json" >/dev/null
@@ -60,14 +70,14 @@ is "$RC" 0 "rr: exits 0"
 is "$(field ok)" 1 "rr: every echo matched"
 is "$(field count)" 500 "rr: 500 round trips"
 like "$(field rtt_p99_us)" '^[0-9.]+$' "rr: reports round-trip percentiles"
-like "$(cat "$TMP/peer.log")" 'echo from 10\.201\.0\.2:[0-9]+: 50000 bytes' "the peer echoed 500 x 100 bytes"
+like "$(wait_log 'echo from 10\.201\.0\.2:[0-9]+: 50000 bytes')" 'echo from 10\.201\.0\.2:[0-9]+: 50000 bytes' "the peer echoed 500 x 100 bytes"
 
 run_ns run --net tap --workload net -- --mode rr --count 50 --size 200000 --port "$PORT"
 is "$(field ok)" 1 "rr with 200 KB messages (many segments, full windows both ways)"
 
 run_ns run --net tap,host=10.202.7.1,guest=10.202.7.9,prefix=28 --workload net -- --mode stream --mib 1 --port "$PORT"
 is "$(field ok)" 1 "addresses from --net: the default peer is the host end"
-like "$(cat "$TMP/peer.log")" 'from 10\.202\.7\.9:' "the guest used the address it was given"
+like "$(wait_log 'from 10\.202\.7\.9:')" 'from 10\.202\.7\.9:' "the guest used the address it was given"
 
 # Errors a user can cause.
 run_ns run --net tap --workload net -- --mode stream --mib 1 --port 9
@@ -104,13 +114,14 @@ cat >"$TMP/suite.json" <<'JSON'
 JSON
 "$VMBENCH" run --suite "$TMP/suite.json" --out "$TMP/run" >/dev/null 2>"$TMP/vmbench.err"
 is "$?" 0 "vmbench runs the net cells"
-is "$(jq -s '[.[] | select(.ok)] | length' "$TMP/run/results.jsonl")" 4 "all four runs (native, vm x stream, rr) are ok"
+is "$(jq -s '[.[] | select(.ok)] | length' "$TMP/run/results.jsonl")" 4 "all four runs (native, vm x stream, rr) are ok" ||
+	diag "$(jq -r 'select(.ok | not) | "\(.env) \(.params | join(" ")): \(.error)"' "$TMP/run/results.jsonl")"
 is "$(jq -s '[.[] | select(.env == "vm" and .metrics.tx_frames_per_kick > 0)] | length' "$TMP/run/results.jsonl")" 2 "VM rows carry ring statistics"
 
 sed 's/"--mib", "16"/"--mib", "100000"/; s/"native", "vm"/"vm"/' "$TMP/suite.json" >"$TMP/long.json"
 "$VMBENCH" run --suite "$TMP/long.json" --out "$TMP/run2" >/dev/null 2>"$TMP/vmbench2.err" &
 VB=$!
-for _ in $(seq 100); do pgrep -P $VB lwvmm >/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do grep -qs lwvmm /proc/[0-9]*/comm && break; sleep 0.1; done
 sleep 1
 kill -INT $VB
 wait $VB

@@ -27,6 +27,7 @@ is() { # is GOT WANT NAME
 	local r=$?
 	ok $r "$3"
 	[ $r -eq 0 ] || diag "got '$1', want '$2'"
+	return $r
 }
 
 like() { # like TEXT REGEX NAME
@@ -34,6 +35,7 @@ like() { # like TEXT REGEX NAME
 	local r=$?
 	ok $r "$3"
 	[ $r -eq 0 ] || diag "'$1' does not match /$2/"
+	return $r
 }
 
 # run_vm ARGS...: runs lwvmm, leaving stdout in $OUT, stderr in $ERR, status in $RC.
