@@ -19,7 +19,8 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer
 # something is missing.
 DEB_PACKAGES := gcc make pkg-config libcmocka-dev libjansson-dev libhwloc-dev \
 	libnuma-dev liburing-dev libyaml-dev hwloc-nox numactl gnuplot-nox fio \
-	iperf3 stress-ng runc busybox-static qemu-system-x86 jq perl clang-14 libclang-rt-14-dev
+	iperf3 stress-ng runc busybox-static qemu-system-x86 jq perl clang-14 libclang-rt-14-dev \
+	iproute2 util-linux criu
 
 ALL_TARGETS :=
 UNIT_TESTS  :=

@@ -103,10 +103,26 @@ void vm_register_notify_doorbell(struct vcpu *vcpu)
 		vm_fault(vcpu, "cannot register the notify doorbell with KVM_IOEVENTFD: %s", strerror(errno));
 }
 
+/*
+ * Devices first: a bad --disk or --net is the user's mistake, reported before
+ * any KVM object exists. (Creating a VM only to destroy it unrun also hung
+ * the lab's nested SVM under QEMU TCG now and then.)
+ */
 static int vm_setup(struct vm *vm, char *why, size_t why_len, int *status)
 {
 	const struct vm_config *c = vm->config;
 
+	*status = LWVMM_EXIT_USAGE;
+	if (devices_add_console(vm, why, why_len) < 0)
+		return -1;
+	for (int i = 0; i < c->ndisks; i++) {
+		if (devices_add_disk(vm, c->disks[i], why, why_len) < 0)
+			return -1;
+	}
+	for (int i = 0; i < c->nnets; i++) {
+		if (devices_add_net(vm, c->nets[i], why, why_len) < 0)
+			return -1;
+	}
 	*status = LWVMM_EXIT_UNAVAILABLE;
 	if (kvm_open(vm, why, why_len) < 0 || kvm_create_vm(vm, why, why_len) < 0)
 		return -1;
@@ -121,16 +137,6 @@ static int vm_setup(struct vm *vm, char *why, size_t why_len, int *status)
 		vm->ncpus = i + 1;
 	}
 	*status = LWVMM_EXIT_USAGE;
-	if (devices_add_console(vm, why, why_len) < 0)
-		return -1;
-	for (int i = 0; i < c->ndisks; i++) {
-		if (devices_add_disk(vm, c->disks[i], why, why_len) < 0)
-			return -1;
-	}
-	for (int i = 0; i < c->nnets; i++) {
-		if (devices_add_net(vm, c->nets[i], why, why_len) < 0)
-			return -1;
-	}
 	if (boot_builtin_guest(vm, why, why_len) < 0)
 		return -1;
 	devices_describe(vm);

@@ -22,8 +22,11 @@ int criu_available(char *why, size_t whylen)
 		return 0;
 	}
 	if (rc != 0) {
-		/* the most telling line is usually the first error */
+		/* the most telling line: the first error that is not a helper's exit status */
 		char *line = strstr(out, "Error");
+		while (line && strstr(line, "exited, status") &&
+		       strstr(line, "exited, status") < line + strcspn(line, "\n"))
+			line = strstr(line + 1, "Error");
 		if (!line)
 			line = out;
 		snprintf(why, whylen, "criu check failed (exit %d): %.*s", rc,
