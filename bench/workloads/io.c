@@ -120,6 +120,7 @@ static int run_vm(const struct io_params *p, struct io_figures *f)
 	wl_disk_get_stats(d, &st);
 	f->kicks = st.kicks;
 	f->sleeps = st.sleeps;
+	f->events = st.events;
 	f->mmio_exits = st.mmio_exits;
 	f->have_ring_stats = 1;
 	if (bad_data)

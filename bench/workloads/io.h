@@ -22,7 +22,7 @@ struct io_figures {
 	double seconds;
 	uint64_t requests, bytes, errors;
 	double clat_mean_ns, clat_p50_ns, clat_p99_ns, clat_p999_ns;
-	uint64_t kicks, sleeps, mmio_exits;
+	uint64_t kicks, sleeps, events, mmio_exits;
 	int have_ring_stats;
 };
 

@@ -83,6 +83,11 @@ void io_report(const struct io_params *p, const struct io_figures *f, int ok)
 		wl_result_num(&r, "kicks", (double)f->kicks);
 		wl_result_num(&r, "kicks_per_request", f->requests ? (double)f->kicks / (double)f->requests : 0);
 		wl_result_num(&r, "sleeps", (double)f->sleeps);
+		/* Requests per notification, each way, and notifications per second. */
+		wl_result_num(&r, "requests_per_kick", f->kicks ? (double)f->requests / (double)f->kicks : 0);
+		wl_result_num(&r, "requests_per_event", f->events ? (double)f->requests / (double)f->events : 0);
+		wl_result_num(&r, "notifications_per_s",
+			      f->seconds > 0 ? (double)(f->kicks + f->events) / f->seconds : 0);
 		wl_result_num(&r, "mmio_exits", (double)f->mmio_exits);
 		wl_result_num(&r, "exits_per_mib", mib > 0 ? (double)(f->mmio_exits + 2 * f->sleeps) / mib : 0);
 		wl_result_num(&r, "trap_and_emulate", p->trap_and_emulate);

@@ -69,6 +69,7 @@ struct wl_disk_stats {
 	uint64_t requests;
 	uint64_t kicks;       /* front-to-back notifications (doorbell writes) */
 	uint64_t sleeps;      /* waits that slept in the monitor */
+	uint64_t events;      /* back-to-front notifications seen */
 	uint64_t mmio_exits;  /* register accesses (trap-and-emulate) */
 };
 struct wl_disk *wl_disk_open(int index, int trap_and_emulate, uint64_t *size, int *readonly);
