@@ -1,12 +1,14 @@
-/* memcpy and friends: the compiler emits calls to them even in freestanding code. */
+/*
+ * memcpy and friends: the compiler emits calls to them even in freestanding
+ * code, and the network stack copies every segment. `rep movsb`/`rep stosb`
+ * are fast on every x86-64 CPU with ERMS, and need no SSE state.
+ */
 #include <stddef.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-	while (n--)
-		*d++ = *s++;
+	void *d = dst;
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
 
@@ -26,9 +28,8 @@ void *memmove(void *dst, const void *src, size_t n)
 
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
-	while (n--)
-		*d++ = (unsigned char)c;
+	void *d = dst;
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 	return dst;
 }
 

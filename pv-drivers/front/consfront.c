@@ -58,8 +58,7 @@ void consfront_write(const char *p, uint32_t len)
 		}
 		struct cons_request *r = ring_next_request(&cons);
 		uint32_t n = len < CONS_SLOT_BYTES ? len : CONS_SLOT_BYTES;
-		for (uint32_t i = 0; i < n; i++)
-			r->data[i] = p[i];
+		__builtin_memcpy(r->data, p, n);
 		r->len = n;
 		ring_front_commit_request(&cons);
 		p += n;

@@ -89,9 +89,7 @@ int netfront_send(struct netfront *nf, const void *frame, uint32_t len)
 	if (nf->tx_nfree == 0 || ring_free_requests(&nf->tx) == 0 || len > NET_MAX_FRAME)
 		return -1;
 	int id = nf->tx_free[--nf->tx_nfree];
-	const uint8_t *src = frame;
-	for (uint32_t i = 0; i < len; i++)
-		nf->tx_buf[id][i] = src[i];
+	__builtin_memcpy(nf->tx_buf[id], frame, len);
 	struct net_tx_request *r = ring_next_request(&nf->tx);
 	r->id = (uint64_t)id;
 	r->buffer = (uint64_t)nf->tx_buf[id];
@@ -118,11 +116,8 @@ uint32_t netfront_recv(struct netfront *nf, void *frame, uint32_t size)
 		ring_front_consume_response(&nf->rx);
 		int id = r.id < NETFRONT_RX_BUFFERS ? (int)r.id : 0;
 		uint32_t len = r.len < size ? r.len : size;
-		if (r.status == 0) {
-			uint8_t *dst = frame;
-			for (uint32_t i = 0; i < len; i++)
-				dst[i] = nf->rx_buf[id][i];
-		}
+		if (r.status == 0)
+			__builtin_memcpy(frame, nf->rx_buf[id], len);
 		post_rx(nf, id);   /* the buffer goes straight back to the back end */
 		notify_if_asked(nf, &nf->rx);
 		if (r.status == 0 && len > 0) {
