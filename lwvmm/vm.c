@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kvm_stats.h"
 #include "vm.h"
 
 #define CONSOLE_TICK_NS 50000000ULL
@@ -195,9 +196,13 @@ static void wait_for_end(struct vm *vm, const sigset_t *waited)
 	}
 }
 
+static struct kvm_counters kvm_counters;
+
 static void json_devices(FILE *f, void *vm)
 {
 	devices_json_stats(f, vm);
+	fputc(',', f);
+	kvm_counters_json(f, &kvm_counters);
 }
 
 static void report(struct vm *vm)
@@ -220,11 +225,14 @@ static void report(struct vm *vm)
 	getrusage(RUSAGE_SELF, &ru);
 	s.peak_rss_kib = (uint64_t)ru.ru_maxrss;
 	s.guest_touched_kib = guest_memory_touched_kib(&vm->mem);
-	for (int i = 0; i < vm->ncpus; i++)
+	for (int i = 0; i < vm->ncpus; i++) {
 		stats_add(&s.total, &vm->vcpus[i].stats);
+		kvm_counters_add_vcpu(&kvm_counters, vm->vcpus[i].fd);
+	}
 	if (c->print_stats) {
 		stats_print_text(stderr, &s);
 		devices_print_stats(stderr, vm);
+		kvm_counters_print(stderr, &kvm_counters);
 	}
 	if (c->stats_json_path && stats_write_json(c->stats_json_path, &s, json_devices, vm) < 0)
 		fprintf(stderr, "lwvmm: cannot write %s: %s\n", c->stats_json_path, strerror(errno));

@@ -3,7 +3,7 @@
 # exits by reason and the time in guest and monitor.
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
-plan 15
+plan 16
 
 for s in 0 1 7 63; do
 	run_vm run --workload selftest -- --mode exit --status "$s"
@@ -25,6 +25,8 @@ jq -e '.exits.MMIO >= 103 and .hypercalls.null == 196 and .hypercall_exits < 110
 ok $? "--stats-json holds exits, hypercalls (batched ones too), times"
 jq -e '.monitor_rss_kib > 0 and .peak_rss_kib >= .guest_touched_kib' "$TMP/s.json" >/dev/null
 ok $? "--stats-json holds the monitor's memory"
+jq -e '(.kvm | type) == "object" and (.devices | length) >= 1' "$TMP/s.json" >/dev/null
+ok $? "--stats-json holds the devices and KVM's in-kernel counters"
 
 run_vm info
 like "$OUT" '^flavour: (PVM|VMX|SVM)' "lwvmm info names the flavour"
