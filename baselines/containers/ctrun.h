@@ -22,6 +22,7 @@
 #define CT_VETH_CONT  "vmbc"          /* + pid: renamed eth0 inside */
 #define CT_BUNDLE_DIR "vmbench-ct-"   /* + pid, under $TMPDIR or /tmp */
 #define CT_SCRATCH    "/scratch"      /* writable bind mount inside, on the host's disk */
+#define CT_FILE       "/scratch/file" /* where --file's host file appears inside */
 
 /* What to run and under which limits. */
 struct ct_spec {
@@ -35,6 +36,7 @@ struct ct_spec {
 	uint64_t mem_bytes;        /* memory limit, also the memory+swap limit */
 	int pids_limit;
 	const char *netns_path;    /* join this network namespace, or NULL for a new empty one */
+	const char *file;          /* a host file bound at CT_FILE, or NULL */
 };
 
 /* oci_config.c: the config.json of a bundle (a new reference). */

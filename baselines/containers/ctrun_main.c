@@ -34,6 +34,7 @@ static void usage(FILE *f)
 		"  --cache DIR          root file system cache (default build/containers)\n"
 		"  --stats-json FILE    write runtime, version, startup_ms and limits\n"
 		"  --timeout SECONDS    kill the container after this long\n"
+		"  --file PATH          bind this host file (a disk image) at /scratch/file\n"
 		"PROGRAM is one of /bin in the container: workload, vmbench-tool, fio,\n"
 		"iperf3, stress-ng or a busybox applet.\n"
 		"exit status: the program's, or 64 usage, 69 no runtime or no permission,\n"

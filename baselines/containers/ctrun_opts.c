@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctrun.h"
 #include "ctrun_opts.h"
@@ -62,6 +63,7 @@ int opts_parse(int argc, char **argv, struct ct_opts *o)
 		{ "cache", required_argument, NULL, 'k' },
 		{ "stats-json", required_argument, NULL, 's' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "file", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -102,6 +104,14 @@ int opts_parse(int argc, char **argv, struct ct_opts *o)
 		case 'k': o->cache_dir = optarg; break;
 		case 's': o->stats_json = optarg; break;
 		case 'o': o->out = optarg; break;
+		case 'f':
+			if (optarg[0] != '/' || access(optarg, R_OK) != 0) {
+				fprintf(stderr, "ctrun: --file '%s': give an absolute path to a readable file\n",
+					optarg);
+				return -1;
+			}
+			o->file = optarg;
+			break;
 		default:
 			fprintf(stderr, "ctrun: bad option '%s'\n", argv[optind - 1]);
 			return -1;

@@ -16,6 +16,7 @@ struct ct_opts {
 	const char *cache_dir;
 	const char *stats_json;
 	const char *out;           /* bundle: where to write it */
+	const char *file;          /* --file PATH: a host file bound at /scratch/file (a disk image) */
 	char **argv;               /* after -- */
 };
 

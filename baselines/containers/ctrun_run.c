@@ -152,7 +152,7 @@ static int prepare(struct ct_run *r, const char *tool_dir, const char *bundle_di
 	struct ct_spec spec = {
 		.id = r->id, .rootfs = r->rootfs, .scratch = r->scratch, .argv = args,
 		.env = env, .cpus = o->cpus, .cpuset = o->cpuset, .mem_bytes = o->mem_bytes,
-		.pids_limit = o->pids, .netns_path = o->net ? r->net.path : NULL,
+		.pids_limit = o->pids, .netns_path = o->net ? r->net.path : NULL, .file = o->file,
 	};
 	if (oci_write_bundle(r->bundle, &spec, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ctrun: %s\n", err);

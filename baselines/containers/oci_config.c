@@ -46,6 +46,8 @@ static json_t *mounts(const struct ct_spec *s)
 	json_array_append_new(m, mount("/tmp", "tmpfs", "tmpfs", tmp));
 	if (s->scratch)
 		json_array_append_new(m, mount(CT_SCRATCH, "bind", s->scratch, bind));
+	if (s->file)   /* after /scratch: the file appears inside it */
+		json_array_append_new(m, mount(CT_FILE, "bind", s->file, bind));
 	return m;
 }
 

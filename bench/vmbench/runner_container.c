@@ -84,10 +84,16 @@ static void container_run(const struct run_ctx *ctx, const struct run_request *r
 		argv[n++] = "--iperf3-server";
 		argv[n++] = IPERF3_PORT;
 	}
+	if (req->cell->disk_path) {   /* the io cell's backing file, the one fio uses natively */
+		argv[n++] = "--file";
+		argv[n++] = req->cell->disk_path;
+	}
 	argv[n++] = "--";
 	argv[n++] = (char *)tools_program(req->workload_argv[0]);
-	for (int i = 0; req->workload_argv[i] && n < 79; i++)
-		argv[n++] = req->workload_argv[i];
+	for (int i = 0; req->workload_argv[i] && n < 79; i++) {
+		int is_file = i > 0 && !strcmp(req->workload_argv[i - 1], "--file");
+		argv[n++] = is_file ? "/scratch/file" : req->workload_argv[i];
+	}
 	argv[n] = NULL;
 
 	struct spawn_req spawn = {

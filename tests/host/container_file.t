@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# ctrun --file: the io cells' backing file inside the container, so that fio
+# there runs on the very file the VM's disk and native fio use.
+. "$(dirname "$0")/tap.sh"
+CTRUN=${CTRUN:-$ROOT/build/bin/ctrun}
+[ -x "$CTRUN" ] || skip_all "build/bin/ctrun is not built (make)"
+[ "$(id -u)" = 0 ] || skip_all "containers need root here"
+command -v runc >/dev/null || skip_all "runc is not installed (make deps)"
+plan 6
+
+dd if=/dev/zero of="$TMP/disk.img" bs=1M count=8 status=none
+"$LWVMM" run --disk "$TMP/disk.img" --workload io -- --rw write --bs 1M --qd 2 --mib 8 --verify 1 >/dev/null
+OUT=$("$CTRUN" run --cpus 1 --mem 256M --file "$TMP/disk.img" -- /bin/workload io --file /scratch/file \
+	--rw randread --bs 4k --qd 8 --mib 4 2>"$TMP/err")
+is "$?" 0 "fio runs in the container on the bound file"
+is "$(field ok)" 1 "and reports its figures"
+is "$(field requests)" 1024 "4 MiB in 4 KiB requests"
+OUT=$("$CTRUN" run --cpus 1 --mem 64M --file "$TMP/disk.img" -- /bin/busybox od -An -tu8 -j 4096 -N 8 /scratch/file 2>>"$TMP/err")
+like "$OUT" '^ *4096$' "the container sees what the VM wrote into the file"
+"$CTRUN" run --cpus 1 --file relative.img -- /bin/true >/dev/null 2>"$TMP/err"
+is "$?" 64 "a relative --file is a usage error"
+like "$(cat "$TMP/err")" "give an absolute path" "saying what to give"
