@@ -18,6 +18,7 @@ struct slot {
 	uint8_t *buf;
 	uint64_t offset;
 	uint64_t submitted_ns;
+	int flush;
 };
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
@@ -71,7 +72,7 @@ static int run_vm(const struct io_params *p, struct io_figures *f)
 			return 3;
 		}
 	}
-	uint64_t to_issue = (p->total + p->bs - 1) / p->bs, issued = 0, next_block = 0;
+	uint64_t to_issue = (p->total + p->bs - 1) / p->bs, issued = 0, next_block = 0, writes = 0;
 	int in_flight = 0;
 	uint64_t t0 = wl_time_ns();
 	while (issued < to_issue || in_flight > 0) {
@@ -79,16 +80,31 @@ static int run_vm(const struct io_params *p, struct io_figures *f)
 		for (int i = 0; i < p->qd && issued < to_issue; i++) {
 			if (slots[i].submitted_ns)
 				continue;
+			if (p->write && p->fsync && writes > 0 && writes % (uint64_t)(p->fsync + 1) == 0) {
+				/* fio's fsync=N: a flush after every N writes, in the same queue. */
+				slots[i].flush = 1;
+				slots[i].submitted_ns = wl_time_ns();
+				if (wl_disk_submit(d, WL_DISK_FLUSH, (uint64_t)i, 0, 0, 0) < 0) {
+					slots[i].submitted_ns = 0;
+					break;
+				}
+				writes++;   /* counted too: one flush per N writes, every N+1 requests */
+				in_flight++;
+				continue;
+			}
+			slots[i].flush = 0;
 			uint64_t block = p->random ? next_random() % blocks : next_block++ % blocks;
 			slots[i].offset = block * p->bs;
 			if (p->write && p->verify)
 				stamp(slots[i].buf, p->bs, slots[i].offset);
 			slots[i].submitted_ns = wl_time_ns();
-			if (wl_disk_submit(d, p->write, (uint64_t)i, slots[i].offset, slots[i].buf, p->bs) < 0) {
+			if (wl_disk_submit(d, p->write ? WL_DISK_WRITE : WL_DISK_READ, (uint64_t)i,
+					   slots[i].offset, slots[i].buf, p->bs) < 0) {
 				slots[i].submitted_ns = 0;
 				break;
 			}
 			issued++;
+			writes += p->write;
 			in_flight++;
 		}
 		wl_disk_push(d);
@@ -100,16 +116,22 @@ static int run_vm(const struct io_params *p, struct io_figures *f)
 		uint64_t now = wl_time_ns();
 		for (int i = 0; i < n; i++) {
 			struct slot *s = &slots[done[i].id < 64 ? done[i].id : 0];
-			lat_add(&hist, now - s->submitted_ns);
+			uint64_t submitted = s->submitted_ns;
+			s->submitted_ns = 0;
+			in_flight--;
+			if (s->flush) {   /* flushes count apart: fio reports them as sync latency */
+				f->flushes++;
+				f->errors += done[i].status != 0;
+				continue;
+			}
+			lat_add(&hist, now - submitted);
 			if (done[i].status)
 				f->errors++;
 			else
 				f->bytes += p->bs;
 			if (!p->write && p->verify && !done[i].status && !stamped(s->buf, p->bs, s->offset))
 				bad_data++;
-			s->submitted_ns = 0;
 			f->requests++;
-			in_flight--;
 		}
 	}
 	f->seconds = (double)(wl_time_ns() - t0) / 1e9;

@@ -16,11 +16,12 @@ struct io_params {
 	int verify;          /* --verify 1: sectors carry their own offset */
 	const char *file;    /* --file: native only, the file fio runs on */
 	int direct;          /* --direct 0|1: O_DIRECT (native; the VM's is --disk FILE,direct) */
+	int fsync;           /* --fsync N: a flush after every N writes, as fio's fsync=N */
 };
 
 struct io_figures {
 	double seconds;
-	uint64_t requests, bytes, errors;
+	uint64_t requests, bytes, errors, flushes;
 	double clat_mean_ns, clat_p50_ns, clat_p99_ns, clat_p999_ns;
 	uint64_t kicks, sleeps, events, mmio_exits;
 	int have_ring_stats;

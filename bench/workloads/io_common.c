@@ -3,7 +3,7 @@
 
 static const char usage[] =
 	"[--rw read|write|randread|randwrite] [--bs SIZE] [--qd N] [--mib TOTAL] [--disk N]\n"
-	"       [--mode ring|mmio] [--verify 0|1] [--file PATH] [--direct 0|1]";
+	"       [--mode ring|mmio] [--verify 0|1] [--fsync N] [--file PATH] [--direct 0|1]";
 
 int io_parse(int argc, char **argv, struct io_params *p)
 {
@@ -16,6 +16,7 @@ int io_parse(int argc, char **argv, struct io_params *p)
 	p->verify = 0;
 	p->file = 0;
 	p->direct = 1;
+	p->fsync = 0;
 	int i;
 	for (i = 1; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : 0;
@@ -40,6 +41,8 @@ int io_parse(int argc, char **argv, struct io_params *p)
 			p->file = v;
 		else if (wl_strcmp(k, "--direct") == 0 && (n == 0 || n == 1))
 			p->direct = (int)n;
+		else if (wl_strcmp(k, "--fsync") == 0 && n >= 0 && n <= 1000000)
+			p->fsync = (int)n;
 		else if (wl_strcmp(k, "--threads") == 0 && n == 1)
 			;   /* one submitting thread, as fio's numjobs=1 */
 		else
@@ -73,6 +76,7 @@ void io_report(const struct io_params *p, const struct io_figures *f, int ok)
 	wl_result_num(&r, "clat_p999_ns", f->clat_p999_ns);
 	wl_result_num(&r, "requests", (double)f->requests);
 	wl_result_num(&r, "errors", (double)f->errors);
+	wl_result_num(&r, "flushes", (double)f->flushes);
 	wl_result_num(&r, "time_s", f->seconds);
 	wl_result_num(&r, "bs", p->bs);
 	wl_result_num(&r, "qd", p->qd);

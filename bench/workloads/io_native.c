@@ -65,7 +65,7 @@ static json_t *load_json(const char *path)
 
 int io_run_fio(const struct io_params *p, struct io_figures *f)
 {
-	char out[] = "/tmp/lwvmm-fio-XXXXXX", a[12][96];
+	char out[] = "/tmp/lwvmm-fio-XXXXXX", a[12][96], fsync[32];
 	struct stat st;
 	uint64_t size = p->total;
 
@@ -89,9 +89,10 @@ int io_run_fio(const struct io_params *p, struct io_figures *f)
 	snprintf(a[5], sizeof(a[5]), "--size=%llu", (unsigned long long)size);
 	snprintf(a[6], sizeof(a[6]), "--io_size=%llu", (unsigned long long)p->total);
 	snprintf(a[7], sizeof(a[7]), "--output=%s", out);
+	snprintf(fsync, sizeof(fsync), "--fsync=%d", p->fsync);
 	char *argv[] = { "fio", "--name=io", a[0], a[1], a[2], a[3], a[4], a[5], a[6],
 			 "--ioengine=io_uring", "--percentile_list=50:99:99.9",
-			 "--output-format=json", a[7], NULL };
+			 "--output-format=json", a[7], fsync, NULL };
 	int rc = run_fio(argv);
 	json_t *root = load_json(out);
 	unlink(out);

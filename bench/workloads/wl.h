@@ -73,7 +73,8 @@ struct wl_disk_stats {
 	uint64_t mmio_exits;  /* register accesses (trap-and-emulate) */
 };
 struct wl_disk *wl_disk_open(int index, int trap_and_emulate, uint64_t *size, int *readonly);
-int wl_disk_submit(struct wl_disk *d, int write, uint64_t id, uint64_t offset, void *buf, uint32_t len);
+enum wl_disk_op { WL_DISK_READ = 1, WL_DISK_WRITE = 2, WL_DISK_FLUSH = 3 };   /* = BLK_OP_* */
+int wl_disk_submit(struct wl_disk *d, int op, uint64_t id, uint64_t offset, void *buf, uint32_t len);
 void wl_disk_push(struct wl_disk *d);
 int wl_disk_reap(struct wl_disk *d, struct wl_disk_completion *c, int max, int wait);
 void wl_disk_get_stats(struct wl_disk *d, struct wl_disk_stats *s);

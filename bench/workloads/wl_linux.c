@@ -177,9 +177,9 @@ struct wl_disk *wl_disk_open(int index, int trap_and_emulate, uint64_t *size, in
 	return NULL;
 }
 
-int wl_disk_submit(struct wl_disk *d, int write, uint64_t id, uint64_t offset, void *buf, uint32_t len)
+int wl_disk_submit(struct wl_disk *d, int op, uint64_t id, uint64_t offset, void *buf, uint32_t len)
 {
-	(void)d, (void)write, (void)id, (void)offset, (void)buf, (void)len;
+	(void)d, (void)op, (void)id, (void)offset, (void)buf, (void)len;
 	return -1;
 }
 

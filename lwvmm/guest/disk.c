@@ -28,9 +28,9 @@ struct wl_disk *wl_disk_open(int index, int trap_and_emulate, uint64_t *size, in
 	return d;
 }
 
-int wl_disk_submit(struct wl_disk *d, int write, uint64_t id, uint64_t offset, void *buf, uint32_t len)
+int wl_disk_submit(struct wl_disk *d, int op, uint64_t id, uint64_t offset, void *buf, uint32_t len)
 {
-	return blkfront_submit(&d->front, write ? BLK_OP_WRITE : BLK_OP_READ, id, offset, buf, len);
+	return blkfront_submit(&d->front, (uint32_t)op, id, offset, buf, len);
 }
 
 void wl_disk_push(struct wl_disk *d)
