@@ -15,11 +15,13 @@
  *   ring-*    a hostile block front end (lwvmm/guest/selftest_rings.c): badbuf,
  *             overlap, pastdisk, overrun, flood, badattach; needs --disk
  *   net-arp   ARP for the host end of the link, raw frames; needs --net tap
+ *   net-badbuf, net-overrun  a hostile network front end; needs --net tap
  */
 #include "wl.h"
 
 int selftest_rings(const char *mode);   /* guest only */
 int selftest_net_arp(void);             /* guest only */
+int selftest_net_hostile(const char *mode);
 
 static int ran[64];
 
@@ -88,6 +90,8 @@ static int selftest_main(int argc, char **argv)
 		return selftest_rings(mode);
 	if (wl_strcmp(mode, "net-arp") == 0)
 		return selftest_net_arp();
+	if (wl_strcmp(mode, "net-badbuf") == 0 || wl_strcmp(mode, "net-overrun") == 0)
+		return selftest_net_hostile(mode);
 	if (wl_strcmp(mode, "hang") == 0) {
 		for (;;)
 			__asm__ volatile("pause");

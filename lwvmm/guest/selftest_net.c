@@ -4,6 +4,7 @@
  * host kernel answers through the tap device. Used by the selftest workload
  * (--mode net-arp) and the host tests.
  */
+#include "evtchn.h"
 #include "hypercall.h"
 #include "netfront.h"
 #include "wl.h"
@@ -77,4 +78,41 @@ int selftest_net_arp(void)
 	}
 	wl_printf("selftest: no ARP reply from the host end\n");
 	return 1;
+}
+
+/* Hostile network front ends: bad buffers get error responses, overruns break the device. */
+int selftest_net_hostile(const char *mode)
+{
+	static struct netfront nf;
+
+	if (netfront_open(&nf) < 0) {
+		wl_printf("selftest: needs lwvmm --net tap\n");
+		return 2;
+	}
+	if (wl_strcmp(mode, "net-badbuf") == 0) {
+		struct net_tx_request *r = ring_next_request(&nf.tx);
+		r->id = 5;
+		r->buffer = lw_boot->mem_size - 64;   /* runs past the end of RAM */
+		r->len = 1000;
+		ring_front_commit_request(&nf.tx);
+		ring_push_requests_and_check_notify(&nf.tx);
+		evtchn_notify(nf.port);
+		uint64_t deadline = wl_time_ns() + 2000000000ULL;
+		while (!ring_unconsumed_responses(&nf.tx) && wl_time_ns() < deadline)
+			netfront_wait(&nf, deadline);
+		if (!ring_unconsumed_responses(&nf.tx))
+			return 1;
+		const struct net_response *rsp = ring_next_response(&nf.tx);
+		wl_printf("selftest: frame outside RAM answered %d\n", rsp->status);
+		return rsp->status == NET_EINVAL ? 0 : 1;
+	}
+	if (wl_strcmp(mode, "net-overrun") == 0) {
+		nf.tx.sring->req_prod = nf.tx.req_prod_pvt + 3 * nf.tx.nr_slots;
+		evtchn_notify(nf.port);
+		while (!nf.tx.sring->broken)
+			evtchn_wait(1ULL << nf.port);
+		wl_printf("selftest: the back end marked the network device broken\n");
+		return 0;
+	}
+	return 2;
 }

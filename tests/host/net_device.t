@@ -5,7 +5,7 @@
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
 [ -c /dev/net/tun ] || skip_all "/dev/net/tun is missing"
 [ "$(id -u)" -eq 0 ] || skip_all "creating a tap device needs root (CAP_NET_ADMIN)"
-plan 12
+plan 15
 
 taps() { ip -o link show 2>/dev/null | grep -c 'lwvmm[0-9]' ; }
 before=$(taps)
@@ -22,6 +22,12 @@ is "$RC" 0 "addresses given on the command line work"
 
 run_vm run --workload selftest -- --mode net-arp
 is "$RC" 2 "without --net the guest has no network device"
+
+run_vm run --net tap --workload selftest -- --mode net-badbuf
+is "$RC" 0 "a frame outside guest RAM is answered with -EINVAL"
+run_vm run --net tap --workload selftest -- --mode net-overrun
+is "$RC" 0 "a transmit producer far ahead of the consumer: the guest sees the device broken"
+like "$ERR" 'network device lwvmm[0-9]+ marked broken' "the monitor names the violation"
 
 run_vm run --net tup --workload cpu
 is "$RC" 64 "an unknown --net kind is a usage error"
