@@ -146,8 +146,9 @@ static int prepare(struct ct_run *r, const char *tool_dir, const char *bundle_di
 	char *args[256];
 	int a = 0;
 	args[a++] = "/bin/ctstamp";
+	/* With --net, the argument "@peer" becomes the host end's address. */
 	for (int i = 0; o->argv[i] && a < 255; i++)
-		args[a++] = o->argv[i];
+		args[a++] = o->net && !strcmp(o->argv[i], "@peer") ? r->net.host_ip : o->argv[i];
 	args[a] = NULL;
 	struct ct_spec spec = {
 		.id = r->id, .rootfs = r->rootfs, .scratch = r->scratch, .argv = args,

@@ -154,18 +154,22 @@ int netcell_begin(struct netcell *n, const struct run_ctx *ctx, const char *env,
 		  hwloc_const_cpuset_t pus, char *why, size_t whylen)
 {
 	int vm = !strcmp(env, "vm");
+	int container = !strcmp(env, "container");
+	const char *bind = vm || container ? "0.0.0.0" : "127.0.0.1";
 
 	memset(n, 0, sizeof(*n));
 	n->saved_netns = -1;
 	why[0] = '\0';
-	if (!vm && strcmp(env, "native")) {
-		snprintf(why, whylen, "net cells run natively and in the vm only");
+	if (!vm && !container && strcmp(env, "native")) {
+		snprintf(why, whylen, "net cells run natively, in containers and in the vm only");
 		return -1;
 	}
 	if (vm && enter_new_netns(n, why, whylen) < 0)
 		return -1;
-	snprintf(n->peer_addr, sizeof(n->peer_addr), "%s", vm ? NETCELL_HOST : "127.0.0.1");
-	if (start_peer(n, ctx, vm ? "0.0.0.0" : "127.0.0.1", pus, why, whylen) < 0) {
+	/* A container reaches the peer over its veth pair; ctrun puts the host end's address for "@peer". */
+	snprintf(n->peer_addr, sizeof(n->peer_addr), "%s",
+		 vm ? NETCELL_HOST : container ? "@peer" : "127.0.0.1");
+	if (start_peer(n, ctx, bind, pus, why, whylen) < 0) {
 		leave_netns(n);
 		return -1;
 	}

@@ -10,7 +10,9 @@
  *           gets --peer NETCELL_HOST --port P. vmbench returns to its own
  *           namespace at the end; the new one vanishes with the peer and the
  *           last lwvmm, so no tap, address or namespace outlives the series.
- * Other environments have no net cells yet.
+ *   container: the peer listens on 0.0.0.0 in vmbench's namespace; ctrun
+ *           --net gives the container a veth pair to it, and the workload
+ *           gets --peer @peer, which ctrun replaces with the host end's address.
  */
 #ifndef VMBENCH_NETCELL_H
 #define VMBENCH_NETCELL_H

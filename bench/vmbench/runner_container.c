@@ -80,6 +80,8 @@ static void container_run(const struct run_ctx *ctx, const struct run_request *r
 	argv[n++] = stats_path;
 	argv[n++] = "--timeout";
 	argv[n++] = timeout;
+	if (req->cell->net)
+		argv[n++] = "--net";
 	if (!strcmp(req->workload_argv[0], "iperf3")) {
 		argv[n++] = "--iperf3-server";
 		argv[n++] = IPERF3_PORT;
