@@ -58,8 +58,8 @@ static void test_unsupported_env_and_missing_peer(void **state)
 	char why[512];
 
 	(void)state;
-	assert_int_equal(netcell_begin(&n, &ctx, "container", NULL, why, sizeof(why)), -1);
-	assert_non_null(strstr(why, "natively and in the vm only"));
+	assert_int_equal(netcell_begin(&n, &ctx, "container-cr", NULL, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "natively, in containers and in the vm only"));
 	ctx.tool_dir = tmpdir;
 	assert_int_equal(netcell_begin(&n, &ctx, "native", NULL, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "netpeer: No such file or directory"));
