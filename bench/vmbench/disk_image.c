@@ -46,8 +46,14 @@ char *disk_image_prepare(const char *run_dir, uint64_t bytes, char *why, size_t 
 		snprintf(why, why_len, "disk size %llu: want a multiple of 4 KiB", (unsigned long long)bytes);
 		return NULL;
 	}
-	if (asprintf(&path, "%s/disk-%llu.img", run_dir, (unsigned long long)bytes) < 0)
+	/* Absolute: containers bind it and lwvmm opens it from wherever they start. */
+	char *dir = realpath(run_dir, NULL);
+	int n = dir ? asprintf(&path, "%s/disk-%llu.img", dir, (unsigned long long)bytes) : -1;
+	free(dir);
+	if (n < 0) {
+		snprintf(why, why_len, "run directory %s: %s", run_dir, strerror(errno));
 		return NULL;
+	}
 	if (stat(path, &st) == 0 && (uint64_t)st.st_size == bytes && (uint64_t)st.st_blocks * 512 >= bytes)
 		return path;
 	fprintf(stderr, "vmbench: writing the %llu MiB disk image %s\n",
@@ -65,6 +71,16 @@ char *disk_image_prepare(const char *run_dir, uint64_t bytes, char *why, size_t 
 	if (ncreated < MAX_IMAGES)
 		created[ncreated++] = strdup(path);
 	return path;
+}
+
+int disk_image_direct_ok(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
 }
 
 void disk_image_cleanup(void)

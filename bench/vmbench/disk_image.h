@@ -14,6 +14,9 @@
 /* Creates (or reuses) run_dir/disk-SIZE.img; returns its path (malloc'd) or NULL with `why`. */
 char *disk_image_prepare(const char *run_dir, uint64_t bytes, char *why, size_t why_len);
 
+/* 1 when the file system under `path` supports O_DIRECT (tmpfs does not). */
+int disk_image_direct_ok(const char *path);
+
 /* Removes the images disk_image_prepare() created. */
 void disk_image_cleanup(void);
 

@@ -262,7 +262,7 @@ static char **workload_argv(const struct cell *c, char *const *extra)
 
 	while (extra && extra[nextra])
 		nextra++;
-	char **argv = calloc((size_t)c->nparams + (size_t)nextra + 6, sizeof(*argv));
+	char **argv = calloc((size_t)c->nparams + (size_t)nextra + 8, sizeof(*argv));   /* name --threads N, --file F --direct D, NULL */
 	int n = 0, has_threads = 0;
 
 	argv[n++] = (char *)c->workload;
@@ -278,6 +278,8 @@ static char **workload_argv(const struct cell *c, char *const *extra)
 	if (c->disk_path) {   /* natively fio's file; the VM gets it as --disk */
 		argv[n++] = "--file";
 		argv[n++] = c->disk_path;
+		argv[n++] = "--direct";
+		argv[n++] = c->disk_direct ? "1" : "0";
 	}
 	for (int i = 0; i < nextra; i++)   /* net cells: where the peer listens */
 		argv[n++] = extra[i];
@@ -458,6 +460,10 @@ static int run_cell(struct harness *h, struct cell *c)
 			hwloc_bitmap_free(pus);
 			return -1;
 		}
+		c->disk_direct = disk_image_direct_ok(c->disk_path);
+		if (!c->disk_direct)
+			fprintf(stderr, "vmbench: %s has no O_DIRECT: io cells use the page cache in every "
+				"environment\n", c->disk_path);
 	}
 	for (int i = 0; runners[i] && rc == 0; i++) {
 		if (!cell_wants(h, c, i))

@@ -101,7 +101,8 @@ static void vm_run(const struct run_ctx *ctx, const struct run_request *req,
 	argv[n++] = timeout;
 	char disk[4200];
 	if (req->cell->disk_path) {   /* O_DIRECT, as fio's --direct=1 natively */
-		snprintf(disk, sizeof(disk), "%s,direct", req->cell->disk_path);
+		snprintf(disk, sizeof(disk), "%s%s", req->cell->disk_path,
+			 req->cell->disk_direct ? ",direct" : "");
 		argv[n++] = "--disk";
 		argv[n++] = disk;
 	}

@@ -188,7 +188,7 @@ lab_build_image() {
 	local -a inputs
 	mkdir -p "$out"
 	modules=$(lab_resolve_modules) || lab_die "kernel $LAB_KVER has no module named:${modules#*missing:} (LAB_MODULES=$LAB_MODULES)"
-	mapfile -t inputs < <(cd "$LAB_REPO" && find build/bin build/lab tests/host tests/lab/t \
+	mapfile -t inputs < <(cd "$LAB_REPO" && find build/bin build/lab bench/suites tests/host tests/lab/t \
 		-maxdepth 1 -type f ! -name '*.d' ! -name '*.o' ! -name 'initramfs*' 2>/dev/null | LC_ALL=C sort)
 	key=$( {
 		echo "$LAB_KVER $LAB_HOST_TOOLS"
