@@ -166,6 +166,25 @@ static inline uint32_t ring_final_check_for_responses(struct ring_front *f)
 	return ring_unconsumed_responses(f);
 }
 
+/*
+ * The same, but asking to be woken only once `batch` responses are there
+ * (at most what is outstanding): with many requests in flight, one wake-up
+ * then serves a batch of completions instead of one.
+ */
+static inline uint32_t ring_final_check_for_responses_batch(struct ring_front *f, uint32_t batch)
+{
+	uint32_t outstanding = f->req_prod_pvt - f->rsp_cons;
+	uint32_t n = ring_unconsumed_responses(f);
+
+	if (n)
+		return n;
+	if (batch > outstanding)
+		batch = outstanding;
+	f->sring->rsp_event = f->rsp_cons + (batch ? batch : 1);
+	ring_mb();
+	return ring_unconsumed_responses(f);
+}
+
 /* ---- back end ---- */
 
 static inline void ring_back_init(struct ring_back *b, struct ring_shared *s,
