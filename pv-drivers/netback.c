@@ -274,6 +274,9 @@ static void *netback_thread(void *arg)
 		if ((fds[0].revents & POLLIN) && read(n->kick_fd, &kicks, sizeof(kicks)) == sizeof(kicks))
 			n->stats.kicks += kicks;
 	}
+	/* The VM is ending: frames it queued last (a TCP FIN, say) still go out. */
+	if (!atomic_load(&n->broken))
+		transmit(n);
 	push(n);
 	return NULL;
 }
