@@ -5,9 +5,21 @@ LWVMM_SRCS := $(addprefix lwvmm/,main.c options.c kvm.c vm.c vcpu.c guest_memory
 	bench/workloads/workload_names.c
 LWVMM_OBJS := $(patsubst %.c,$(BUILD)/monitor/%.o,$(LWVMM_SRCS)) $(BUILD)/monitor/guest_image.o
 
+# The version `lwvmm info` prints: the git revision it was built from.
+LWVMM_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
 $(BUILD)/monitor/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ilwvmm/include -Ilwvmm -Ipv-drivers -c -o $@ $<
+
+# main.o alone carries the version; the stamp changes (and main.o is rebuilt)
+# only when the version does.
+$(BUILD)/monitor/version.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(LWVMM_VERSION)" ] || echo "$(LWVMM_VERSION)" > $@
+$(BUILD)/monitor/lwvmm/main.o: CFLAGS += -DLWVMM_VERSION='"$(LWVMM_VERSION)"'
+$(BUILD)/monitor/lwvmm/main.o: $(BUILD)/monitor/version.stamp
+.PHONY: FORCE
 
 $(BUILD)/monitor/guest_image.o: lwvmm/guest_image.S $(GUEST_ELF)
 	@mkdir -p $(dir $@)

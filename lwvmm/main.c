@@ -21,6 +21,10 @@
 #include "pagetable.h"
 #include "vm.h"
 
+#ifndef LWVMM_VERSION
+#define LWVMM_VERSION "unknown"
+#endif
+
 extern const char *const wl_workload_names[];
 
 static void usage(FILE *out)
@@ -167,6 +171,7 @@ static int cmd_info(void)
 	struct vm vm = { .kvm_fd = -1 };
 	char why[256];
 
+	printf("version: %s\n", LWVMM_VERSION);
 	printf("flavour: %s\n", flavour_name(detect_flavour()));
 	if (kvm_open(&vm, why, sizeof(why)) < 0) {
 		printf("kvm: unavailable (%s)\n", why);
