@@ -157,8 +157,12 @@ static int cmd_run(int argc, char **argv)
 		return LWVMM_EXIT_USAGE;
 	}
 	if (c.mem_size % LW_LARGE_PAGE_SIZE || c.mem_size < (16ULL << 20) ||
-	    c.mem_size > pagetable_max_mem())
-		return bad_usage("--mem '%s': give a multiple of 2M between 16M and 128G", mem_arg);
+	    c.mem_size > pagetable_max_mem()) {
+		fprintf(stderr, "lwvmm: --mem '%s': give a multiple of 2M between 16M and %lluG "
+			"(lwvmm --help for usage)\n", mem_arg,
+			(unsigned long long)(pagetable_max_mem() >> 30));
+		return LWVMM_EXIT_USAGE;
+	}
 	if (check_host_memory(c.mem_size) < 0)
 		return LWVMM_EXIT_RESOURCES;
 	c.argc = argc - optind;

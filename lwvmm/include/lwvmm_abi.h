@@ -40,7 +40,7 @@
 #define LW_PAGETABLE_SIZE   0x100000ULL
 #define LW_IMAGE_GPA        0x200000ULL /* the guest ELF is linked here */
 #define LW_STACK_SIZE       0x40000ULL  /* per vCPU, above the image */
-#define LW_MAX_MEM          (256ULL << 30)
+#define LW_MAX_MEM          (256ULL << 30) /* the page-table area maps less: pagetable_max_mem() */
 #define LW_DOORBELL_GPA     (512ULL << 30) /* no memory slot: writes exit */
 #define LW_MMIO_GPA         (LW_DOORBELL_GPA + 0x1000) /* trap-and-emulate registers */
 
