@@ -151,7 +151,7 @@ static int vm_setup(struct vm *vm, char *why, size_t why_len, int *status)
 
 static void vm_teardown(struct vm *vm)
 {
-	devices_stop(vm);
+	devices_stop(vm);   /* idempotent: vm_run has stopped them already unless setup failed */
 	for (int i = 0; i < vm->ncpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		if (v->run)

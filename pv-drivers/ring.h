@@ -235,12 +235,6 @@ static inline void ring_back_commit_response(struct ring_back *b)
 	b->rsp_prod_pvt++;
 }
 
-/* Responses committed but not yet consumed by the front end's view: outstanding work. */
-static inline uint32_t ring_back_in_flight(const struct ring_back *b)
-{
-	return b->req_cons - b->rsp_prod_pvt;
-}
-
 static inline int ring_push_responses_and_check_notify(struct ring_back *b)
 {
 	uint32_t old = b->sring->rsp_prod;

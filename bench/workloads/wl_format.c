@@ -30,6 +30,15 @@ static void put_str(struct out *o, const char *s, int width)
 		put(o, *s++);
 }
 
+/* Digits are built backwards in tmp[0..n): pad to `width`, then emit them in order. */
+static void put_reversed(struct out *o, const char *tmp, int n, int width)
+{
+	for (; width > n; width--)
+		put(o, ' ');
+	while (n)
+		put(o, tmp[--n]);
+}
+
 static void put_unsigned(struct out *o, unsigned long long v, unsigned base, int width, int neg)
 {
 	char tmp[24];
@@ -40,10 +49,7 @@ static void put_unsigned(struct out *o, unsigned long long v, unsigned base, int
 	} while (v);
 	if (neg)
 		tmp[n++] = '-';
-	for (; width > n; width--)
-		put(o, ' ');
-	while (n)
-		put(o, tmp[--n]);
+	put_reversed(o, tmp, n, width);
 }
 
 /* Fixed-point with `prec` decimals (at most 9), rounded half up. */
@@ -86,10 +92,7 @@ static void put_double(struct out *o, double v, int prec, int width)
 	} while (ip);
 	if (neg)
 		tmp[n++] = '-';
-	for (; width > n; width--)
-		put(o, ' ');
-	while (n)
-		put(o, tmp[--n]);
+	put_reversed(o, tmp, n, width);
 }
 
 int wl_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)

@@ -9,6 +9,8 @@
 #include "netfront.h"
 #include "wl.h"
 
+void selftest_overrun(struct ring_front *ring, int port, const char *what);
+
 static void put_be16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
@@ -107,11 +109,7 @@ int selftest_net_hostile(const char *mode)
 		return rsp->status == NET_EINVAL ? 0 : 1;
 	}
 	if (wl_strcmp(mode, "net-overrun") == 0) {
-		nf.tx.sring->req_prod = nf.tx.req_prod_pvt + 3 * nf.tx.nr_slots;
-		evtchn_notify(nf.port);
-		while (!nf.tx.sring->broken)
-			evtchn_wait(1ULL << nf.port);
-		wl_printf("selftest: the back end marked the network device broken\n");
+		selftest_overrun(&nf.tx, nf.port, "network device");
 		return 0;
 	}
 	return 2;

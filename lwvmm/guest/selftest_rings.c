@@ -23,6 +23,19 @@ static int submit_and_wait(struct blkfront *f, uint64_t offset, uint64_t buffer,
 	return rsp.status;
 }
 
+/*
+ * A producer index far ahead of what the ring can hold: notify the back end
+ * and wait until it marks the ring broken. Shared with selftest_net.c.
+ */
+void selftest_overrun(struct ring_front *ring, int port, const char *what)
+{
+	ring->sring->req_prod = ring->req_prod_pvt + 5 * ring->nr_slots;
+	evtchn_notify(port);
+	while (!ring->sring->broken)
+		evtchn_wait(1ULL << port);
+	wl_printf("selftest: the back end marked the %s broken\n", what);
+}
+
 /* Returns the exit status: 0 when the monitor reacted as it should. */
 int selftest_rings(const char *mode)
 {
@@ -50,12 +63,7 @@ int selftest_rings(const char *mode)
 		return st == BLK_EINVAL ? 0 : 1;
 	}
 	if (wl_strcmp(mode, "ring-overrun") == 0) {
-		/* The producer jumps far ahead of what the ring can hold. */
-		f.ring.sring->req_prod = f.ring.req_prod_pvt + 5 * f.ring.nr_slots;
-		evtchn_notify(f.port);
-		while (!f.ring.sring->broken)
-			evtchn_wait(1ULL << f.port);
-		wl_printf("selftest: the back end marked the ring broken\n");
+		selftest_overrun(&f.ring, f.port, "ring");
 		return 0;
 	}
 	if (wl_strcmp(mode, "ring-flood") == 0) {
