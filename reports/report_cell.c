@@ -224,12 +224,9 @@ static void metrics_table(FILE *md, const struct group *g, json_t *refs)
 	json_decref(keys);
 }
 
+/* The VM's exits by reason, when the series has any. */
 static void exits_table(FILE *md, const struct series *s)
 {
-	static const char *const monitor_keys[] = {
-		"startup_ms", "spawn_to_guest_ms", "guest_s", "monitor_s", "monitor_rss_kib",
-		"guest_touched_kib", NULL
-	};
 	json_t *reasons = series_keys(s, "exits"), *r;
 	size_t i;
 
@@ -259,15 +256,32 @@ static void exits_table(FILE *md, const struct series *s)
 		fprintf(md, "| %s | %s | %s |\n", json_string_value(r), a, b);
 	}
 	json_decref(reasons);
+}
 
-	fprintf(md, "\nMonitor figures in `%s` (median):", s->env);
+/* The figures a VM monitor or ctrun recorded (start-up, checkpoint/restore),
+ * those the series has. */
+static void monitor_figures(FILE *md, const struct series *s)
+{
+	static const char *const monitor_keys[] = {
+		"startup_ms", "spawn_to_guest_ms", "guest_s", "monitor_s", "monitor_rss_kib",
+		"guest_touched_kib", "checkpoint_ms", "restore_ms", "image_mib", "pages_mib", NULL
+	};
+	int n = 0;
+
 	for (int k = 0; monitor_keys[k]; k++) {
 		char path[96], a[32];
+		struct stats st;
 		snprintf(path, sizeof(path), "monitor.%s", monitor_keys[k]);
-		median_text(a, sizeof(a), s, path, 0);
-		fprintf(md, "%s %s %s", k ? "," : "", monitor_keys[k], a);
+		if (series_stats(s, path, 0, &st) < 0)
+			continue;
+		if (n++ == 0)
+			fprintf(md, "\nFigures from `%s`'s monitor or runtime (median):", s->env);
+		else
+			fprintf(md, ",");
+		fprintf(md, " %s %s", monitor_keys[k], median_text(a, sizeof(a), s, path, 0));
 	}
-	fprintf(md, ".\n");
+	if (n)
+		fprintf(md, ".\n");
 }
 
 void report_cell(FILE *md, const struct group *g, json_t *refs)
@@ -280,6 +294,8 @@ void report_cell(FILE *md, const struct group *g, json_t *refs)
 	cost_table(md, g);
 	metrics_table(md, g, refs);
 	for (int i = 0; i < g->nseries; i++)
-		if (!g->series[i].unavailable)
+		if (!g->series[i].unavailable) {
 			exits_table(md, &g->series[i]);
+			monitor_figures(md, &g->series[i]);
+		}
 }

@@ -2,6 +2,8 @@
  * ctrun: the container environment of vmbench.
  *   ctrun run [OPTIONS] -- PROGRAM [ARGS]   run it in an OCI container
  *   ctrun bundle --out DIR [OPTIONS] -- PROGRAM [ARGS]   only write the bundle
+ *   ctrun checkpoint [--after MS] [OPTIONS] -- PROGRAM [ARGS]
+ *                                           run it, checkpoint and restore it (CRIU)
  *   ctrun info                              runtime, version, cgroups, C/R
  *   ctrun gc                                remove what killed runs left
  * See usage() for the options and exit statuses.
@@ -22,6 +24,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: ctrun run [OPTIONS] -- PROGRAM [ARGS]\n"
 		"       ctrun bundle --out DIR [OPTIONS] -- PROGRAM [ARGS]\n"
+		"       ctrun checkpoint [--after MS] [OPTIONS] -- PROGRAM [ARGS]\n"
 		"       ctrun info | gc\n"
 		"  --cpus N             CPU count (default: the --cpuset's size)\n"
 		"  --cpuset LIST        CPUs, e.g. 0-1 (default: the first N we may run on)\n"
@@ -36,6 +39,10 @@ static void usage(FILE *f)
 		"  --stats-json FILE    write runtime, version, startup_ms and limits\n"
 		"  --timeout SECONDS    kill the container after this long\n"
 		"  --file PATH          bind this host file (a disk image) at /scratch/file\n"
+		"  --after MS           checkpoint: let the program run this long, then\n"
+		"                       checkpoint the container with CRIU, restore it and\n"
+		"                       let it finish (default 1000); --stats-json gets\n"
+		"                       checkpoint_ms, restore_ms, image_mib, pages_mib\n"
 		"PROGRAM is one of /bin in the container: workload, vmbench-tool, fio,\n"
 		"iperf3, stress-ng or a busybox applet.\n"
 		"exit status: the program's, or 64 usage, 69 no runtime or no permission,\n"

@@ -64,6 +64,7 @@ int opts_parse(int argc, char **argv, struct ct_opts *o)
 		{ "stats-json", required_argument, NULL, 's' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "file", required_argument, NULL, 'f' },
+		{ "after", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -71,6 +72,7 @@ int opts_parse(int argc, char **argv, struct ct_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->mem_bytes = 256ULL << 20;
 	o->pids = 1024;
+	o->after_ms = 1000;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
@@ -100,6 +102,7 @@ int opts_parse(int argc, char **argv, struct ct_opts *o)
 			o->net = 1;
 			break;
 		case 't': bad = parse_int(optarg, "--timeout", 1, 86400, &o->timeout_s); break;
+		case 'a': bad = parse_int(optarg, "--after", 0, 3600000, &o->after_ms); break;
 		case 'r': o->runtime = optarg; break;
 		case 'k': o->cache_dir = optarg; break;
 		case 's': o->stats_json = optarg; break;

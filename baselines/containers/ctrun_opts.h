@@ -17,6 +17,7 @@ struct ct_opts {
 	const char *stats_json;
 	const char *out;           /* bundle: where to write it */
 	const char *file;          /* --file PATH: a host file bound at /scratch/file (a disk image) */
+	int after_ms;              /* checkpoint: how long the program runs before it */
 	char **argv;               /* after -- */
 };
 
@@ -26,5 +27,7 @@ int ctrun_run(const struct ct_opts *o, const char *tool_dir);
 int ctrun_bundle(const struct ct_opts *o, const char *tool_dir);
 int ctrun_checkpoint(const struct ct_opts *o, const char *tool_dir);
 int criu_available(char *why, size_t whylen);
+/* The first telling "Error" line of CRIU's output or log, into out. */
+void criu_first_error(const char *text, char *out, size_t outlen);
 
 #endif

@@ -24,21 +24,10 @@
 
 #include "ctrun.h"
 #include "ctrun_opts.h"
+#include "ctrun_run.h"
 
-struct ct_run {
-	const struct ct_opts *o;
-	struct ct_runtime rt;
-	struct ct_net net;
-	char id[32], bundle[PATH_MAX], scratch[PATH_MAX + 16];
-	char *rootfs;
-	int rootfs_cached;
-	pid_t server;            /* host-side iperf3 server, or 0 */
-	int stamp_fd;            /* read end of the startup pipe */
-	uint64_t t_main, t_runtime, t_stamp, t_end;
-	int status, interrupted, timed_out, started;
-};
 
-static sigset_t stop_signals(void)
+sigset_t ct_stop_signals(void)
 {
 	sigset_t s;
 
@@ -51,9 +40,9 @@ static sigset_t stop_signals(void)
 }
 
 /* A stop signal already pending (taken), or 0. */
-static int pending_stop(void)
+int ct_pending_stop(void)
 {
-	sigset_t s = stop_signals();
+	sigset_t s = ct_stop_signals();
 	struct timespec zero = { 0, 0 };
 	int sig;
 
@@ -82,8 +71,21 @@ static char *default_cache(const char *tool_dir)
 	return dir;
 }
 
-/* Runtime, rootfs, bundle directory and config.json. 0, or an exit status. */
-static int prepare(struct ct_run *r, const char *tool_dir, const char *bundle_dir)
+void ct_run_init(struct ct_run *r, const struct ct_opts *o)
+{
+	memset(r, 0, sizeof(*r));
+	r->o = o;
+	r->stamp_fd = -1;
+	r->t_main = ct_now_ns();
+	snprintf(r->id, sizeof(r->id), CT_PREFIX "%d", (int)getpid());
+	if (o->out)
+		snprintf(r->bundle, sizeof(r->bundle), "%s", o->out);
+	else
+		snprintf(r->bundle, sizeof(r->bundle), "%s/" CT_BUNDLE_DIR "%d", tmp_dir(),
+			 (int)getpid());
+}
+
+int ct_prepare(struct ct_run *r, const char *tool_dir)
 {
 	const struct ct_opts *o = r->o;
 	struct rootfs_prog progs[16];
@@ -117,7 +119,6 @@ static int prepare(struct ct_run *r, const char *tool_dir, const char *bundle_di
 		r->rootfs = real;
 	}
 
-	snprintf(r->bundle, sizeof(r->bundle), "%s", bundle_dir);
 	if (mkdir(r->bundle, 0700) < 0 && !(errno == EEXIST && r->o->out)) {
 		fprintf(stderr, "ctrun: cannot create bundle directory %s: %s\n", r->bundle,
 			strerror(errno));
@@ -162,7 +163,7 @@ static int prepare(struct ct_run *r, const char *tool_dir, const char *bundle_di
 	return 0;
 }
 
-static pid_t start_child(char *const *argv, int stamp_w)
+pid_t ct_start_child(char *const *argv, int stamp_w)
 {
 	pid_t pid = fork();
 
@@ -195,7 +196,7 @@ static int start_server(struct ct_run *r)
 
 	/* the server's chatter must not mix with the program's output */
 	dup2(null_fd, 1);
-	r->server = start_child(argv, -1);
+	r->server = ct_start_child(argv, -1);
 	dup2(saved_out, 1);
 	close(saved_out);
 	close(null_fd);
@@ -207,33 +208,41 @@ static int start_server(struct ct_run *r)
 	return 0;
 }
 
-static void kill_container(struct ct_run *r)
+void ct_kill_container(struct ct_run *r)
 {
 	char *argv[] = { r->rt.path, "kill", r->id, "KILL", NULL };
 
 	proc_run_quiet(argv);
 }
 
-/* Run the runtime in the foreground until it exits. */
-static void supervise(struct ct_run *r)
+pid_t ct_start_runtime(struct ct_run *r)
 {
 	char *argv[] = { r->rt.path, "run", "--bundle", r->bundle, "--preserve-fds", "1",
 			 r->id, NULL };
-	sigset_t stops = stop_signals();
-	uint64_t deadline = 0;
 	int fds[2];
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) < 0) {
-		r->status = CT_EXIT_FAILED;
-		return;
+		fprintf(stderr, "ctrun: pipe: %s\n", strerror(errno));
+		return -1;
 	}
 	r->t_runtime = ct_now_ns();
-	pid = start_child(argv, fds[1]);
+	pid = ct_start_child(argv, fds[1]);
 	close(fds[1]);
 	r->stamp_fd = fds[0];
-	if (pid < 0) {
+	if (pid < 0)
 		fprintf(stderr, "ctrun: fork: %s\n", strerror(errno));
+	return pid;
+}
+
+/* Run the runtime in the foreground until it exits. */
+static void supervise(struct ct_run *r)
+{
+	sigset_t stops = ct_stop_signals();
+	uint64_t deadline = 0;
+	pid_t pid = ct_start_runtime(r);
+
+	if (pid < 0) {
 		r->status = CT_EXIT_FAILED;
 		return;
 	}
@@ -253,11 +262,11 @@ static void supervise(struct ct_run *r)
 		if (deadline && ct_now_ns() >= deadline && !r->timed_out)
 			r->timed_out = 1;
 		if (r->interrupted || r->timed_out)
-			kill_container(r); /* again every tick until the runtime is gone */
+			ct_kill_container(r); /* again every tick until the runtime is gone */
 	}
 }
 
-static void read_stamp(struct ct_run *r)
+void ct_read_stamp(struct ct_run *r)
 {
 	char buf[64] = "";
 	ssize_t n;
@@ -275,7 +284,7 @@ static void read_stamp(struct ct_run *r)
 	r->stamp_fd = -1;
 }
 
-static void teardown(struct ct_run *r)
+void ct_teardown(struct ct_run *r)
 {
 	if (r->server > 0) {
 		kill(r->server, SIGTERM);
@@ -311,6 +320,8 @@ static int write_stats(const struct ct_run *r, int exit_status)
 		json_object_set_new(s, "interrupted_by", json_integer(r->interrupted));
 	if (r->timed_out)
 		json_object_set_new(s, "timed_out", json_true());
+	if (r->extra)
+		json_object_update(s, r->extra);
 	int rc = json_dump_file(s, o->stats_json, JSON_COMPACT | JSON_REAL_PRECISION(10));
 	if (rc < 0)
 		fprintf(stderr, "ctrun: cannot write %s: %s\n", o->stats_json, strerror(errno));
@@ -318,7 +329,7 @@ static int write_stats(const struct ct_run *r, int exit_status)
 	return rc;
 }
 
-static int finish(struct ct_run *r, int rc)
+int ct_finish(struct ct_run *r, int rc)
 {
 	if (r->interrupted)
 		rc = CT_EXIT_INTERRUPTED;
@@ -338,32 +349,26 @@ static int finish(struct ct_run *r, int rc)
 	if (r->o->stats_json && r->t_runtime && write_stats(r, rc) < 0 && rc == 0)
 		rc = CT_EXIT_FAILED;
 	free(r->rootfs);
+	json_decref(r->extra);
 	return rc;
 }
 
 int ctrun_run(const struct ct_opts *o, const char *tool_dir)
 {
 	struct ct_run r;
-	char bundle_dir[PATH_MAX];
 	int rc;
 
-	memset(&r, 0, sizeof(r));
-	r.o = o;
-	r.stamp_fd = -1;
-	r.t_main = ct_now_ns();
-	snprintf(r.id, sizeof(r.id), CT_PREFIX "%d", (int)getpid());
-	snprintf(bundle_dir, sizeof(bundle_dir), "%s/" CT_BUNDLE_DIR "%d", tmp_dir(),
-		 (int)getpid());
-	rc = prepare(&r, tool_dir, bundle_dir);
+	ct_run_init(&r, o);
+	rc = ct_prepare(&r, tool_dir);
 	if (!rc && o->iperf3_port && start_server(&r) < 0)
 		rc = CT_EXIT_FAILED;
-	if (!rc && (r.interrupted = pending_stop()) == 0)
+	if (!rc && (r.interrupted = ct_pending_stop()) == 0)
 		supervise(&r);
 	if (!rc)
 		rc = r.status;
-	read_stamp(&r);
-	teardown(&r);
-	return finish(&r, rc);
+	ct_read_stamp(&r);
+	ct_teardown(&r);
+	return ct_finish(&r, rc);
 }
 
 int ctrun_bundle(const struct ct_opts *o, const char *tool_dir)
@@ -371,10 +376,8 @@ int ctrun_bundle(const struct ct_opts *o, const char *tool_dir)
 	struct ct_run r;
 	int rc;
 
-	memset(&r, 0, sizeof(r));
-	r.o = o;
-	snprintf(r.id, sizeof(r.id), CT_PREFIX "%d", (int)getpid());
-	rc = prepare(&r, tool_dir, o->out);
+	ct_run_init(&r, o);
+	rc = ct_prepare(&r, tool_dir);
 	if (!rc)
 		printf("%s\n", o->out);
 	free(r.rootfs);

@@ -466,18 +466,22 @@ static int run_cell(struct harness *h, struct cell *c)
 				"environment\n", c->disk_path);
 	}
 	for (int i = 0; runners[i] && rc == 0; i++) {
+		char cell_why[512] = "";
+		int cell_ok = !runners[i]->cell_supported ||
+			      runners[i]->cell_supported(c, cell_why, sizeof(cell_why));
+
 		if (!cell_wants(h, c, i))
 			continue;
-		if (!h->available[i] || !pus) {
-			json_t *j = results_unavailable(&h->suite, c, runners[i]->name,
-							pus ? h->why[i] : err);
+		if (!h->available[i] || !pus || !cell_ok) {
+			const char *why = !pus ? err : !h->available[i] ? h->why[i] : cell_why;
+			json_t *j = results_unavailable(&h->suite, c, runners[i]->name, why);
 			if (results_append(h->results, j) < 0)
 				rc = -1;
 			json_decref(j);
 			fprintf(stderr, "[--/%d] %-6s %s (cpus %d) not run: %s\n", h->total,
-				runners[i]->name, c->label, c->cpus, pus ? h->why[i] : err);
-			if (!pus)
-				h->done += h->available[i] ? h->suite.warmup + h->suite.reps : 0;
+				runners[i]->name, c->label, c->cpus, why);
+			if (h->available[i] && (!pus || !cell_ok))
+				h->done += h->suite.warmup + h->suite.reps;
 			continue;
 		}
 		rc = run_series(h, c, i, pus, pus_text, &has_native_sum, &native_sum);

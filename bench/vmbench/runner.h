@@ -51,6 +51,9 @@ struct runner {
 	int (*available)(const struct run_ctx *ctx, char *why, size_t whylen);
 	void (*run)(const struct run_ctx *ctx, const struct run_request *req,
 		    struct run_result *res);
+	/* Optional: 0 (and why) for a cell this environment cannot run, which
+	 * is then recorded as unavailable; NULL means every cell. */
+	int (*cell_supported)(const struct cell *cell, char *why, size_t whylen);
 };
 
 /* NULL-terminated, in the order environments run within a cell (native first). */

@@ -15,6 +15,7 @@
 
 #include "paths.h"
 #include "runner.h"
+#include "runner_container.h"
 #include "tools.h"
 #include "topo.h"
 
@@ -56,8 +57,8 @@ static const char *ctrun_status(int code)
 	}
 }
 
-static void container_run(const struct run_ctx *ctx, const struct run_request *req,
-			  struct run_result *res)
+void ctrun_cell(const struct run_ctx *ctx, const struct run_request *req,
+		struct run_result *res, const char *command, const char *after_ms)
 {
 	char *bin = paths_join(ctx->tool_dir, "ctrun");
 	char *stats_path = paths_join(ctx->run_dir, STATS_FILE);
@@ -69,7 +70,11 @@ static void container_run(const struct run_ctx *ctx, const struct run_request *r
 	snprintf(timeout, sizeof(timeout), "%d", ctx->timeout_s);
 	hwloc_bitmap_list_snprintf(cpuset, sizeof(cpuset), req->pus);
 	argv[n++] = bin;
-	argv[n++] = "run";
+	argv[n++] = (char *)command;
+	if (after_ms) {
+		argv[n++] = "--after";
+		argv[n++] = (char *)after_ms;
+	}
 	argv[n++] = "--cpus";
 	argv[n++] = cpus;
 	argv[n++] = "--cpuset";
@@ -120,6 +125,12 @@ static void container_run(const struct run_ctx *ctx, const struct run_request *r
 	unlink(stats_path);
 	free(stats_path);
 	free(bin);
+}
+
+static void container_run(const struct run_ctx *ctx, const struct run_request *req,
+			  struct run_result *res)
+{
+	ctrun_cell(ctx, req, res, "run", NULL);
 }
 
 const struct runner runner_container = {

@@ -13,7 +13,11 @@
 # then the guest writes STATUS to isa-debug-exit and QEMU exits STATUS*2+1.
 
 LAB_CACHE=${LWVMM_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lwvmm-lab}
-LAB_MODULES=${LAB_MODULES:-irqbypass kvm kvm-amd tun}
+# kvm for lwvmm; tun for its net device; veth for containers' networks; the
+# socket-diag and nf_tables modules because `criu check` needs them; nft_compat
+# and xt_mark for the iptables rules with which CRIU locks a container's network;
+# nf_conntrack_netlink because CRIU dumps a network namespace's conntrack table.
+LAB_MODULES=${LAB_MODULES:-irqbypass kvm kvm-amd tun veth unix_diag inet_diag tcp_diag udp_diag netlink_diag af_packet_diag nf_tables nft_compat xt_mark nf_conntrack_netlink}
 # Single-threaded TCG: with multi-threaded TCG the lab kernel froze now and then
 # (nothing more on its console) while lwvmm created and destroyed VMs under the
 # emulated SVM: about once per 300 VM lifecycles. LAB_TCG_OPTS= (empty) gives
@@ -21,8 +25,11 @@ LAB_MODULES=${LAB_MODULES:-irqbypass kvm kvm-amd tun}
 LAB_TCG_OPTS=${LAB_TCG_OPTS-thread=single}
 LAB_KERNEL_META=linux-image-cloud-amd64
 # Host tools copied into the lab when present (besides busybox), so that
-# bash test scripts behave there as they do on the host.
-LAB_HOST_TOOLS="bash env grep sed awk timeout setpriv unshare jq numactl lstopo-no-graphics ${LAB_EXTRA_TOOLS:-}"
+# bash test scripts behave there as they do on the host; runc, criu (with GNU
+# tar and iptables), ip, ldd
+# and the standard tools make containers and checkpoint/restore work there.
+LAB_HOST_TOOLS="bash env grep sed awk timeout setpriv unshare jq numactl lstopo-no-graphics
+	ldd ip tar gzip runc criu iptables-restore ip6tables-restore fio iperf3 stress-ng ${LAB_EXTRA_TOOLS:-}"
 LAB_DEBUG_EXIT_PORT=0xf4
 LAB_TMP=
 LAB_QEMU_PID=
@@ -218,6 +225,12 @@ lab_build_image() {
 		rm -f "$root/usr/bin/$tool"
 		cp -L "$path" "$root/usr/bin/$tool"
 		lab_copy_libraries "$root" "$root/usr/bin/$tool"
+	done
+	# iptables loads its matches and targets (CRIU's network lock) at run time
+	for path in /usr/lib/*/xtables; do
+		[ -d "$path" ] || continue
+		mkdir -p "$root$path"
+		cp -a "$path/." "$root$path/"
 	done
 	[ -x "$root/usr/bin/bash" ] || lab_die "bash is missing on the host"
 	rm -f "$root/bin/bash" && ln -s ../usr/bin/bash "$root/bin/bash"
