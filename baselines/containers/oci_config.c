@@ -1,8 +1,8 @@
 /*
  * config.json of the bundle (OCI runtime spec 1.0): a read-only root (the
  * shared cached rootfs), tmpfs /tmp, the host scratch directory bound at
- * /scratch, new pid/ipc/uts/mount/network namespaces (or the run's prepared
- * network namespace), and the cell's limits: cpuset with the VM's CPU
+ * /scratch, new pid/ipc/uts/mount/cgroup/network namespaces (or the run's
+ * prepared network namespace), and the cell's limits: cpuset with the VM's CPU
  * count, memory limit with no extra swap, a pids limit.
  */
 #include <errno.h>
@@ -85,8 +85,10 @@ static json_t *process(const struct ct_spec *s)
 
 static json_t *namespaces(const struct ct_spec *s)
 {
-	json_t *ns = json_pack("[{s:s}, {s:s}, {s:s}, {s:s}]", "type", "pid",
-			       "type", "ipc", "type", "uts", "type", "mount");
+	/* cgroup: on unified v2 hosts /sys/fs/cgroup inside is then the
+	 * container's own cgroup (its memory.max), not the host's root */
+	json_t *ns = json_pack("[{s:s}, {s:s}, {s:s}, {s:s}, {s:s}]", "type", "pid",
+			       "type", "ipc", "type", "uts", "type", "mount", "type", "cgroup");
 	json_t *net = json_pack("{s:s}", "type", "network");
 
 	if (s->netns_path)

@@ -10,8 +10,11 @@ plan 6
 
 dd if=/dev/zero of="$TMP/disk.img" bs=1M count=8 status=none
 "$LWVMM" run --disk "$TMP/disk.img" --workload io -- --rw write --bs 1M --qd 2 --mib 8 --verify 1 >/dev/null
+# fio uses O_DIRECT unless told otherwise; tmpfs (the lab's /tmp) has none
+direct=1
+dd if=/dev/zero of="$TMP/probe" bs=4096 count=1 oflag=direct status=none 2>/dev/null || direct=0
 OUT=$("$CTRUN" run --cpus 1 --mem 256M --file "$TMP/disk.img" -- /bin/workload io --file /scratch/file \
-	--rw randread --bs 4k --qd 8 --mib 4 2>"$TMP/err")
+	--rw randread --bs 4k --qd 8 --mib 4 --direct $direct 2>"$TMP/err")
 is "$?" 0 "fio runs in the container on the bound file"
 is "$(field ok)" 1 "and reports its figures"
 is "$(field requests)" 1024 "4 MiB in 4 KiB requests"
