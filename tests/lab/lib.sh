@@ -197,6 +197,7 @@ lab_build_image() {
 	modules=$(lab_resolve_modules) || lab_die "kernel $LAB_KVER has no module named:${modules#*missing:} (LAB_MODULES=$LAB_MODULES)"
 	mapfile -t inputs < <(cd "$LAB_REPO" && find build/bin build/lab bench/suites tests/host tests/lab/t \
 		-maxdepth 1 -type f ! -name '*.d' ! -name '*.o' ! -name 'initramfs*' 2>/dev/null | LC_ALL=C sort)
+	inputs+=(reports/references.json)   # the papers' figures, for vmbench's reports
 	key=$( {
 		echo "$LAB_KVER $LAB_HOST_TOOLS"
 		echo "$modules"
