@@ -85,24 +85,26 @@ static int wait_running(struct ct_run *r, pid_t runtime, uint64_t deadline)
 	}
 }
 
-/* The first telling error of a CRIU log file, for the message. */
+/* The first telling error line of a CRIU log file (they grow to megabytes). */
 static void log_error(const char *work_dir, const char *log, char *out, size_t outlen)
 {
-	char path[PATH_MAX + 64], text[65536];
-	int fd;
-	ssize_t n = 0;
+	char path[PATH_MAX + 64], *line = NULL;
+	size_t cap = 0;
+	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", work_dir, log);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, text, sizeof(text) - 1);
-		close(fd);
+	snprintf(out, outlen, "no error in CRIU's %s", log);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		if (strstr(line, "Error") && !strstr(line, "exited, status")) {
+			criu_first_error(line, out, outlen);
+			break;
+		}
 	}
-	text[n > 0 ? n : 0] = '\0';
-	if (n > 0)
-		criu_first_error(text, out, outlen);
-	else
-		snprintf(out, outlen, "no log (%s)", log);
+	free(line);
+	fclose(f);
 }
 
 /* `RUNTIME checkpoint`; the runtime that ran the container then exits. */
@@ -227,6 +229,8 @@ static int checkpoint_and_restore(struct ct_run *r)
 	rc = checkpoint(r, runtime, &p, &dump_ns);
 	if (rc)
 		return rc;
+	if ((r->interrupted = ct_pending_stop()))
+		return CT_EXIT_FAILED;
 	image_size(p.image, &total, &pages);
 	fprintf(stderr, "ctrun: checkpointed in %.1f ms, image %.1f MiB; restoring\n",
 		(double)dump_ns / 1e6, (double)total / 1048576);

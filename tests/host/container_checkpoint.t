@@ -49,7 +49,7 @@ if ! grep -q "^checkpoint: available" <<<"$info"; then
 	exit $TAP_FAILED
 fi
 
-plan 26
+plan 29
 # A real checkpoint and restore in the middle of the mem workload.
 run_ct checkpoint --after "$AFTER" --cpus 1 --mem 256M --stats-json "$TMP/s.json" -- \
 	workload mem --mib "$MIB" --ntimes "$NTIMES"
@@ -72,11 +72,16 @@ is "$RC" 3 "the restored program's exit status passes through"
 is "$(tr '\n' ' ' <<<"$OUT")" "before after " "its output before and after the checkpoint arrives"
 is "$(leftovers "$(last_pid)")" "" "nothing is left after a failing program"
 
-# Failures: the program ends first, --net, a runtime that cannot checkpoint.
+# Failures: the program ends first, CRIU cannot dump it, --net.
 run_ct checkpoint --after 5000 --stats-json "$TMP/s.json" -- true
 is "$RC" 70 "a program that ends before the checkpoint: exit 70"
 like "$ERR" "ended \\(exit 0\\) before the checkpoint was due \\(--after 5000 ms\\)" "with one clear message"
 is "$(leftovers "$(last_pid)")" "" "nothing is left after it"
+run_ct checkpoint --after 1500 --timeout 120 --stats-json "$TMP/s.json" -- fio --name=ring \
+	--ioengine=io_uring --rw=randread --size=1M --filename=/tmp/f --time_based --runtime=60 --output=/dev/null
+is "$RC" 70 "a program CRIU cannot dump (an io_uring instance): exit 70"
+like "$ERR" "^ctrun: runc checkpoint failed \(exit [0-9]+\): Error .*io_uring" "with CRIU's first error from its log"
+is "$(leftovers "$(last_pid)")" "" "nothing is left after a failed checkpoint"
 run_ct checkpoint --net -- true
 is "$RC" 64 "--net is refused (exit 64)"
 run_ct checkpoint --timeout 3 --after 300 --stats-json "$TMP/s.json" -- sleep 60
