@@ -46,6 +46,8 @@ static void environment_section(FILE *md, const struct report_data *d)
 		str_or(env, "suite", "?"), json_integer_value(json_object_get(env, "reps")),
 		json_integer_value(json_object_get(env, "warmup")),
 		json_integer_value(json_object_get(env, "timeout_s")));
+	if (json_is_string(json_object_get(env, "run_order")))
+		fprintf(md, "| run order | %s |\n", str_or(env, "run_order", ""));
 
 	fprintf(md, "\nEnvironments (every run is pinned to the first N PUs of the host, "
 		"N = the cell's cpus; the workload gets `--threads N`):\n\n");

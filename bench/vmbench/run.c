@@ -347,22 +347,29 @@ static void print_elapsed(const struct harness *h)
 		fprintf(stderr, "elapsed %u:%02u", s / 60, s % 60);
 }
 
+/* One environment's runs of a cell and what they share: the workload's
+ * argv and, for net cells, the peer (netcell.h). */
+struct series {
+	int env;                 /* index in runners[] */
+	struct netcell net;
+	char **argv;
+};
+
 /*
- * Run one (cell, env) series: warm-ups, then reps. native_sum holds the
- * native checksum of the cell (has_native_sum set) for the cross-check.
- * Returns -1 when interrupted.
+ * Set up a series. 0 when it can run; 1 when it cannot (recorded as
+ * unavailable with the reason); -1 when results.jsonl cannot be written.
  */
-static int run_series(struct harness *h, const struct cell *c, int env_index,
-		      hwloc_const_cpuset_t pus, const char *pus_text,
-		      int *has_native_sum, double *native_sum)
+static int series_begin(struct harness *h, const struct cell *c, int env_index,
+			hwloc_const_cpuset_t pus, struct series *s)
 {
 	const struct runner *r = runners[env_index];
-	int is_native = !strcmp(r->name, "native");
-	struct netcell net = { .saved_netns = -1 };
 	char why[512];
-	int rc = 0;
+	int rc = 1;
 
-	if (c->net && netcell_begin(&net, &h->ctx, r->name, pus, why, sizeof(why)) < 0) {
+	memset(s, 0, sizeof(*s));
+	s->env = env_index;
+	s->net.saved_netns = -1;
+	if (c->net && netcell_begin(&s->net, &h->ctx, r->name, pus, why, sizeof(why)) < 0) {
 		json_t *j = results_unavailable(&h->suite, c, r->name, why);
 		if (results_append(h->results, j) < 0)
 			rc = -1;
@@ -372,75 +379,90 @@ static int run_series(struct harness *h, const struct cell *c, int env_index,
 		h->done += h->suite.warmup + h->suite.reps;
 		return rc;
 	}
-	char **argv = workload_argv(c, c->net ? net.extra_argv : NULL);
+	s->argv = workload_argv(c, c->net ? s->net.extra_argv : NULL);
+	return 0;
+}
 
-	for (int i = 0; i < h->suite.warmup + h->suite.reps && rc == 0; i++) {
-		int warmup = i < h->suite.warmup;
-		struct run_request req = {
-			.cell = c, .warmup = warmup, .pus = pus, .workload_argv = argv,
-			.rep = warmup ? i + 1 : i - h->suite.warmup + 1,
-			.net = net.net_arg[0] ? net.net_arg : NULL,
-		};
-		struct run_result res;
-		struct result_line line;
-		char error[512] = "";
-		int parsed, ok;
-
-		memset(&res, 0, sizeof(res));
-		h->done++;
-		fprintf(stderr, "[%*d/%d] %-6s %s (cpus %d) %s %d/%d  ",
-			h->total >= 100 ? 3 : 2, h->done, h->total, r->name, c->label,
-			c->cpus, warmup ? "warm-up" : "rep", req.rep,
-			warmup ? h->suite.warmup : h->suite.reps);
-		print_elapsed(h);
-		double load = loadavg_1m();
-		struct cpu_sample before, after;
-		hostload_sample(topo_get(), pus, &before);
-		r->run(&h->ctx, &req, &res);
-		hostload_sample(topo_get(), pus, &after);
-		ok = judge(c, &res, &line, &parsed, error, sizeof(error), h->ctx.timeout_s);
-
-		const double *sum = parsed ? result_line_get(&line, "checksum") : NULL;
-		if (ok && sum && is_native && !*has_native_sum) {
-			*has_native_sum = 1;
-			*native_sum = *sum;
-		} else if (ok && sum && !is_native && *has_native_sum && *sum != *native_sum) {
-			ok = 0;
-			snprintf(error, sizeof(error), "checksum differs from native");
-		}
-		if (ok)
-			fprintf(stderr, "  %.*f %s, %.2f s\n", line.score >= 100 ? 0 : 2,
-				line.score, line.score_unit,
-				res.proc.wall_s);
-		else
-			fprintf(stderr, "  FAILED: %s\n", error);
-		if (!ok && !warmup)
-			h->failed++;
-
-		struct run_record rec = {
-			.suite = &h->suite, .cell = c, .env = r->name, .req = &req,
-			.pus = pus_text, .res = &res, .line = parsed ? &line : NULL,
-			.ok = ok, .error = error, .loadavg = load,
-			.have_cpu_sample = before.ok && after.ok,
-			.pus_busy_s = after.busy_s - before.busy_s,
-			.pus_steal_s = after.steal_s - before.steal_s,
-		};
-		json_t *j = results_record(&rec);
-		if (results_append(h->results, j) < 0) {
-			fprintf(stderr, "vmbench: cannot write results.jsonl: %s\n", strerror(errno));
-			rc = -1;
-		}
-		json_decref(j);
-		json_decref(res.monitor);
-		spawn_out_free(&res.proc);
-		if (res.proc.interrupted || spawn_interrupted())
-			rc = -1;
-	}
+static void series_end(const struct cell *c, struct series *s)
+{
 	if (c->net)
-		netcell_end(&net);
-	if (!strcmp(argv[1], "--threads"))
-		free(argv[2]);
-	free(argv);
+		netcell_end(&s->net);
+	if (!strcmp(s->argv[1], "--threads"))
+		free(s->argv[2]);
+	free(s->argv);
+}
+
+/*
+ * Run i of a series (warm-ups first, then reps). native_sum holds the
+ * native checksum of the cell (has_native_sum set) for the cross-check.
+ * Returns -1 when interrupted or results.jsonl cannot be written.
+ */
+static int run_one(struct harness *h, const struct cell *c, struct series *s, int i,
+		   hwloc_const_cpuset_t pus, const char *pus_text,
+		   int *has_native_sum, double *native_sum)
+{
+	const struct runner *r = runners[s->env];
+	int is_native = !strcmp(r->name, "native");
+	int warmup = i < h->suite.warmup, rc = 0;
+	struct run_request req = {
+		.cell = c, .warmup = warmup, .pus = pus, .workload_argv = s->argv,
+		.rep = warmup ? i + 1 : i - h->suite.warmup + 1,
+		.net = s->net.net_arg[0] ? s->net.net_arg : NULL,
+	};
+	struct run_result res;
+	struct result_line line;
+	char error[512] = "";
+	int parsed, ok;
+
+	memset(&res, 0, sizeof(res));
+	h->done++;
+	fprintf(stderr, "[%*d/%d] %-6s %s (cpus %d) %s %d/%d  ",
+		h->total >= 100 ? 3 : 2, h->done, h->total, r->name, c->label,
+		c->cpus, warmup ? "warm-up" : "rep", req.rep,
+		warmup ? h->suite.warmup : h->suite.reps);
+	print_elapsed(h);
+	double load = loadavg_1m();
+	struct cpu_sample before, after;
+	hostload_sample(topo_get(), pus, &before);
+	r->run(&h->ctx, &req, &res);
+	hostload_sample(topo_get(), pus, &after);
+	ok = judge(c, &res, &line, &parsed, error, sizeof(error), h->ctx.timeout_s);
+
+	const double *sum = parsed ? result_line_get(&line, "checksum") : NULL;
+	if (ok && sum && is_native && !*has_native_sum) {
+		*has_native_sum = 1;
+		*native_sum = *sum;
+	} else if (ok && sum && !is_native && *has_native_sum && *sum != *native_sum) {
+		ok = 0;
+		snprintf(error, sizeof(error), "checksum differs from native");
+	}
+	if (ok)
+		fprintf(stderr, "  %.*f %s, %.2f s\n", line.score >= 100 ? 0 : 2,
+			line.score, line.score_unit,
+			res.proc.wall_s);
+	else
+		fprintf(stderr, "  FAILED: %s\n", error);
+	if (!ok && !warmup)
+		h->failed++;
+
+	struct run_record rec = {
+		.suite = &h->suite, .cell = c, .env = r->name, .req = &req,
+		.pus = pus_text, .res = &res, .line = parsed ? &line : NULL,
+		.ok = ok, .error = error, .loadavg = load,
+		.have_cpu_sample = before.ok && after.ok,
+		.pus_busy_s = after.busy_s - before.busy_s,
+		.pus_steal_s = after.steal_s - before.steal_s,
+	};
+	json_t *j = results_record(&rec);
+	if (results_append(h->results, j) < 0) {
+		fprintf(stderr, "vmbench: cannot write results.jsonl: %s\n", strerror(errno));
+		rc = -1;
+	}
+	json_decref(j);
+	json_decref(res.monitor);
+	spawn_out_free(&res.proc);
+	if (res.proc.interrupted || spawn_interrupted())
+		rc = -1;
 	return rc;
 }
 
@@ -448,7 +470,7 @@ static int run_cell(struct harness *h, struct cell *c)
 {
 	char err[256], pus_text[128] = "";
 	hwloc_bitmap_t pus = topo_first_pus(c->cpus, err, sizeof(err));
-	int has_native_sum = 0, rc = 0;
+	int has_native_sum = 0, rc = 0, planned[MAX_ENVS], nplanned = 0;
 	double native_sum = 0;
 
 	if (pus)
@@ -484,7 +506,40 @@ static int run_cell(struct harness *h, struct cell *c)
 				h->done += h->suite.warmup + h->suite.reps;
 			continue;
 		}
-		rc = run_series(h, c, i, pus, pus_text, &has_native_sum, &native_sum);
+		planned[nplanned++] = i;
+	}
+	/*
+	 * Non-net cells run interleaved: warm-up or rep i of every environment,
+	 * then i + 1, so that a host whose speed drifts (other tenants, thermal)
+	 * skews every environment alike rather than the one that ran last. Net
+	 * cells run one series after the other: one peer at a time.
+	 */
+	struct series series[MAX_ENVS];
+	int nseries = 0, runs = h->suite.warmup + h->suite.reps;
+	if (!c->net) {
+		for (int k = 0; k < nplanned && rc == 0; k++) {
+			int b = series_begin(h, c, planned[k], pus, &series[nseries]);
+			if (b < 0)
+				rc = -1;
+			else if (b == 0)
+				nseries++;
+		}
+		for (int i = 0; i < runs && rc == 0; i++)
+			for (int k = 0; k < nseries && rc == 0; k++)
+				rc = run_one(h, c, &series[k], i, pus, pus_text, &has_native_sum,
+					     &native_sum);
+		for (int k = 0; k < nseries; k++)
+			series_end(c, &series[k]);
+	}
+	for (int k = 0; c->net && k < nplanned && rc == 0; k++) {
+		int b = series_begin(h, c, planned[k], pus, &series[0]);
+		if (b < 0)
+			rc = -1;
+		for (int i = 0; b == 0 && i < runs && rc == 0; i++)
+			rc = run_one(h, c, &series[0], i, pus, pus_text, &has_native_sum,
+				     &native_sum);
+		if (b == 0)
+			series_end(c, &series[0]);
 	}
 	hwloc_bitmap_free(pus);
 	return rc;
@@ -547,6 +602,8 @@ int cmd_run(int argc, char **argv)
 	json_object_set_new(env, "reps", json_integer(h.suite.reps));
 	json_object_set_new(env, "warmup", json_integer(h.suite.warmup));
 	json_object_set_new(env, "timeout_s", json_integer(h.ctx.timeout_s));
+	json_object_set_new(env, "run_order", json_string("interleaved: run i of every environment, "
+		"then run i + 1 (net cells: one environment after the other)"));
 	json_object_set_new(env, "envs", availability(&h));
 	int written = write_json_file(dir, "environment.json", env) == 0 &&
 		      write_json_file(dir, "suite.json", h.suite.doc) == 0;
