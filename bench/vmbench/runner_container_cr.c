@@ -61,7 +61,8 @@ static int cr_cell_supported(const struct cell *cell, char *why, size_t whylen)
 
 const struct runner runner_container_cr = {
 	.name = "container-cr",
-	.what = "checkpoint and restore of the running container with CRIU (snapshot counterpart)",
+	.what = "the container checkpointed with CRIU 500 ms into the run, restored, run to its "
+		"end (snapshot counterpart; its score includes the pause)",
 	.available = cr_available,
 	.run = cr_run,
 	.cell_supported = cr_cell_supported,
