@@ -21,6 +21,7 @@ static const struct {
 	{ "scale_mbs", "STREAM scale, MB/s" },
 	{ "add_mbs", "STREAM add, MB/s" },
 	{ "triad_mbs", "STREAM triad, MB/s" },
+	{ "ns_per_load", "ns per dependent load (random chase)" },
 	{ "time_s", "time measured by the workload, s" },
 	{ "checksum", "checksum (must match native)" },
 };

@@ -3,7 +3,7 @@
 # on 1 and 2 vCPUs, and computes what the native build computes.
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
-plan 16
+plan 22
 
 for cpus in 1 2; do
 	run_vm run --cpus "$cpus" --workload cpu -- --size 256 --threads "$cpus"
@@ -19,6 +19,16 @@ run_vm run --cpus 2 --mem 128M --workload mem -- --mib 24 --ntimes 2 --threads 2
 is "$RC" 0 "mem exits 0"
 is "$(field ok)" 1 "mem passes STREAM's check"
 like "$(field triad_mbs)" '^[0-9]+' "mem reports triad bandwidth"
+run_vm run --mem 64M --workload memlat -- --mib 8 --rounds 2
+is "$RC" 0 "memlat exits 0"
+is "$(field ok)" 1 "memlat's chase is one whole cycle through the buffer"
+like "$(field ns_per_load)" '^[0-9]+(\.[0-9]+)?$' "memlat reports ns per load"
+OUT=$("$WORKLOAD" memlat --mib 8 --rounds 2)
+is "$(field ok)" 1 "natively too"
+run_vm run --mem 64M --workload memlat -- --threads 2
+is "$RC" 2 "memlat refuses more than one thread (exit 2)"
+"$WORKLOAD" memlat --mib 0 >/dev/null 2>&1
+is "$?" 2 "and a bad size"
 
 run_vm run --workload hypercall -- --iters 200
 is "$RC" 0 "hypercall exits 0"
