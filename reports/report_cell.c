@@ -279,7 +279,7 @@ static void monitor_figures(FILE *md, const struct series *s)
 			fprintf(md, "\nFigures from `%s`'s monitor or runtime (median):", s->env);
 		else
 			fprintf(md, ",");
-		fprintf(md, " %s %s", monitor_keys[k], median_text(a, sizeof(a), s, path, 0));
+		fprintf(md, " %s %s", monitor_keys[k], fmt_num(a, sizeof(a), st.median));
 	}
 	if (n)
 		fprintf(md, ".\n");

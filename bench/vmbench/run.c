@@ -515,9 +515,10 @@ static int run_cell(struct harness *h, struct cell *c)
 	 * cells run one series after the other: one peer at a time.
 	 */
 	struct series series[MAX_ENVS];
-	int nseries = 0, runs = h->suite.warmup + h->suite.reps;
-	if (!c->net) {
-		for (int k = 0; k < nplanned && rc == 0; k++) {
+	int runs = h->suite.warmup + h->suite.reps, group = c->net ? 1 : nplanned;
+	for (int first = 0; first < nplanned && rc == 0; first += group) {
+		int nseries = 0;
+		for (int k = first; k < first + group && k < nplanned && rc == 0; k++) {
 			int b = series_begin(h, c, planned[k], pus, &series[nseries]);
 			if (b < 0)
 				rc = -1;
@@ -530,16 +531,6 @@ static int run_cell(struct harness *h, struct cell *c)
 					     &native_sum);
 		for (int k = 0; k < nseries; k++)
 			series_end(c, &series[k]);
-	}
-	for (int k = 0; c->net && k < nplanned && rc == 0; k++) {
-		int b = series_begin(h, c, planned[k], pus, &series[0]);
-		if (b < 0)
-			rc = -1;
-		for (int i = 0; b == 0 && i < runs && rc == 0; i++)
-			rc = run_one(h, c, &series[0], i, pus, pus_text, &has_native_sum,
-				     &native_sum);
-		if (b == 0)
-			series_end(c, &series[0]);
 	}
 	hwloc_bitmap_free(pus);
 	return rc;

@@ -23,26 +23,52 @@
 #define EXTRA_TIMEOUT_S 10 /* ctrun enforces the timeout; this is the backstop */
 #define IPERF3_PORT "5299"
 
+/*
+ * `ctrun info`, run once per vmbench (it runs `criu check` and the runtime's
+ * --version) and kept for both container runners: its exit status in
+ * *exit_code, and the line starting with `key` (or ctrun's stderr) in line.
+ * 0, or -1 with why when ctrun is missing.
+ */
+int ctrun_info(const struct run_ctx *ctx, const char *key, char *line, size_t linelen,
+	       int *exit_code, char *why, size_t whylen)
+{
+	static int ran, status;
+	static char out[4096], err[1024];
+
+	if (!ran) {
+		char *bin = paths_join(ctx->tool_dir, "ctrun");
+		char *argv[] = { bin, "info", NULL };
+		struct spawn_req req = { .argv = argv, .timeout_s = 60 };
+		struct spawn_out o;
+
+		if (!runner_executable(bin, why, whylen)) {
+			free(bin);
+			return -1;
+		}
+		spawn_run(&req, &o);
+		status = o.exit_code;
+		snprintf(out, sizeof(out), "%s", o.out ? o.out : "");
+		snprintf(err, sizeof(err), "%s", o.err && *o.err ? o.err : o.error);
+		spawn_out_free(&o);
+		free(bin);
+		ran = 1;
+	}
+	const char *l = strstr(out, key);
+	snprintf(line, linelen, "%.*s", l ? (int)strcspn(l, "\n") : 200, l ? l : err);
+	*exit_code = status;
+	return 0;
+}
+
 static int container_available(const struct run_ctx *ctx, char *why, size_t whylen)
 {
-	char *bin = paths_join(ctx->tool_dir, "ctrun");
-	char *argv[] = { bin, "info", NULL };
-	struct spawn_req req = { .argv = argv, .timeout_s = 30 };
-	struct spawn_out out;
-	int ok = 0;
+	char line[512];
+	int status;
 
-	if (runner_executable(bin, why, whylen)) {
-		spawn_run(&req, &out);
-		ok = out.exit_code == 0;
-		if (!ok) {
-			const char *line = strstr(out.out, "runtime: ");
-			snprintf(why, whylen, "ctrun info (exit %d): %.*s", out.exit_code,
-				 line ? (int)strcspn(line, "\n") : 200, line ? line : out.err);
-		}
-		spawn_out_free(&out);
-	}
-	free(bin);
-	return ok;
+	if (ctrun_info(ctx, "runtime: ", line, sizeof(line), &status, why, whylen) < 0)
+		return 0;
+	if (status != 0)
+		snprintf(why, whylen, "ctrun info (exit %d): %s", status, line);
+	return status == 0;
 }
 
 static const char *ctrun_status(int code)

@@ -20,22 +20,14 @@
 
 static int cr_available(const struct run_ctx *ctx, char *why, size_t whylen)
 {
-	char *bin = paths_join(ctx->tool_dir, "ctrun");
-	char *argv[] = { bin, "info", NULL };
-	struct spawn_req req = { .argv = argv, .timeout_s = 60 };
-	struct spawn_out out;
-	int ok = 0;
+	char line[512];
+	int ok, status;
 
-	if (runner_executable(bin, why, whylen)) {
-		spawn_run(&req, &out);
-		const char *line = strstr(out.out, "checkpoint: ");
-		ok = line && !strncmp(line, "checkpoint: available", 21);
-		if (!ok)
-			snprintf(why, whylen, "%.*s", line ? (int)strcspn(line, "\n") : 200,
-				 line ? line : out.err);
-		spawn_out_free(&out);
-	}
-	free(bin);
+	if (ctrun_info(ctx, "checkpoint: ", line, sizeof(line), &status, why, whylen) < 0)
+		return 0;
+	ok = !strncmp(line, "checkpoint: available", 21);
+	if (!ok)
+		snprintf(why, whylen, "%s", line);
 	return ok;
 }
 
