@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_fmt.h"
@@ -45,6 +46,25 @@ static const char *median_text(char *buf, size_t len, const struct series *s,
 	return fmt_num(buf, len, st.median);
 }
 
+const char *overhead_ci_text(char *buf, size_t len, const struct series *native,
+			     const struct series *s)
+{
+	size_t max = json_array_size(s->runs) + 1;
+	double *overheads = calloc(max, sizeof(*overheads)), lo, hi, coverage = -1;
+	char a[32], b[32];
+
+	snprintf(buf, len, "–");
+	if (overheads && native && native != s) {
+		size_t n = series_paired_overheads(native, s, "score", overheads, max);
+		coverage = stats_median_ci(overheads, n, 0.95, &lo, &hi);
+	}
+	if (coverage >= 0)
+		snprintf(buf, len, "%s to %s (%.0f%%)", fmt_pct(a, sizeof(a), lo),
+			 fmt_pct(b, sizeof(b), hi), 100 * coverage);
+	free(overheads);
+	return buf;
+}
+
 static void score_table(FILE *md, const struct group *g, json_t *refs)
 {
 	const struct series *native = group_series(g, "native");
@@ -52,23 +72,23 @@ static void score_table(FILE *md, const struct group *g, json_t *refs)
 	struct stats nst;
 	int have_native = native && series_stats(native, "score", 0, &nst) == 0;
 
-	fprintf(md, "| env | N ok | median | min – max | stddev | IQR | overhead vs native | %s [%s] |\n",
+	fprintf(md, "| env | N ok | median | min – max | stddev | IQR | overhead vs native | paired CI | %s [%s] |\n",
 		str_or(headline, "label", "Disco, worst case"),
 		ref_label(refs, str_or(headline, "source", "disco")));
-	fprintf(md, "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+	fprintf(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (int i = 0; i < g->nseries; i++) {
 		const struct series *s = &g->series[i];
-		char a[32], b[32], c[32], e[32], f[32], ov[32] = "–", hl[32] = "";
+		char a[32], b[32], c[32], e[32], f[32], ov[32] = "–", hl[32] = "", ci[64];
 		struct stats st;
 
 		if (s->unavailable) {
 			char why[300];
-			fprintf(md, "| %s | 0 | not run: %s | | | | | |\n", s->env,
+			fprintf(md, "| %s | 0 | not run: %s | | | | | | |\n", s->env,
 				md_cell(why, sizeof(why), s->unavailable));
 			continue;
 		}
 		if (series_stats(s, "score", 0, &st) < 0) {
-			fprintf(md, "| %s | 0 of %d | – | – | – | – | – | |\n", s->env,
+			fprintf(md, "| %s | 0 of %d | – | – | – | – | – | – | |\n", s->env,
 				s->n_ok + s->n_failed);
 			continue;
 		}
@@ -84,11 +104,12 @@ static void score_table(FILE *md, const struct group *g, json_t *refs)
 		char noisy[48] = "";
 		if (st.n > 1 && st.mean != 0 && st.stddev / st.mean > 0.05)
 			snprintf(noisy, sizeof(noisy), " (noisy: CV %.0f%%)", 100 * st.stddev / st.mean);
-		fprintf(md, "| %s | %d%s | %s | %s – %s | %s%s | %s | %s | %s |\n", s->env,
+		fprintf(md, "| %s | %d%s | %s | %s – %s | %s%s | %s | %s | %s | %s |\n", s->env,
 			s->n_ok, s->n_failed ? " (+failed)" : "",
 			fmt_num(a, sizeof(a), st.median), fmt_num(b, sizeof(b), st.min),
 			fmt_num(c, sizeof(c), st.max), fmt_num(e, sizeof(e), st.stddev), noisy,
-			fmt_num(f, sizeof(f), st.q3 - st.q1), ov, hl);
+			fmt_num(f, sizeof(f), st.q3 - st.q1), ov,
+			overhead_ci_text(ci, sizeof(ci), native, s), hl);
 	}
 }
 

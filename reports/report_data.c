@@ -209,6 +209,37 @@ int series_stats(const struct series *s, const char *path, int missing_is_zero,
 	return rc;
 }
 
+/* The ok run of repetition `rep` in a series, or NULL. */
+static json_t *ok_run_of_rep(const struct series *s, json_int_t rep)
+{
+	size_t i;
+	json_t *rec;
+
+	json_array_foreach(s->runs, i, rec)
+		if (json_is_true(json_object_get(rec, "ok")) &&
+		    json_integer_value(json_object_get(rec, "rep")) == rep)
+			return rec;
+	return NULL;
+}
+
+size_t series_paired_overheads(const struct series *native, const struct series *s,
+			       const char *path, double *out, size_t max)
+{
+	size_t i, n = 0;
+	json_t *rec;
+
+	json_array_foreach(s->runs, i, rec) {
+		if (n == max || !json_is_true(json_object_get(rec, "ok")))
+			continue;
+		json_t *base = ok_run_of_rep(native, json_integer_value(json_object_get(rec, "rep")));
+		json_t *v = lookup(rec, path), *b = base ? lookup(base, path) : NULL;
+		if (json_is_number(v) && json_is_number(b) && json_number_value(b) != 0)
+			out[n++] = (json_number_value(b) - json_number_value(v)) /
+				   json_number_value(b) * 100;
+	}
+	return n;
+}
+
 json_t *series_keys(const struct series *s, const char *field)
 {
 	json_t *keys = json_array(), *rec, *v;

@@ -53,6 +53,15 @@ int series_stats(const struct series *s, const char *path, int missing_is_zero,
 		 struct stats *out);
 
 /*
+ * The overhead of `s` against `native` repetition by repetition, in percent
+ * ((native - s) / native x 100 of `path`), over the repetitions where both
+ * runs are ok: runs of one repetition ran back to back, so host drift
+ * between repetitions cancels. Fills at most `max` values; returns how many.
+ */
+size_t series_paired_overheads(const struct series *native, const struct series *s,
+			       const char *path, double *out, size_t max);
+
+/*
  * Share (0..1) of the pinned CPUs' time that other work used during the ok
  * runs (others_cpu_s / (wall_s * cpus)); -1 when the records lack it.
  */

@@ -55,3 +55,41 @@ int stats_compute(const double *x, size_t n, struct stats *out)
 	free(sorted);
 	return 0;
 }
+
+/* P(X <= k) for X ~ binomial(n, 1/2), by logarithms so that large n do not underflow. */
+static double binomial_half_cdf(size_t n, size_t k)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i <= k && i <= n; i++)
+		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
+			   lgamma((double)(n - i) + 1) - (double)n * log(2.0));
+	return sum;
+}
+
+double stats_median_ci(const double *x, size_t n, double level, double *lo, double *hi)
+{
+	double *sorted, coverage;
+	size_t k = 1;   /* 1-based rank of the lower end */
+
+	if (n < 2)
+		return -1;
+	sorted = malloc(n * sizeof(*sorted));
+	if (!sorted)
+		return -1;
+	memcpy(sorted, x, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), compare_doubles);
+	/* [x(k), x(n+1-k)] misses the median when k or more values lie on one side of it */
+	coverage = 1 - 2 * binomial_half_cdf(n, 0);
+	while (2 * (k + 1) <= n) {
+		double next = 1 - 2 * binomial_half_cdf(n, k);
+		if (next < level)
+			break;
+		k++;
+		coverage = next;
+	}
+	*lo = sorted[k - 1];
+	*hi = sorted[n - k];
+	free(sorted);
+	return coverage;
+}

@@ -80,6 +80,32 @@ static void test_quantile_ends(void **state)
 	assert_float_equal(stats_quantile_sorted(sorted, 1, 0.5), 1, 1e-12);
 }
 
+/* The sign test's interval for the median, against binomial tables. */
+static void test_median_ci(void **state)
+{
+	double five[] = { 3, 1, 5, 2, 4 };
+	double nine[] = { 9, 1, 8, 2, 7, 3, 6, 4, 5 };
+	double twenty[20];
+	double lo, hi;
+	(void)state;
+	assert_true(stats_median_ci(five, 1, 0.95, &lo, &hi) < 0);
+	/* n = 5 cannot reach 95%: min - max covers 1 - 2/32 */
+	assert_float_equal(stats_median_ci(five, 5, 0.95, &lo, &hi), 0.9375, 1e-12);
+	assert_float_equal(lo, 1, 0);
+	assert_float_equal(hi, 5, 0);
+	/* n = 9: 2nd to 8th value, 1 - 2 * 10/512 */
+	assert_float_equal(stats_median_ci(nine, 9, 0.95, &lo, &hi), 1 - 20.0 / 512, 1e-12);
+	assert_float_equal(lo, 2, 0);
+	assert_float_equal(hi, 8, 0);
+	/* n = 20: 6th to 15th value, 1 - 2 * P(X <= 5) = 1 - 2 * 21700/2^20 */
+	for (int i = 0; i < 20; i++)
+		twenty[i] = 20 - i;
+	assert_float_equal(stats_median_ci(twenty, 20, 0.95, &lo, &hi), 1 - 43400.0 / 1048576, 1e-9);
+	assert_float_equal(lo, 6, 0);
+	assert_float_equal(hi, 15, 0);
+	assert_float_equal(twenty[0], 20, 0); /* input untouched */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -89,6 +115,7 @@ int main(void)
 		cmocka_unit_test(test_even),
 		cmocka_unit_test(test_identical_and_negative),
 		cmocka_unit_test(test_quantile_ends),
+		cmocka_unit_test(test_median_ci),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
