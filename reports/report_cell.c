@@ -23,6 +23,11 @@ static const struct {
 	{ "add_mbs", "STREAM add, MB/s" },
 	{ "triad_mbs", "STREAM triad, MB/s" },
 	{ "ns_per_load", "ns per dependent load (random chase)" },
+	{ "ns_per_read", "ns per clock read" },
+	{ "interrupts_per_s", "interruptions per second (gaps over the threshold)" },
+	{ "lost_us_per_s", "us per second taken from the thread" },
+	{ "mean_gap_us", "mean interruption, us" },
+	{ "max_gap_us", "longest interruption, us" },
 	{ "time_s", "time measured by the workload, s" },
 	{ "checksum", "checksum (must match native)" },
 };

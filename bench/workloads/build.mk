@@ -4,7 +4,7 @@
 # results match bit for bit; loops stay loops (no memcpy substitution), as
 # STREAM intends.
 WL_DIR      := bench/workloads
-WL_SRCS     := $(addprefix $(WL_DIR)/,cpu.c mem.c memlat.c hypercall.c selftest.c io.c io_common.c registry.c wl_common.c wl_format.c \
+WL_SRCS     := $(addprefix $(WL_DIR)/,cpu.c mem.c memlat.c noise.c hypercall.c selftest.c io.c io_common.c registry.c wl_common.c wl_format.c \
 	net.c)
 WL_CODEGEN  := -O2 -fno-math-errno -fno-tree-loop-distribute-patterns
 WL_NATIVE_OBJS := $(patsubst %.c,$(BUILD)/native/%.o,$(WL_SRCS) $(WL_DIR)/wl_linux.c \

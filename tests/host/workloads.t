@@ -3,7 +3,7 @@
 # on 1 and 2 vCPUs, and computes what the native build computes.
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
-plan 22
+plan 28
 
 for cpus in 1 2; do
 	run_vm run --cpus "$cpus" --workload cpu -- --size 256 --threads "$cpus"
@@ -29,6 +29,20 @@ run_vm run --mem 64M --workload memlat -- --threads 2
 is "$RC" 2 "memlat refuses more than one thread (exit 2)"
 "$WORKLOAD" memlat --mib 0 >/dev/null 2>&1
 is "$?" 2 "and a bad size"
+
+# noise: a share of time that ran, and interruptions that add up to the rest
+run_vm run --mem 64M --workload noise -- --ms 200
+is "$RC" 0 "noise exits 0"
+is "$(field ok)" 1 "noise's clock never went backwards and was read often enough"
+awk -v s="$(field score)" 'BEGIN { exit !(s > 0 && s <= 100) }'
+ok $? \
+	"noise's score is a share of time (0 < $(field score) <= 100)"
+like "$OUT" 'interrupts_per_s=[0-9.]+ lost_us_per_s=[0-9.]+ mean_gap_us=[0-9.]+ max_gap_us=[0-9.]+' \
+	"noise reports the interruptions and the time they took"
+OUT=$("$WORKLOAD" noise --ms 200)
+is "$(field ok)" 1 "natively too"
+"$WORKLOAD" noise --threshold-ns 10 >/dev/null 2>&1
+is "$?" 2 "noise refuses a threshold under 100 ns (exit 2)"
 
 run_vm run --workload hypercall -- --iters 200
 is "$RC" 0 "hypercall exits 0"
