@@ -7,8 +7,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmbench run --suite NAME [--envs native,vm,...] [--reps N] [--out DIR]\n"
-		   "                   [--timeout SECONDS]\n"
+	fprintf(f, "usage: vmbench run --suite NAME [--envs native,vm,...] [--workloads cpu,mem,...]\n"
+		   "                   [--reps N] [--out DIR] [--timeout SECONDS]\n"
 		   "       vmbench report DIR\n"
 		   "`run` prints the run directory (results/<run-id>) on stdout, progress on stderr;\n"
 		   "`report` writes DIR/report.md (and report.html) and prints its path.\n");

@@ -33,6 +33,7 @@
 struct options {
 	const char *suite;
 	const char *envs;     /* comma-separated, or NULL for the suite's */
+	const char *workloads; /* comma-separated, or NULL for every cell */
 	const char *out;
 	int reps;             /* 0: the suite's */
 	int timeout_s;        /* 0: the suite's */
@@ -53,8 +54,8 @@ struct harness {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmbench run --suite NAME|FILE [--envs ENV,...] [--reps N]\n"
-		   "                   [--out DIR] [--timeout SECONDS]\n"
+	fprintf(f, "usage: vmbench run --suite NAME|FILE [--envs ENV,...] [--workloads NAME,...]\n"
+		   "                   [--reps N] [--out DIR] [--timeout SECONDS]\n"
 		   "environments:");
 	for (int i = 0; runners[i]; i++)
 		fprintf(f, " %s", runners[i]->name);
@@ -82,6 +83,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	static const struct option longopts[] = {
 		{ "suite", required_argument, NULL, 's' },
 		{ "envs", required_argument, NULL, 'e' },
+		{ "workloads", required_argument, NULL, 'w' },
 		{ "reps", required_argument, NULL, 'r' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -92,10 +94,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+s:e:r:o:t:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+s:e:w:r:o:t:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->suite = optarg; break;
 		case 'e': o->envs = optarg; break;
+		case 'w': o->workloads = optarg; break;
 		case 'o': o->out = optarg; break;
 		case 'r':
 			if (parse_positive(optarg, "--reps", &o->reps) < 0)
@@ -116,6 +119,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "vmbench: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (o->workloads && !*o->workloads) {
+		fprintf(stderr, "vmbench: --workloads lists no workload\n");
 		return -1;
 	}
 	if (!o->suite) {
@@ -561,6 +568,11 @@ int cmd_run(int argc, char **argv)
 	free(suite_path);
 	if (check_suite_envs(&h.suite) < 0)
 		goto out;
+	if (o.workloads && suite_keep_workloads(&h.suite, o.workloads, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vmbench: --workloads: %s\n", err);
+		rc = 2;
+		goto out;
+	}
 	if (o.reps)
 		h.suite.reps = o.reps;
 	if (topo_load(err, sizeof(err)) < 0) {
@@ -591,6 +603,8 @@ int cmd_run(int argc, char **argv)
 	json_object_set_new(env, "command", cmd);
 	json_object_set_new(env, "suite", json_string(h.suite.name));
 	json_object_set_new(env, "reps", json_integer(h.suite.reps));
+	if (o.workloads)
+		json_object_set_new(env, "workloads", json_string(o.workloads));
 	json_object_set_new(env, "warmup", json_integer(h.suite.warmup));
 	json_object_set_new(env, "timeout_s", json_integer(h.ctx.timeout_s));
 	json_object_set_new(env, "run_order", json_string("interleaved: run i of every environment, "

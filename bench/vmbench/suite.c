@@ -256,3 +256,64 @@ void suite_free(struct suite *s)
 	json_decref(s->doc);
 	memset(s, 0, sizeof(*s));
 }
+
+static int listed(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = list; *p; p += strcspn(p, ","), p += *p == ',')
+		if (strcspn(p, ",") == len && !strncmp(p, name, len))
+			return 1;
+	return 0;
+}
+
+static int suite_has_workload(const struct suite *s, const char *name, size_t len)
+{
+	for (int i = 0; i < s->ncells; i++)
+		if (strlen(s->cells[i].workload) == len && !strncmp(s->cells[i].workload, name, len))
+			return 1;
+	return 0;
+}
+
+/* "cpu, mem, io": the suite's workloads, each once, for error messages. */
+static void workload_list(const struct suite *s, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < s->ncells && used < len; i++) {
+		int seen = 0;
+		for (int j = 0; j < i; j++)
+			seen |= !strcmp(s->cells[j].workload, s->cells[i].workload);
+		if (!seen)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+						 s->cells[i].workload);
+	}
+}
+
+int suite_keep_workloads(struct suite *s, const char *list, char *err, size_t errlen)
+{
+	int kept = 0;
+
+	for (const char *p = list; *p; p += strcspn(p, ","), p += *p == ',') {
+		size_t len = strcspn(p, ",");
+		if (!suite_has_workload(s, p, len)) {
+			char known[256];
+			workload_list(s, known, sizeof(known));
+			snprintf(err, errlen, "suite %s has no cell of workload '%.*s' (its workloads: %s)",
+				 s->name, (int)len, p, known);
+			return -1;
+		}
+	}
+	for (int i = 0; i < s->ncells; i++) {
+		if (listed(list, s->cells[i].workload)) {
+			s->cells[kept++] = s->cells[i];
+			continue;
+		}
+		free(s->cells[i].params);
+		free(s->cells[i].envs);
+		free(s->cells[i].label);
+	}
+	s->ncells = kept;
+	return 0;
+}

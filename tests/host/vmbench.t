@@ -5,7 +5,7 @@
 VMBENCH=$ROOT/build/bin/vmbench
 [ -x "$VMBENCH" ] || skip_all "vmbench is not built"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
-plan 7
+plan 10
 
 cd "$TMP" || exit 1
 dir=$("$VMBENCH" run --suite smoke --out runs/smoke 2>"$TMP/err")
@@ -29,3 +29,13 @@ left=$(find runs/smoke -name 'disk-*.img' | wc -l)
 is "$left" 0 "the backing file is removed at the end of the run"
 report=$("$VMBENCH" report runs/smoke 2>/dev/null)
 like "$(cat "$report" 2>/dev/null)" 'Disco' "the report is written and sets the figures beside Disco's"
+
+# --workloads: only those cells, every environment; an unknown name is refused before anything runs
+"$VMBENCH" run --suite smoke --workloads cpu,mem --envs native --out runs/subset >/dev/null 2>"$TMP/err"
+is "$?" 0 "vmbench run --workloads cpu,mem exits 0"
+is "$(jq -r .workload runs/subset/results.jsonl | sort -u | tr '\n' ' ')" "cpu mem " \
+	"only the cpu and mem cells ran"
+"$VMBENCH" run --suite smoke --workloads cpu,nosuch --out runs/none >/dev/null 2>"$TMP/err"
+rc=$?
+like "$rc $(cat "$TMP/err")" "^2 .*no cell of workload 'nosuch' \(its workloads: cpu, mem" \
+	"an unknown workload: exit 2 and the suite's workloads"

@@ -114,6 +114,35 @@ static void test_parse_size(void **state)
 	assert_int_equal(parse_size(NULL, &b), -1);
 }
 
+/* --workloads: a subset of the cells, in the suite's order; unknown names refused */
+static void test_keep_workloads(void **state)
+{
+	static const char *const text = "{\"name\":\"q\",\"envs\":[\"native\"],\"cells\":["
+		"{\"workload\":\"cpu\",\"cpus\":1},{\"workload\":\"mem\",\"cpus\":1},"
+		"{\"workload\":\"memlat\"},{\"workload\":\"cpu\",\"cpus\":2}]}";
+	struct suite s;
+	(void)state;
+	assert_int_equal(load(text, &s), 0);
+	assert_int_equal(suite_keep_workloads(&s, "cpu,memlat", err, sizeof(err)), 0);
+	assert_int_equal(s.ncells, 3);
+	assert_string_equal(s.cells[0].workload, "cpu");
+	assert_string_equal(s.cells[1].workload, "memlat");
+	assert_string_equal(s.cells[2].workload, "cpu");
+	assert_int_equal(s.cells[2].cpus, 2);
+	suite_free(&s);
+
+	/* "mem" is not a prefix match of "memlat", and an unknown name changes nothing */
+	assert_int_equal(load(text, &s), 0);
+	assert_int_equal(suite_keep_workloads(&s, "mem", err, sizeof(err)), 0);
+	assert_int_equal(s.ncells, 1);
+	suite_free(&s);
+	assert_int_equal(load(text, &s), 0);
+	assert_int_equal(suite_keep_workloads(&s, "cpu,memcpy", err, sizeof(err)), -1);
+	assert_string_equal(err, "suite q has no cell of workload 'memcpy' (its workloads: cpu, mem, memlat)");
+	assert_int_equal(s.ncells, 4);
+	suite_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_keep_workloads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
