@@ -311,12 +311,49 @@ static void monitor_figures(FILE *md, const struct series *s)
 		fprintf(md, ".\n");
 }
 
-void report_cell(FILE *md, const struct group *g, json_t *refs)
+int stream_undersized(const struct group *g, json_t *env, double *array_mib, double *need_mib)
+{
+	json_t *llc = json_object_get(json_object_get(env, "topology"), "llc_mib");
+	struct stats st;
+
+	if (strcmp(g->workload, "mem") || !json_is_number(llc))
+		return 0;
+	for (int i = 0; i < g->nseries; i++) {
+		if (series_stats(&g->series[i], "metrics.array_mib", 0, &st) < 0)
+			continue;
+		*array_mib = st.median;
+		*need_mib = 4 * json_number_value(llc);
+		return *array_mib < *need_mib;
+	}
+	return 0;
+}
+
+static void stream_size_warning(FILE *md, const struct group *g, json_t *env)
+{
+	json_t *topo = json_object_get(env, "topology");
+	double array_mib, need_mib;
+	char a[32], b[32], c[32];
+
+	if (!stream_undersized(g, env, &array_mib, &need_mib))
+		return;
+	fprintf(md, "\n**STREAM's sizing rule is not met:** each array is %s MiB, but STREAM asks "
+		"for at least 4 times the last-level caches (%s MiB of L%lld on this host): %s MiB "
+		"per array, `--mib %.0f` or more. Part of the arrays can then stay in the cache "
+		"between passes, and environments that keep more or less of it there differ by "
+		"that, not by their memory bandwidth.\n",
+		fmt_num(a, sizeof(a), array_mib),
+		fmt_num(b, sizeof(b), json_number_value(json_object_get(topo, "llc_mib"))),
+		json_integer_value(json_object_get(topo, "llc_level")),
+		fmt_num(c, sizeof(c), need_mib), ceil(3 * need_mib));
+}
+
+void report_cell(FILE *md, const struct group *g, json_t *refs, json_t *env)
 {
 	fprintf(md, "\n### %s%s%s, %d CPU%s\n\n", g->workload, *g->params ? " " : "",
 		g->params, g->cpus, g->cpus == 1 ? "" : "s");
 	fprintf(md, "Score in %s, higher is better.\n\n", g->score_unit ? g->score_unit : "(no unit: no run passed)");
 	score_table(md, g, refs);
+	stream_size_warning(md, g, env);
 	reference_lines(md, g, refs);
 	cost_table(md, g);
 	metrics_table(md, g, refs);

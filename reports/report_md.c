@@ -20,11 +20,16 @@ static void environment_section(FILE *md, const struct report_data *d)
 	fprintf(md, "| date | %s |\n", str_or(env, "date", "unknown"));
 	fprintf(md, "| host | %s |\n", str_or(env, "hostname", "unknown"));
 	fprintf(md, "| CPU | %s |\n", md_cell(cell, sizeof(cell), str_or(env, "cpu_model", "unknown")));
-	fprintf(md, "| topology (hwloc) | %lld package(s), %lld cores, %lld PUs, %lld NUMA node(s) |\n",
+	fprintf(md, "| topology (hwloc) | %lld package(s), %lld cores, %lld PUs, %lld NUMA node(s)",
 		json_integer_value(json_object_get(topo, "packages")),
 		json_integer_value(json_object_get(topo, "cores")),
 		json_integer_value(json_object_get(topo, "pus")),
 		json_integer_value(json_object_get(topo, "numa_nodes")));
+	if (json_is_number(json_object_get(topo, "llc_mib")))
+		fprintf(md, ", last-level caches %g MiB of L%lld in all",
+			json_number_value(json_object_get(topo, "llc_mib")),
+			json_integer_value(json_object_get(topo, "llc_level")));
+	fprintf(md, " |\n");
 	fprintf(md, "| memory | %s |\n", str_or(env, "mem_total", "unknown"));
 	fprintf(md, "| kernel | %s %s %s (%s) |\n", str_or(kernel, "sysname", "?"),
 		str_or(kernel, "release", "?"), str_or(kernel, "machine", "?"),
@@ -86,6 +91,27 @@ static void busy_host_warning(FILE *md, const struct report_data *d)
 			"virtualization: rerun on an idle host.\n", busy, 100 * worst);
 }
 
+/* Name the mem cells whose arrays are too small for STREAM's rule on this host. */
+static void stream_size_overview(FILE *md, const struct report_data *d)
+{
+	double array_mib, need_mib;
+	int n = 0;
+
+	for (int i = 0; i < d->ngroups; i++) {
+		const struct group *g = &d->groups[i];
+		if (!stream_undersized(g, d->env, &array_mib, &need_mib))
+			continue;
+		if (n++ == 0)
+			fprintf(md, "\n**Arrays too small for STREAM's rule** (each at least 4 times "
+				"the last-level caches, %g MiB per array here), so these mem figures "
+				"mix cache and memory bandwidth:", need_mib);
+		fprintf(md, " `mem %s` at %d CPU%s (%g MiB per array);", g->params, g->cpus,
+			g->cpus == 1 ? "" : "s", array_mib);
+	}
+	if (n)
+		fprintf(md, " see each cell.\n");
+}
+
 /* One line per cell and environment: the figures a reader looks for first. */
 static void overview_section(FILE *md, const struct report_data *d, json_t *refs,
 			     const char *chart, const char *chart_note)
@@ -131,6 +157,7 @@ static void overview_section(FILE *md, const struct report_data *d, json_t *refs
 		}
 	}
 	busy_host_warning(md, d);
+	stream_size_overview(md, d);
 	if (chart)
 		fprintf(md, "\n![Median score relative to native](%s)\n", chart);
 	else if (chart_note)
@@ -205,7 +232,7 @@ int report_md_write(FILE *md, const struct report_data *d, json_t *refs,
 		"(warm-up runs are not counted). Spread: min – max, sample standard deviation "
 		"and interquartile range of the score.\n");
 	for (int i = 0; i < d->ngroups; i++)
-		report_cell(md, &d->groups[i], refs);
+		report_cell(md, &d->groups[i], refs, d->env);
 	failures_section(md, d);
 	references_section(md, refs);
 	return ferror(md) ? -1 : 0;

@@ -11,8 +11,16 @@
 int report_md_write(FILE *md, const struct report_data *d, json_t *refs,
 		    const char *chart, const char *chart_note);
 
-/* One cell's section (report_cell.c). */
-void report_cell(FILE *md, const struct group *g, json_t *refs);
+/* One cell's section (report_cell.c); env is environment.json. */
+void report_cell(FILE *md, const struct group *g, json_t *refs, json_t *env);
+
+/*
+ * STREAM's rule: each array at least 4 times the last-level caches. 1 when
+ * a mem cell's arrays (its array_mib figure) are smaller than that on the
+ * host in env (then *array_mib and *need_mib, per array, are set); 0 when the
+ * rule holds or cannot be checked.
+ */
+int stream_undersized(const struct group *g, json_t *env, double *array_mib, double *need_mib);
 
 /*
  * "-0.4% to 2.1% (94%)": the confidence interval of the median overhead of

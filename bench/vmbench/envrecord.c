@@ -141,6 +141,12 @@ static json_t *topology(void)
 	json_object_set_new(t, "cores", json_integer(topo_count(HWLOC_OBJ_CORE)));
 	json_object_set_new(t, "pus", json_integer(topo_count(HWLOC_OBJ_PU)));
 	json_object_set_new(t, "numa_nodes", json_integer(topo_count(HWLOC_OBJ_NUMANODE)));
+	int level;
+	uint64_t llc = topo_llc_bytes(&level);
+	if (llc) {   /* the report checks STREAM's array size against it */
+		json_object_set_new(t, "llc_level", json_integer(level));
+		json_object_set_new(t, "llc_mib", json_real((double)llc / (1 << 20)));
+	}
 	return t;
 }
 

@@ -33,6 +33,25 @@ int topo_count(hwloc_obj_type_t type)
 	return topology ? hwloc_get_nbobjs_by_type(topology, type) : 0;
 }
 
+uint64_t topo_llc_bytes(int *level)
+{
+	static const hwloc_obj_type_t caches[] = {
+		HWLOC_OBJ_L5CACHE, HWLOC_OBJ_L4CACHE, HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L2CACHE,
+		HWLOC_OBJ_L1CACHE,
+	};
+	uint64_t sum = 0;
+
+	*level = 0;
+	for (size_t i = 0; topology && i < sizeof(caches) / sizeof(caches[0]) && !sum; i++) {
+		hwloc_obj_t cache = NULL;
+		while ((cache = hwloc_get_next_obj_by_type(topology, caches[i], cache)) != NULL) {
+			sum += cache->attr->cache.size;
+			*level = (int)cache->attr->cache.depth;
+		}
+	}
+	return sum;
+}
+
 hwloc_bitmap_t topo_first_pus(int n, char *err, size_t errlen)
 {
 	int have = topo_count(HWLOC_OBJ_PU);

@@ -5,6 +5,11 @@
  * among threads; the final values are checked against the same recurrence
  * computed on scalars, as STREAM does.
  *
+ * STREAM's sizing rule: each array at least 4 times the last-level caches,
+ * or part of them stays cached between passes and the figure mixes cache
+ * and memory bandwidth (on the 32 MiB-L3 development host, 64 MiB arrays
+ * made the VM look 4% slower than native; 128 MiB arrays, equal).
+ *
  *   mem [--mib TOTAL_MIB] [--ntimes N] [--threads N]
  * Score: triad bandwidth in MB/s (10^6 bytes per second).
  */

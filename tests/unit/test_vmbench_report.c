@@ -32,6 +32,8 @@ static const char *const lines[] = {
 	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"native\",\"cpus\":2,\"rep\":1,\"warmup\":false,\"ok\":true,\"score\":200,\"score_unit\":\"Mrays/s\",\"metrics\":{\"score\":200}}",
 	/* an environment that could not run */
 	"{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"container\",\"cpus\":1,\"rep\":0,\"warmup\":false,\"ok\":false,\"unavailable\":true,\"error\":\"environment unavailable: no runc\",\"metrics\":{}}",
+	/* mem with 64 MiB arrays on a host with 32 MiB of L3: below STREAM's 4x rule */
+	"{\"workload\":\"mem\",\"params\":[\"--mib\",\"192\"],\"env\":\"native\",\"cpus\":1,\"rep\":1,\"warmup\":false,\"ok\":true,\"score\":40000,\"score_unit\":\"MB/s\",\"metrics\":{\"score\":40000,\"array_mib\":64}}",
 	/* a line cut off mid-write */
 	"{\"workload\":\"cpu\",\"par",
 	NULL,
@@ -54,6 +56,7 @@ static int setup(void **state)
 	snprintf(path, sizeof(path), "%s/environment.json", dir);
 	f = fopen(path, "w");
 	fprintf(f, "{\"suite\":\"unit\",\"virtualization\":\"PVM\",\"reps\":3,"
+		"\"topology\":{\"llc_mib\":32,\"llc_level\":3},"
 		"\"envs\":{\"native\":{\"available\":true},"
 		"\"container\":{\"available\":false,\"why\":\"no runc\"}}}\n");
 	fclose(f);
@@ -76,8 +79,8 @@ static void test_grouping_and_stats(void **state)
 	(void)state;
 
 	assert_int_equal(report_data_load(dir, &d, err, sizeof(err)), 0);
-	assert_int_equal(d.ngroups, 2);
-	assert_int_equal(d.n_measured, 8);
+	assert_int_equal(d.ngroups, 3);   /* cpu at 1 and 2 CPUs, mem */
+	assert_int_equal(d.n_measured, 9);
 	assert_int_equal(d.n_warmup, 1);
 	assert_int_equal(d.n_failed, 1);
 	assert_int_equal(d.n_unavailable, 1);
@@ -135,6 +138,13 @@ static void test_markdown(void **state)
 	assert_non_null(strstr(text, "not run: environment unavailable: no runc"));
 	assert_non_null(strstr(text, "| MMIO | 6 | 1 |"));
 	assert_non_null(strstr(text, "(No chart: no gnuplot.)"));
+	/* STREAM's rule: 64 MiB arrays against 4 x 32 MiB of L3, for the mem cell only */
+	assert_non_null(strstr(text, "last-level caches 32 MiB of L3 in all"));
+	const char *warning = strstr(text, "STREAM's sizing rule is not met:** each array is 64 MiB");
+	assert_non_null(warning);
+	assert_non_null(strstr(warning, "`--mib 384` or more"));
+	assert_null(strstr(warning + 1, "STREAM's sizing rule is not met"));
+	assert_non_null(strstr(text, "`mem --mib 192` at 1 CPU (64 MiB per array)"));
 	/* others took 0.25 s of 0.5 s on 1 CPU in the native runs */
 	assert_non_null(strstr(text, "Warning: the host was busy"));
 	assert_non_null(strstr(text, "| native | 1 | none | 0.500 | – | – | 50.0% |"));
