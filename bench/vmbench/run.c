@@ -518,8 +518,13 @@ static int run_cell(struct harness *h, struct cell *c)
 	/*
 	 * Non-net cells run interleaved: warm-up or rep i of every environment,
 	 * then i + 1, so that a host whose speed drifts (other tenants, thermal)
-	 * skews every environment alike rather than the one that ran last. Net
-	 * cells run one series after the other: one peer at a time.
+	 * skews every environment alike rather than the one that ran last. The
+	 * order rotates from one round to the next (round i starts with the
+	 * (i mod n)-th environment), so that whatever the previous run leaves
+	 * behind (its teardown, the page cache, a disk's write-back) does not
+	 * always fall on the same environment; round 0 starts with native, whose
+	 * checksum the others are checked against. Net cells run one series
+	 * after the other: one peer at a time.
 	 */
 	struct series series[MAX_ENVS];
 	int runs = h->suite.warmup + h->suite.reps, group = c->net ? 1 : nplanned;
@@ -534,8 +539,8 @@ static int run_cell(struct harness *h, struct cell *c)
 		}
 		for (int i = 0; i < runs && rc == 0; i++)
 			for (int k = 0; k < nseries && rc == 0; k++)
-				rc = run_one(h, c, &series[k], i, pus, pus_text, &has_native_sum,
-					     &native_sum);
+				rc = run_one(h, c, &series[(k + i) % nseries], i, pus, pus_text,
+					     &has_native_sum, &native_sum);
 		for (int k = 0; k < nseries; k++)
 			series_end(c, &series[k]);
 	}
@@ -608,7 +613,8 @@ int cmd_run(int argc, char **argv)
 	json_object_set_new(env, "warmup", json_integer(h.suite.warmup));
 	json_object_set_new(env, "timeout_s", json_integer(h.ctx.timeout_s));
 	json_object_set_new(env, "run_order", json_string("interleaved: run i of every environment, "
-		"then run i + 1 (net cells: one environment after the other)"));
+		"then run i + 1, the order rotating by one environment each round "
+		"(net cells: one environment after the other)"));
 	json_object_set_new(env, "envs", availability(&h));
 	int written = write_json_file(dir, "environment.json", env) == 0 &&
 		      write_json_file(dir, "suite.json", h.suite.doc) == 0;
