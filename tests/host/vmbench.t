@@ -5,7 +5,7 @@
 VMBENCH=$ROOT/build/bin/vmbench
 [ -x "$VMBENCH" ] || skip_all "vmbench is not built"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
-plan 10
+plan 11
 
 cd "$TMP" || exit 1
 dir=$("$VMBENCH" run --suite smoke --out runs/smoke 2>"$TMP/err")
@@ -35,6 +35,10 @@ like "$(cat "$report" 2>/dev/null)" 'Disco' "the report is written and sets the 
 is "$?" 0 "vmbench run --workloads cpu,mem exits 0"
 is "$(jq -r .workload runs/subset/results.jsonl | sort -u | tr '\n' ' ')" "cpu mem " \
 	"only the cpu and mem cells ran"
+# interleaved runs, the order rotating each round: native vm, then vm native
+"$VMBENCH" run --suite smoke --workloads cpu --envs native,vm --reps 2 --out runs/order >/dev/null 2>"$TMP/err"
+is "$(jq -r '"\(.env)/\(.rep)"' runs/order/results.jsonl | tr '\n' ' ')" "native/1 vm/1 vm/2 native/2 " \
+	"runs interleave across environments and the order rotates each round"
 "$VMBENCH" run --suite smoke --workloads cpu,nosuch --out runs/none >/dev/null 2>"$TMP/err"
 rc=$?
 like "$rc $(cat "$TMP/err")" "^2 .*no cell of workload 'nosuch' \(its workloads: cpu, mem" \
