@@ -16,6 +16,18 @@ static int compare_doubles(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A sorted copy of x (caller frees), or NULL when n == 0 or out of memory. */
+static double *sorted_copy(const double *x, size_t n)
+{
+	double *sorted = n ? malloc(n * sizeof(*sorted)) : NULL;
+
+	if (!sorted)
+		return NULL;
+	memcpy(sorted, x, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), compare_doubles);
+	return sorted;
+}
+
 double stats_quantile_sorted(const double *sorted, size_t n, double p)
 {
 	double pos = p * (double)(n - 1);
@@ -32,13 +44,9 @@ int stats_compute(const double *x, size_t n, struct stats *out)
 	double *sorted, sum = 0, squares = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (n == 0)
-		return -1;
-	sorted = malloc(n * sizeof(*sorted));
+	sorted = sorted_copy(x, n);
 	if (!sorted)
 		return -1;
-	memcpy(sorted, x, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), compare_doubles);
 
 	for (size_t i = 0; i < n; i++)
 		sum += sorted[i];
@@ -72,13 +80,9 @@ double stats_median_ci(const double *x, size_t n, double level, double *lo, doub
 	double *sorted, coverage;
 	size_t k = 1;   /* 1-based rank of the lower end */
 
-	if (n < 2)
-		return -1;
-	sorted = malloc(n * sizeof(*sorted));
+	sorted = n < 2 ? NULL : sorted_copy(x, n);
 	if (!sorted)
 		return -1;
-	memcpy(sorted, x, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), compare_doubles);
 	/* [x(k), x(n+1-k)] misses the median when k or more values lie on one side of it */
 	coverage = 1 - 2 * binomial_half_cdf(n, 0);
 	while (2 * (k + 1) <= n) {
