@@ -16,16 +16,20 @@ static const char style[] =
 	"td.r{text-align:right;font-variant-numeric:tabular-nums}"
 	"code{background:#f4f4f4;padding:0 .2em}img{max-width:100%}";
 
-/* Text with &<> escaped and `code` spans. */
+/* Text with &<> escaped, `code` spans and **bold** (the report's warnings). */
 static void inline_text(FILE *out, const char *s, size_t len)
 {
-	int in_code = 0;
+	int in_code = 0, in_bold = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
 		if (c == '\\' && i + 1 < len && s[i + 1] == '|')
 			continue; /* "\|" in a table cell is a plain '|' */
-		if (c == '`') {
+		if (c == '*' && !in_code && i + 1 < len && s[i + 1] == '*') {
+			fputs(in_bold ? "</strong>" : "<strong>", out);
+			in_bold = !in_bold;
+			i++;
+		} else if (c == '`') {
 			fputs(in_code ? "</code>" : "<code>", out);
 			in_code = !in_code;
 		} else if (c == '&') {
@@ -40,6 +44,8 @@ static void inline_text(FILE *out, const char *s, size_t len)
 	}
 	if (in_code)
 		fputs("</code>", out);
+	if (in_bold)
+		fputs("</strong>", out);
 }
 
 /* Split "| a | b \| c |" into cells; returns the count, at most max. */

@@ -157,7 +157,7 @@ static void test_markdown(void **state)
 
 static void test_html(void **state)
 {
-	const char *md_text = "# Title <x>\n\nSome `code` & text\ncontinued.\n\n"
+	const char *md_text = "# Title <x>\n\nSome `code` & text\ncontinued.\n\n**Warning:** `a**b`\n\n"
 		"| a | b |\n|---|---:|\n| 1 \\| 2 | 3 |\n\n- item\n\n![chart](c.svg)\n";
 	char *html = NULL;
 	size_t len = 0;
@@ -170,6 +170,7 @@ static void test_html(void **state)
 	fclose(out);
 	assert_non_null(strstr(html, "<h1>Title &lt;x&gt;</h1>"));
 	assert_non_null(strstr(html, "<p>Some <code>code</code> &amp; text\ncontinued.</p>"));
+	assert_non_null(strstr(html, "<p><strong>Warning:</strong> <code>a**b</code></p>"));
 	assert_non_null(strstr(html, "<tr><th>a</th><th>b</th></tr>"));
 	assert_non_null(strstr(html, "<tr><td>1 | 2</td><td class=\"r\">3</td></tr>"));
 	assert_non_null(strstr(html, "<ul>\n<li>item</li>\n</ul>"));
