@@ -244,25 +244,49 @@ out:
 	return rc;
 }
 
+static void cell_free(struct cell *c)
+{
+	free(c->params);
+	free(c->envs);
+	free(c->label);
+}
+
 void suite_free(struct suite *s)
 {
-	for (int i = 0; s->cells && i < s->ncells; i++) {
-		free(s->cells[i].params);
-		free(s->cells[i].envs);
-		free(s->cells[i].label);
-	}
+	for (int i = 0; s->cells && i < s->ncells; i++)
+		cell_free(&s->cells[i]);
 	free(s->cells);
 	free(s->path);
 	json_decref(s->doc);
 	memset(s, 0, sizeof(*s));
 }
 
-static int listed(const char *list, const char *name)
+/* The names of a comma-separated list, one per call ("cpu,mem"); 0 after the last. */
+static int next_name(const char **list, const char **name, size_t *len)
 {
-	size_t len = strlen(name);
+	if (!**list)
+		return 0;
+	*name = *list;
+	*len = strcspn(*list, ",");
+	*list += *len;
+	if (**list == ',')
+		(*list)++;
+	return 1;
+}
 
-	for (const char *p = list; *p; p += strcspn(p, ","), p += *p == ',')
-		if (strcspn(p, ",") == len && !strncmp(p, name, len))
+/* Is workload the len bytes at name? */
+static int same_name(const char *workload, const char *name, size_t len)
+{
+	return strlen(workload) == len && !strncmp(workload, name, len);
+}
+
+static int listed(const char *list, const char *workload)
+{
+	const char *name;
+	size_t len;
+
+	while (next_name(&list, &name, &len))
+		if (same_name(workload, name, len))
 			return 1;
 	return 0;
 }
@@ -270,7 +294,7 @@ static int listed(const char *list, const char *name)
 static int suite_has_workload(const struct suite *s, const char *name, size_t len)
 {
 	for (int i = 0; i < s->ncells; i++)
-		if (strlen(s->cells[i].workload) == len && !strncmp(s->cells[i].workload, name, len))
+		if (same_name(s->cells[i].workload, name, len))
 			return 1;
 	return 0;
 }
@@ -293,26 +317,24 @@ static void workload_list(const struct suite *s, char *buf, size_t len)
 
 int suite_keep_workloads(struct suite *s, const char *list, char *err, size_t errlen)
 {
+	const char *rest = list, *name;
+	size_t len;
 	int kept = 0;
 
-	for (const char *p = list; *p; p += strcspn(p, ","), p += *p == ',') {
-		size_t len = strcspn(p, ",");
-		if (!suite_has_workload(s, p, len)) {
+	while (next_name(&rest, &name, &len)) {
+		if (!suite_has_workload(s, name, len)) {
 			char known[256];
 			workload_list(s, known, sizeof(known));
 			snprintf(err, errlen, "suite %s has no cell of workload '%.*s' (its workloads: %s)",
-				 s->name, (int)len, p, known);
+				 s->name, (int)len, name, known);
 			return -1;
 		}
 	}
 	for (int i = 0; i < s->ncells; i++) {
-		if (listed(list, s->cells[i].workload)) {
+		if (listed(list, s->cells[i].workload))
 			s->cells[kept++] = s->cells[i];
-			continue;
-		}
-		free(s->cells[i].params);
-		free(s->cells[i].envs);
-		free(s->cells[i].label);
+		else
+			cell_free(&s->cells[i]);
 	}
 	s->ncells = kept;
 	return 0;
