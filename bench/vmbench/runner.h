@@ -63,4 +63,17 @@ const struct runner *runner_find(const char *name);
 /* Helpers shared by runners. */
 int runner_executable(const char *path, char *why, size_t whylen);
 
+/*
+ * Runs a tool that enforces the timeout itself and writes its statistics as
+ * a JSON object to stats_path (lwvmm, ctrun): pinned to the request's PUs,
+ * with a backstop timeout 10 s past the tool's own, spawn_ns_var (or NULL)
+ * naming the variable that carries the spawn time. The statistics go to
+ * res->monitor; res->error gets status_text(exit status) when the tool names
+ * its failure so, or "no NAME statistics: ..." when it exited 0 without them.
+ */
+void runner_spawn_tool(const struct run_ctx *ctx, const struct run_request *req,
+		       char **argv, const char *stats_path, const char *spawn_ns_var,
+		       const char *(*status_text)(int exit_code), const char *name,
+		       struct run_result *res);
+
 #endif

@@ -20,7 +20,6 @@
 #include "topo.h"
 
 #define STATS_FILE ".ctrun-stats.json"
-#define EXTRA_TIMEOUT_S 10 /* ctrun enforces the timeout; this is the backstop */
 #define IPERF3_PORT "5299"
 
 /*
@@ -129,26 +128,7 @@ void ctrun_cell(const struct run_ctx *ctx, const struct run_request *req,
 	}
 	argv[n] = NULL;
 
-	struct spawn_req spawn = {
-		.argv = argv,
-		.topo = topo_get(),
-		.cpuset = req->pus,
-		.timeout_s = ctx->timeout_s + EXTRA_TIMEOUT_S,
-	};
-	unlink(stats_path);
-	spawn_run(&spawn, &res->proc);
-	res->mem = req->cell->mem;
-
-	const char *status = res->proc.started ? ctrun_status(res->proc.exit_code) : NULL;
-	if (res->proc.started) {
-		json_error_t jerr;
-		res->monitor = json_load_file(stats_path, 0, &jerr);
-		if (!res->monitor && !status && res->proc.exit_code == 0)
-			snprintf(res->error, sizeof(res->error), "no ctrun statistics: %s", jerr.text);
-	}
-	if (status)
-		snprintf(res->error, sizeof(res->error), "%s", status);
-	unlink(stats_path);
+	runner_spawn_tool(ctx, req, argv, stats_path, NULL, ctrun_status, "ctrun", res);
 	free(stats_path);
 	free(bin);
 }

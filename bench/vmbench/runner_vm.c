@@ -18,7 +18,6 @@
 #include "topo.h"
 
 #define STATS_FILE ".monitor-stats.json"
-#define EXTRA_TIMEOUT_S 10 /* lwvmm enforces the timeout; this is the backstop */
 
 static int vm_available(const struct run_ctx *ctx, char *why, size_t whylen)
 {
@@ -63,21 +62,6 @@ static const char *monitor_status(int code)
 	}
 }
 
-static json_t *read_stats(const char *path, char *err, size_t errlen)
-{
-	json_error_t jerr;
-	json_t *stats = json_load_file(path, 0, &jerr);
-
-	if (!stats)
-		snprintf(err, errlen, "no monitor statistics: %s", jerr.text);
-	else if (!json_is_object(stats)) {
-		snprintf(err, errlen, "monitor statistics are not a JSON object");
-		json_decref(stats);
-		stats = NULL;
-	}
-	return stats;
-}
-
 static void vm_run(const struct run_ctx *ctx, const struct run_request *req,
 		   struct run_result *res)
 {
@@ -117,26 +101,8 @@ static void vm_run(const struct run_ctx *ctx, const struct run_request *req,
 		argv[n++] = req->workload_argv[i];
 	argv[n] = NULL;
 
-	struct spawn_req spawn = {
-		.argv = argv,
-		.spawn_ns_var = "LWVMM_SPAWN_NS",
-		.topo = topo_get(),
-		.cpuset = req->pus,
-		.timeout_s = ctx->timeout_s + EXTRA_TIMEOUT_S,
-	};
-	unlink(stats_path);
-	spawn_run(&spawn, &res->proc);
-	res->mem = req->cell->mem;
-
-	char stats_err[256] = "";
-	const char *status = res->proc.started ? monitor_status(res->proc.exit_code) : NULL;
-	res->monitor = res->proc.started ? read_stats(stats_path, stats_err,
-						      sizeof(stats_err)) : NULL;
-	if (status)
-		snprintf(res->error, sizeof(res->error), "%s", status);
-	else if (res->proc.started && !res->monitor && res->proc.exit_code == 0)
-		snprintf(res->error, sizeof(res->error), "%s", stats_err);
-	unlink(stats_path);
+	runner_spawn_tool(ctx, req, argv, stats_path, "LWVMM_SPAWN_NS", monitor_status,
+			  "monitor", res);
 	free(stats_path);
 	free(bin);
 }
