@@ -185,8 +185,6 @@ static void complete(struct blkback *b, struct io_uring_cqe *cqe)
 
 static void push_responses(struct blkback *b)
 {
-	if (b->ring.sring->rsp_prod == b->ring.rsp_prod_pvt)
-		return;
 	if (ring_push_responses_and_check_notify(&b->ring)) {
 		b->stats.notifies++;
 		b->guest->raise_event(b->guest->ctx, b->port);

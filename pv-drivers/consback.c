@@ -91,8 +91,7 @@ void consback_drain(struct consback *c)
 		}
 	}
 	write_all(c->out_fd, out, used);
-	if (c->ring.sring->rsp_prod != c->ring.rsp_prod_pvt &&
-	    ring_push_responses_and_check_notify(&c->ring))
+	if (ring_push_responses_and_check_notify(&c->ring))
 		c->guest->raise_event(c->guest->ctx, c->port);
 	pthread_mutex_unlock(&c->lock);
 }

@@ -232,12 +232,9 @@ static int receive(struct netback *n, int *tap_empty)
 
 static void push(struct netback *n)
 {
-	int notify = 0;
+	int notify = ring_push_responses_and_check_notify(&n->tx);
 
-	if (n->tx.sring->rsp_prod != n->tx.rsp_prod_pvt)
-		notify |= ring_push_responses_and_check_notify(&n->tx);
-	if (n->rx.sring->rsp_prod != n->rx.rsp_prod_pvt)
-		notify |= ring_push_responses_and_check_notify(&n->rx);
+	notify |= ring_push_responses_and_check_notify(&n->rx);
 	if (notify) {
 		n->stats.notifies++;
 		n->guest->raise_event(n->guest->ctx, n->port);

@@ -121,12 +121,18 @@ static inline void ring_front_commit_request(struct ring_front *f)
 	f->req_prod_pvt++;
 }
 
-/* Publishes the requests written so far; returns 1 if the back end must be notified. */
+/*
+ * Publishes the requests written so far; returns 1 if the back end must be
+ * notified. With nothing new written it does nothing and returns 0, so a
+ * caller need not check first.
+ */
 static inline int ring_push_requests_and_check_notify(struct ring_front *f)
 {
 	uint32_t old = f->sring->req_prod;
 	uint32_t new = f->req_prod_pvt;
 
+	if (new == old)
+		return 0;
 	ring_wmb();   /* requests before the index that publishes them */
 	f->sring->req_prod = new;
 	ring_mb();    /* the index before reading the back end's event */
@@ -235,11 +241,14 @@ static inline void ring_back_commit_response(struct ring_back *b)
 	b->rsp_prod_pvt++;
 }
 
+/* The same for the back end's responses: 1 if the front end must be notified, 0 if nothing is new. */
 static inline int ring_push_responses_and_check_notify(struct ring_back *b)
 {
 	uint32_t old = b->sring->rsp_prod;
 	uint32_t new = b->rsp_prod_pvt;
 
+	if (new == old)
+		return 0;
 	ring_wmb();
 	b->sring->rsp_prod = new;
 	ring_mb();

@@ -12,7 +12,6 @@ int blkfront_open(struct blkfront *f, int dev, int trap_and_emulate)
 	f->trap_and_emulate = trap_and_emulate;
 	f->size = lw_boot->devices[dev].size;
 	f->readonly = (lw_boot->devices[dev].flags & LW_DEV_READONLY) != 0;
-	f->unpushed = 0;
 	f->ndone = 0;
 	f->submitted = f->kicks = f->mmio_accesses = 0;
 	if (trap_and_emulate)
@@ -75,16 +74,14 @@ int blkfront_submit(struct blkfront *f, uint32_t op, uint64_t id, uint64_t offse
 	r->offset = offset;
 	r->buffer = (uint64_t)buf;
 	ring_front_commit_request(&f->ring);
-	f->unpushed++;
 	f->submitted++;
 	return 0;
 }
 
 void blkfront_push(struct blkfront *f)
 {
-	if (f->trap_and_emulate || f->unpushed == 0)
+	if (f->trap_and_emulate)
 		return;
-	f->unpushed = 0;
 	if (ring_push_requests_and_check_notify(&f->ring)) {
 		f->kicks++;
 		evtchn_notify(f->port);

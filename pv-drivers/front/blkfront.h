@@ -21,7 +21,6 @@ struct blkfront {
 	uint64_t size;
 	int readonly;
 	struct ring_front ring;
-	int unpushed;
 	/* trap-and-emulate: completions are known at once and queued here */
 	struct blk_response done[BLKFRONT_MMIO_QUEUE];
 	int ndone;

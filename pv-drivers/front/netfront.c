@@ -39,7 +39,6 @@ int netfront_open(struct netfront *nf)
 	nf->netmask = d->netmask;
 	nf->gateway = d->gateway;
 	nf->tx_frames = nf->rx_frames = nf->kicks = nf->tx_errors = 0;
-	nf->tx_unpushed = 0;
 
 	uint8_t *area = wl_alloc(2 * NET_RING_BYTES);
 	uint8_t *buffers = wl_alloc((NETFRONT_TX_BUFFERS + NETFRONT_RX_BUFFERS) * BUFFER_BYTES);
@@ -96,16 +95,12 @@ int netfront_send(struct netfront *nf, const void *frame, uint32_t len)
 	r->len = len;
 	r->reserved = 0;
 	ring_front_commit_request(&nf->tx);
-	nf->tx_unpushed++;
 	nf->tx_frames++;
 	return 0;
 }
 
 void netfront_flush(struct netfront *nf)
 {
-	if (nf->tx_unpushed == 0)
-		return;
-	nf->tx_unpushed = 0;
 	notify_if_asked(nf, &nf->tx);
 }
 

@@ -24,7 +24,6 @@ struct netfront {
 	int tx_free[NETFRONT_TX_BUFFERS];    /* stack of free transmit buffer ids */
 	int tx_nfree;
 	uint8_t *rx_buf[NETFRONT_RX_BUFFERS];
-	int tx_unpushed;
 	/* statistics */
 	uint64_t tx_frames, rx_frames, kicks, tx_errors;
 };
