@@ -117,7 +117,7 @@ static int64_t check_ring_place(struct vm *vm, uint64_t gpa, uint64_t bytes)
 		return HC_EINVAL;
 	for (int i = 0; i < vm->ndevices; i++) {
 		struct device *o = &vm->devices[i];
-		if (o->attached && gpa < o->ring_gpa + o->ring_bytes && o->ring_gpa < gpa + bytes)
+		if (o->attached && guest_ranges_overlap(gpa, bytes, o->ring_gpa, o->ring_bytes))
 			return HC_EBUSY;
 	}
 	return 0;

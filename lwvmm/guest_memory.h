@@ -27,6 +27,15 @@ void guest_memory_destroy(struct guest_memory *mem);
 /* 1 when [gpa, gpa+len) lies wholly inside RAM (overflow-safe). */
 int guest_range_ok(uint64_t mem_size, uint64_t gpa, uint64_t len);
 
+/*
+ * 1 when [a, a+alen) and [b, b+blen) share a byte. Both ranges must have
+ * passed guest_range_ok() already, so the sums cannot overflow.
+ */
+static inline int guest_ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
 /* Host pointer for a validated range, or NULL. */
 void *guest_ptr(const struct guest_memory *mem, uint64_t gpa, uint64_t len);
 

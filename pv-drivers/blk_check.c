@@ -4,11 +4,6 @@
 #include "blk_check.h"
 #include "guest_memory.h"
 
-static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-	return a < b + blen && b < a + alen;
-}
-
 int blk_check_request(const struct blk_request *r, const struct blk_limits *l,
 		      char *why, size_t why_len)
 {
@@ -39,7 +34,7 @@ int blk_check_request(const struct blk_request *r, const struct blk_limits *l,
 			 (unsigned long long)r->buffer, r->len);
 		return BLK_EINVAL;
 	}
-	if (l->ring_bytes && overlaps(r->buffer, r->len, l->ring_gpa, l->ring_bytes)) {
+	if (l->ring_bytes && guest_ranges_overlap(r->buffer, r->len, l->ring_gpa, l->ring_bytes)) {
 		snprintf(why, why_len, "buffer 0x%llx+%u overlaps the ring",
 			 (unsigned long long)r->buffer, r->len);
 		return BLK_EINVAL;

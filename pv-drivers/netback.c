@@ -22,7 +22,7 @@ int net_check_buffer(const struct net_limits *l, uint64_t gpa, uint32_t len, uin
 {
 	if (len < min_len || len > 65536 || !guest_range_ok(l->mem_size, gpa, len))
 		return NET_EINVAL;
-	if (gpa < l->ring_gpa + l->ring_bytes && l->ring_gpa < gpa + len)
+	if (guest_ranges_overlap(gpa, len, l->ring_gpa, l->ring_bytes))
 		return NET_EINVAL;
 	return 0;
 }
