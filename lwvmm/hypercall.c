@@ -6,28 +6,12 @@
  * act on exactly what it validated.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "hypercall_check.h"
 #include "vm.h"
-
-static void console_write(struct vm *vm, uint64_t gpa, uint64_t len)
-{
-	const char *p = guest_ptr(&vm->mem, gpa, len);
-
-	while (len > 0) {
-		ssize_t n = write(STDOUT_FILENO, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;   /* stdout closed: the guest's output is lost, not its run */
-		p += n;
-		len -= (uint64_t)n;
-	}
-}
 
 static void vcpu_park(struct vcpu *vcpu)
 {
@@ -60,7 +44,7 @@ static int run_request(struct vcpu *vcpu, struct hc_request *req)
 	case HC_NULL:
 		break;
 	case HC_CONSOLE_WRITE:
-		console_write(vm, req->arg[0], req->arg[1]);
+		consback_write_all(STDOUT_FILENO, guest_ptr(&vm->mem, req->arg[0], req->arg[1]), req->arg[1]);
 		req->ret = (int64_t)req->arg[1];
 		break;
 	case HC_EXIT:

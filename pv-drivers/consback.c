@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,10 +35,18 @@ int consback_attach(struct consback *c, struct pv_guest *g, uint64_t ring_gpa, u
 	return 0;
 }
 
-static void write_all(int fd, const char *p, size_t len)
+/*
+ * Retries on EINTR: vCPU threads drain the console too, and their SIGUSR1
+ * (the kick out of KVM_RUN) is installed without SA_RESTART.
+ */
+void consback_write_all(int fd, const void *buf, size_t len)
 {
+	const char *p = buf;
+
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			return;   /* stdout gone: the output is lost, not the run */
 		p += n;
@@ -79,7 +88,7 @@ void consback_drain(struct consback *c)
 			ring_back_consume_request(&c->ring);
 			uint32_t len = req.len < CONS_SLOT_BYTES ? req.len : CONS_SLOT_BYTES;
 			if (used + len > sizeof(out)) {
-				write_all(c->out_fd, out, used);
+				consback_write_all(c->out_fd, out, used);
 				used = 0;
 			}
 			memcpy(out + used, req.data, len);
@@ -90,7 +99,7 @@ void consback_drain(struct consback *c)
 			ring_back_commit_response(&c->ring);
 		}
 	}
-	write_all(c->out_fd, out, used);
+	consback_write_all(c->out_fd, out, used);
 	if (ring_push_responses_and_check_notify(&c->ring))
 		c->guest->raise_event(c->guest->ctx, c->port);
 	pthread_mutex_unlock(&c->lock);

@@ -30,4 +30,7 @@ int consback_attach(struct consback *c, struct pv_guest *g, uint64_t ring_gpa, u
 		    int port, char *why, size_t why_len);
 void consback_drain(struct consback *c);
 
+/* Writes all of buf to fd, also for the HC_CONSOLE_WRITE hypercall; gives up silently if fd is gone. */
+void consback_write_all(int fd, const void *buf, size_t len);
+
 #endif
