@@ -1,13 +1,15 @@
 /*
  * The block back end thread. One loop, one place where it sleeps:
- * io_uring_wait_cqe() returns for a completed disk request or for the front
- * end's notification, which arrives as the completion of a read on the
- * ioeventfd. So the thread needs no epoll and no second wait point.
+ * io_uring_submit_and_wait(), in one system call, submits the requests taken
+ * and returns for a completed disk request or for the front end's
+ * notification, which arrives as the completion of a read on the ioeventfd.
+ * So the thread needs no epoll and no second wait point.
  *
- *   take requests -> check each -> submit to io_uring
+ *   take requests -> check each -> queue them for io_uring
  *   push responses, notify the front end only if it asked (rsp_event)
+ *   more to take? submit and go round again
  *   nothing left to take? ask to be notified (req_event), look once more
- *   sleep until a completion or a kick
+ *   submit and sleep until a completion or a kick
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -218,10 +220,23 @@ static void *blkback_thread(void *arg)
 		if (!stopping && !atomic_load(&b->broken))
 			take_requests(b);
 		push_responses(b);
-		io_uring_submit(&b->uring);
 		if (!stopping && !atomic_load(&b->broken) && b->in_flight < BLKBACK_DEPTH &&
-		    look_again(b))
+		    look_again(b)) {
+			io_uring_submit(&b->uring);
 			continue;
+		}
+		/*
+		 * Submit and sleep in one io_uring_enter; with a completion already
+		 * there, a plain submit (no system call when nothing is queued).
+		 * io_uring_wait_cqe() then finds the completion without a system
+		 * call. It sleeps itself only if that wait was interrupted or the
+		 * kernel refused the submission (short of memory), so those cases
+		 * end as a separate submit and wait would.
+		 */
+		if (io_uring_cq_ready(&b->uring))
+			io_uring_submit(&b->uring);
+		else
+			io_uring_submit_and_wait(&b->uring, 1);
 		int r = io_uring_wait_cqe(&b->uring, &cqe);
 		if (r == -EINTR)
 			continue;
