@@ -185,12 +185,12 @@ int vcpu_create(struct vm *vm, int index, char *why, size_t why_len)
 	return 0;
 }
 
-/* Interrupt KVM_RUN on another vCPU's thread (see vm_end()). */
+/*
+ * Interrupt KVM_RUN on another vCPU's thread, or its HC_VCPU_PARK. A vCPU
+ * asleep in HC_EVTCHN_WAIT is woken by vm_end(), once for all of them.
+ */
 void vcpu_kick(struct vcpu *vcpu)
 {
-	pthread_mutex_lock(&vcpu->vm->evt_lock);
-	pthread_cond_broadcast(&vcpu->vm->evt_cond);
-	pthread_mutex_unlock(&vcpu->vm->evt_lock);
 	pthread_mutex_lock(&vcpu->park_lock);
 	pthread_cond_broadcast(&vcpu->park_cond);
 	pthread_mutex_unlock(&vcpu->park_lock);

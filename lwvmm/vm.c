@@ -44,6 +44,10 @@ static void vm_end_va(struct vm *vm, int status, const char *fmt, va_list ap)
 		atomic_store(&vm->stopping, 1);
 	}
 	pthread_mutex_unlock(&vm->end_lock);
+	/* Every vCPU asleep in HC_EVTCHN_WAIT waits on the one VM-wide condition. */
+	pthread_mutex_lock(&vm->evt_lock);
+	pthread_cond_broadcast(&vm->evt_cond);
+	pthread_mutex_unlock(&vm->evt_lock);
 	for (int i = 0; i < vm->ncpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
 	pthread_kill(vm->main_thread, SIGUSR2);
