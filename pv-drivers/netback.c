@@ -191,11 +191,10 @@ static int transmit(struct netback *n)
 }
 
 /* Host to guest: fill the buffers the guest posted, straight from the tap. */
-static int receive(struct netback *n, int *tap_empty)
+static int receive(struct netback *n)
 {
 	int done = 0;
 
-	*tap_empty = 0;
 	while (done < MAX_BATCH) {
 		int64_t waiting = ring_unconsumed_requests(&n->rx);
 		if (waiting < 0)
@@ -212,10 +211,8 @@ static int receive(struct netback *n, int *tap_empty)
 			continue;
 		}
 		ssize_t r = read(n->tap_fd, guest_ptr(n->guest->mem, req.buffer, req.size), req.size);
-		if (r < 0 && (errno == EAGAIN || errno == EINTR)) {
-			*tap_empty = 1;   /* the buffer stays posted for the next frame */
-			break;
-		}
+		if (r < 0 && (errno == EAGAIN || errno == EINTR))
+			break;   /* the buffer stays posted for the next frame */
 		ring_back_consume_request(&n->rx);
 		if (r < 0) {
 			respond(&n->rx, req.id, NET_EIO, 0);
@@ -246,11 +243,10 @@ static void *netback_thread(void *arg)
 	struct netback *n = arg;
 
 	while (!atomic_load(&n->stop)) {
-		int tap_empty = 1;
 		int work = 0;
 		if (!atomic_load(&n->broken)) {
 			work += transmit(n);
-			work += receive(n, &tap_empty);
+			work += receive(n);
 		}
 		push(n);
 		if (work)
