@@ -95,7 +95,6 @@ static void mark_broken(struct blkback *b, const char *why)
 {
 	if (atomic_exchange(&b->broken, 1))
 		return;
-	snprintf(b->broken_why, sizeof(b->broken_why), "%s", why);
 	b->ring.sring->broken = 1;
 	fprintf(stderr, "lwvmm: block device %s marked broken: %s\n", b->path, why);
 	b->guest->raise_event(b->guest->ctx, b->port);
@@ -286,7 +285,8 @@ int blkback_attach(struct blkback *b, struct pv_guest *g, uint64_t ring_gpa, uin
 	return 0;
 }
 
-void blkback_stop(struct blkback *b)
+/* Stops the back end thread after the requests in flight complete. */
+static void blkback_stop(struct blkback *b)
 {
 	uint64_t one = 1;
 

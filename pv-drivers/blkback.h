@@ -59,7 +59,6 @@ struct blkback {
 	pthread_mutex_t sync_lock;  /* trap-and-emulate requests come from any vCPU */
 	struct blkback_stats stats;
 	atomic_int broken;
-	char broken_why[160];
 };
 
 /* Opens "FILE[,ro][,direct]". Returns 0 or -1 with `why`. */
@@ -69,8 +68,7 @@ int blkback_open(struct blkback *b, const char *spec, char *why, size_t why_len)
 int blkback_attach(struct blkback *b, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
 		   int port, int kick_fd, char *why, size_t why_len);
 
-/* Stops the back end thread after the requests in flight complete. */
-void blkback_stop(struct blkback *b);
+/* Stops the back end thread after the requests in flight complete, then closes the file. */
 void blkback_close(struct blkback *b);
 
 /* One request, carried out at once (trap-and-emulate path). Returns the status. */

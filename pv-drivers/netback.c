@@ -18,7 +18,8 @@
 /* Ring passes per wake-up: a guest that never stops sending cannot starve the rest. */
 #define MAX_BATCH 256
 
-int net_check_buffer(const struct net_limits *l, uint64_t gpa, uint32_t len, uint32_t min_len)
+/* A frame buffer named by the guest: 0 when it may be used, else NET_EINVAL. */
+static int net_check_buffer(const struct net_limits *l, uint64_t gpa, uint32_t len, uint32_t min_len)
 {
 	if (len < min_len || len > 65536 || !guest_range_ok(l->mem_size, gpa, len))
 		return NET_EINVAL;

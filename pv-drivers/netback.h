@@ -53,7 +53,4 @@ int netback_attach(struct netback *n, struct pv_guest *g, uint64_t ring_gpa, uin
 		   int port, int kick_fd, char *why, size_t why_len);
 void netback_close(struct netback *n);
 
-/* A frame buffer named by the guest: 0 when it may be used, else NET_EINVAL. */
-int net_check_buffer(const struct net_limits *l, uint64_t gpa, uint32_t len, uint32_t min_len);
-
 #endif
