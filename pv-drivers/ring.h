@@ -157,25 +157,11 @@ static inline void ring_front_consume_response(struct ring_front *f)
 }
 
 /*
- * Before sleeping: ask to be notified of the next response, then look again,
- * so that a response pushed in between is never missed. Returns the number of
- * responses waiting.
- */
-static inline uint32_t ring_final_check_for_responses(struct ring_front *f)
-{
-	uint32_t n = ring_unconsumed_responses(f);
-
-	if (n)
-		return n;
-	f->sring->rsp_event = f->rsp_cons + 1;
-	ring_mb();
-	return ring_unconsumed_responses(f);
-}
-
-/*
- * The same, but asking to be woken only once `batch` responses are there
- * (at most what is outstanding): with many requests in flight, one wake-up
- * then serves a batch of completions instead of one.
+ * Before sleeping: ask to be notified once `batch` responses are there (at
+ * most what is outstanding, at least one), then look again, so that a
+ * response pushed in between is never missed. Returns the number of responses
+ * waiting. With many requests in flight, one wake-up then serves a batch of
+ * completions instead of one.
  */
 static inline uint32_t ring_final_check_for_responses_batch(struct ring_front *f, uint32_t batch)
 {
@@ -189,6 +175,12 @@ static inline uint32_t ring_final_check_for_responses_batch(struct ring_front *f
 	f->sring->rsp_event = f->rsp_cons + (batch ? batch : 1);
 	ring_mb();
 	return ring_unconsumed_responses(f);
+}
+
+/* The same, asking to be notified of the next response. */
+static inline uint32_t ring_final_check_for_responses(struct ring_front *f)
+{
+	return ring_final_check_for_responses_batch(f, 1);
 }
 
 /* ---- back end ---- */
