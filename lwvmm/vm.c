@@ -155,7 +155,6 @@ static int vm_setup(struct vm *vm, char *why, size_t why_len, int *status)
 
 static void vm_teardown(struct vm *vm)
 {
-	devices_stop(vm);   /* idempotent: vm_run has stopped them already unless setup failed */
 	for (int i = 0; i < vm->ncpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		if (v->run)
@@ -272,6 +271,7 @@ int vm_run(const struct vm_config *config)
 
 	if (vm_setup(&vm, why, sizeof(why), &status) < 0) {
 		fprintf(stderr, "lwvmm: %s\n", why);
+		devices_stop(&vm);   /* closes the disks and taps opened before the failure */
 		vm_teardown(&vm);
 		return status;
 	}
