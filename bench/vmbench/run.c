@@ -363,6 +363,24 @@ struct series {
 };
 
 /*
+ * Record that runners[env] does not run cell c, and why. The runs of an
+ * available environment are in h->total (count_runs), so they count as
+ * done. -1 when results.jsonl cannot be written.
+ */
+static int not_run(struct harness *h, const struct cell *c, int env, const char *why)
+{
+	json_t *j = results_unavailable(&h->suite, c, runners[env]->name, why);
+	int rc = results_append(h->results, j) < 0 ? -1 : 0;
+
+	json_decref(j);
+	fprintf(stderr, "[--/%d] %-6s %s (cpus %d) not run: %s\n", h->total,
+		runners[env]->name, c->label, c->cpus, why);
+	if (h->available[env])
+		h->done += h->suite.warmup + h->suite.reps;
+	return rc;
+}
+
+/*
  * Set up a series. 0 when it can run; 1 when it cannot (recorded as
  * unavailable with the reason); -1 when results.jsonl cannot be written.
  */
@@ -371,21 +389,12 @@ static int series_begin(struct harness *h, const struct cell *c, int env_index,
 {
 	const struct runner *r = runners[env_index];
 	char why[512];
-	int rc = 1;
 
 	memset(s, 0, sizeof(*s));
 	s->env = env_index;
 	s->net.saved_netns = -1;
-	if (c->net && netcell_begin(&s->net, &h->ctx, r->name, pus, why, sizeof(why)) < 0) {
-		json_t *j = results_unavailable(&h->suite, c, r->name, why);
-		if (results_append(h->results, j) < 0)
-			rc = -1;
-		json_decref(j);
-		fprintf(stderr, "[--/%d] %-6s %s (cpus %d) not run: %s\n", h->total, r->name,
-			c->label, c->cpus, why);
-		h->done += h->suite.warmup + h->suite.reps;
-		return rc;
-	}
+	if (c->net && netcell_begin(&s->net, &h->ctx, r->name, pus, why, sizeof(why)) < 0)
+		return not_run(h, c, env_index, why) < 0 ? -1 : 1;
 	s->argv = workload_argv(c, c->net ? s->net.extra_argv : NULL);
 	return 0;
 }
@@ -496,21 +505,15 @@ static int run_cell(struct harness *h, struct cell *c)
 	}
 	for (int i = 0; runners[i] && rc == 0; i++) {
 		char cell_why[512] = "";
-		int cell_ok = !runners[i]->cell_supported ||
-			      runners[i]->cell_supported(c, cell_why, sizeof(cell_why));
 
 		if (!cell_wants(h, c, i))
 			continue;
+		int cell_ok = !runners[i]->cell_supported ||
+			      runners[i]->cell_supported(c, cell_why, sizeof(cell_why));
 		if (!h->available[i] || !pus || !cell_ok) {
 			const char *why = !pus ? err : !h->available[i] ? h->why[i] : cell_why;
-			json_t *j = results_unavailable(&h->suite, c, runners[i]->name, why);
-			if (results_append(h->results, j) < 0)
+			if (not_run(h, c, i, why) < 0)
 				rc = -1;
-			json_decref(j);
-			fprintf(stderr, "[--/%d] %-6s %s (cpus %d) not run: %s\n", h->total,
-				runners[i]->name, c->label, c->cpus, why);
-			if (h->available[i] && (!pus || !cell_ok))
-				h->done += h->suite.warmup + h->suite.reps;
 			continue;
 		}
 		planned[nplanned++] = i;
