@@ -187,26 +187,52 @@ static json_t *lookup(json_t *rec, const char *path)
 	return json_object_get(json_object_get(rec, head), dot + 1);
 }
 
-int series_stats(const struct series *s, const char *path, int missing_is_zero,
-		 struct stats *out)
+/*
+ * The statistics of one value per ok run of a series. value() gives a
+ * run's value: 1 with *x set, or 0 when the run has none (left out).
+ */
+static int ok_runs_stats(const struct series *s,
+			 int (*value)(json_t *rec, const void *arg, double *x),
+			 const void *arg, struct stats *out)
 {
 	size_t i, n = 0;
 	json_t *rec;
 	double *x = calloc(json_array_size(s->runs) + 1, sizeof(*x));
 	int rc;
 
-	json_array_foreach(s->runs, i, rec) {
-		if (!json_is_true(json_object_get(rec, "ok")))
-			continue;
-		json_t *v = lookup(rec, path);
-		if (json_is_number(v))
-			x[n++] = json_number_value(v);
-		else if (missing_is_zero)
-			x[n++] = 0;
-	}
+	json_array_foreach(s->runs, i, rec)
+		if (json_is_true(json_object_get(rec, "ok")) && value(rec, arg, &x[n]))
+			n++;
 	rc = stats_compute(x, n, out);
 	free(x);
 	return rc;
+}
+
+struct field {
+	const char *path;
+	int missing_is_zero;
+};
+
+static int field_value(json_t *rec, const void *arg, double *x)
+{
+	const struct field *f = arg;
+	json_t *v = lookup(rec, f->path);
+
+	if (json_is_number(v))
+		*x = json_number_value(v);
+	else if (f->missing_is_zero)
+		*x = 0;
+	else
+		return 0;
+	return 1;
+}
+
+int series_stats(const struct series *s, const char *path, int missing_is_zero,
+		 struct stats *out)
+{
+	struct field f = { .path = path, .missing_is_zero = missing_is_zero };
+
+	return ok_runs_stats(s, field_value, &f, out);
 }
 
 /* The ok run of repetition `rep` in a series, or NULL. */
@@ -261,21 +287,20 @@ json_t *series_keys(const struct series *s, const char *field)
 	return keys;
 }
 
+static int interference_value(json_t *rec, const void *arg, double *x)
+{
+	int cpus = *(const int *)arg;
+	json_t *others = json_object_get(rec, "others_cpu_s");
+	double wall = json_number_value(json_object_get(rec, "wall_s"));
+
+	if (json_is_number(others) && wall > 0 && cpus > 0) {
+		*x = json_number_value(others) / (wall * cpus);
+		return 1;
+	}
+	return 0;
+}
+
 int series_interference(const struct series *s, int cpus, struct stats *out)
 {
-	size_t i, n = 0;
-	json_t *rec;
-	double *x = calloc(json_array_size(s->runs) + 1, sizeof(*x));
-	int rc;
-
-	json_array_foreach(s->runs, i, rec) {
-		json_t *others = json_object_get(rec, "others_cpu_s");
-		double wall = json_number_value(json_object_get(rec, "wall_s"));
-		if (json_is_true(json_object_get(rec, "ok")) && json_is_number(others) &&
-		    wall > 0 && cpus > 0)
-			x[n++] = json_number_value(others) / (wall * cpus);
-	}
-	rc = stats_compute(x, n, out);
-	free(x);
-	return rc;
+	return ok_runs_stats(s, interference_value, &cpus, out);
 }
