@@ -5,8 +5,7 @@
 
 #include "hostload.h"
 
-void hostload_sample(hwloc_topology_t topo, hwloc_const_cpuset_t pus,
-		     struct cpu_sample *out)
+void hostload_sample(hwloc_const_cpuset_t pus, struct cpu_sample *out)
 {
 	FILE *f = fopen("/proc/stat", "r");
 	double hz = (double)sysconf(_SC_CLK_TCK);
@@ -18,7 +17,6 @@ void hostload_sample(hwloc_topology_t topo, hwloc_const_cpuset_t pus,
 			fclose(f);
 		return;
 	}
-	(void)topo;
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long user, nice, sys, idle, iowait, irq, softirq, steal;
 		int cpu;

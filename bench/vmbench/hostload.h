@@ -15,7 +15,6 @@ struct cpu_sample {
 	int ok;
 };
 
-void hostload_sample(hwloc_topology_t topo, hwloc_const_cpuset_t pus,
-		     struct cpu_sample *out);
+void hostload_sample(hwloc_const_cpuset_t pus, struct cpu_sample *out);
 
 #endif

@@ -439,9 +439,9 @@ static int run_one(struct harness *h, const struct cell *c, struct series *s, in
 	print_elapsed(h);
 	double load = loadavg_1m();
 	struct cpu_sample before, after;
-	hostload_sample(topo_get(), pus, &before);
+	hostload_sample(pus, &before);
 	r->run(&h->ctx, &req, &res);
-	hostload_sample(topo_get(), pus, &after);
+	hostload_sample(pus, &after);
 	ok = judge(c, &res, &line, &parsed, error, sizeof(error), h->ctx.timeout_s);
 
 	const double *sum = parsed ? result_line_get(&line, "checksum") : NULL;
