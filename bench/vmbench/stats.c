@@ -64,29 +64,31 @@ int stats_compute(const double *x, size_t n, struct stats *out)
 	return 0;
 }
 
-/* P(X <= k) for X ~ binomial(n, 1/2), by logarithms so that large n do not underflow. */
-static double binomial_half_cdf(size_t n, size_t k)
+/* P(X = i) for X ~ binomial(n, 1/2), by logarithms so that large n do not underflow. */
+static double binomial_half_pmf(size_t n, size_t i)
 {
-	double sum = 0;
-
-	for (size_t i = 0; i <= k && i <= n; i++)
-		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
-			   lgamma((double)(n - i) + 1) - (double)n * log(2.0));
-	return sum;
+	return exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
+		   lgamma((double)(n - i) + 1) - (double)n * log(2.0));
 }
 
 double stats_median_ci(const double *x, size_t n, double level, double *lo, double *hi)
 {
-	double *sorted, coverage;
+	double *sorted, coverage, cdf;
 	size_t k = 1;   /* 1-based rank of the lower end */
 
 	sorted = n < 2 ? NULL : sorted_copy(x, n);
 	if (!sorted)
 		return -1;
-	/* [x(k), x(n+1-k)] misses the median when k or more values lie on one side of it */
-	coverage = 1 - 2 * binomial_half_cdf(n, 0);
+	/*
+	 * [x(k), x(n+1-k)] misses the median when k or more values lie on one
+	 * side of it: coverage is 1 - 2 P(X <= k - 1). cdf is P(X <= k - 1),
+	 * the terms added from i = 0 up, one more per step.
+	 */
+	cdf = binomial_half_pmf(n, 0);
+	coverage = 1 - 2 * cdf;
 	while (2 * (k + 1) <= n) {
-		double next = 1 - 2 * binomial_half_cdf(n, k);
+		cdf += binomial_half_pmf(n, k);
+		double next = 1 - 2 * cdf;
 		if (next < level)
 			break;
 		k++;
