@@ -82,6 +82,11 @@ static const char *ctrun_status(int code)
 	}
 }
 
+int ctrun_serves_iperf3(const struct cell *cell)
+{
+	return !strcmp(cell->workload, "iperf3");
+}
+
 void ctrun_cell(const struct run_ctx *ctx, const struct run_request *req,
 		struct run_result *res, const char *command, const char *after_ms)
 {
@@ -112,7 +117,7 @@ void ctrun_cell(const struct run_ctx *ctx, const struct run_request *req,
 	argv[n++] = timeout;
 	if (req->cell->net)
 		argv[n++] = "--net";
-	if (!strcmp(req->workload_argv[0], "iperf3")) {
+	if (ctrun_serves_iperf3(req->cell)) {
 		argv[n++] = "--iperf3-server";
 		argv[n++] = IPERF3_PORT;
 	}

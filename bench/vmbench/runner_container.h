@@ -14,4 +14,8 @@ int ctrun_info(const struct run_ctx *ctx, const char *key, char *line, size_t li
 void ctrun_cell(const struct run_ctx *ctx, const struct run_request *req,
 		struct run_result *res, const char *command, const char *after_ms);
 
+/* 1 for iperf3 cells: ctrun serves iperf3 in the container's network
+ * (--iperf3-server), so they have a network even without "net". */
+int ctrun_serves_iperf3(const struct cell *cell);
+
 #endif

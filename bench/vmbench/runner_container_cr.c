@@ -43,8 +43,7 @@ static void cr_run(const struct run_ctx *ctx, const struct run_request *req, str
 
 static int cr_cell_supported(const struct cell *cell, char *why, size_t whylen)
 {
-	/* iperf3 cells get a network from ctrun (--iperf3-server) even without "net" */
-	if (!cell->net && strcmp(cell->workload, "iperf3"))
+	if (!cell->net && !ctrun_serves_iperf3(cell))
 		return 1;
 	snprintf(why, whylen, "checkpoint/restore of a container with a network (its veth and "
 		 "the peer's TCP connections) is not measured");
