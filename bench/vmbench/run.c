@@ -262,8 +262,12 @@ static void count_runs(struct harness *h)
 				h->total += s->warmup + s->reps;
 }
 
-/* argv for the workload itself: NAME [--threads N] PARAMS... [EXTRA...] */
-static char **workload_argv(const struct cell *c, char *const *extra)
+/*
+ * argv for the workload itself in environment r:
+ * NAME [--threads N] PARAMS... [--file F --direct D] [EXTRA...]
+ */
+static char **workload_argv(const struct cell *c, const struct runner *r,
+			    char *const *extra)
 {
 	int nextra = 0;
 
@@ -282,9 +286,9 @@ static char **workload_argv(const struct cell *c, char *const *extra)
 	}
 	for (int i = 0; i < c->nparams; i++)
 		argv[n++] = (char *)c->params[i];
-	if (c->disk_path) {   /* natively fio's file; the VM gets it as --disk */
+	if (c->disk_path) {   /* fio's file (where r shows it); the VM gets it as --disk */
 		argv[n++] = "--file";
-		argv[n++] = c->disk_path;
+		argv[n++] = r->file_inside ? (char *)r->file_inside : c->disk_path;
 		argv[n++] = "--direct";
 		argv[n++] = c->disk_direct ? "1" : "0";
 	}
@@ -395,7 +399,7 @@ static int series_begin(struct harness *h, const struct cell *c, int env_index,
 	s->net.saved_netns = -1;
 	if (c->net && netcell_begin(&s->net, &h->ctx, r->name, pus, why, sizeof(why)) < 0)
 		return not_run(h, c, env_index, why) < 0 ? -1 : 1;
-	s->argv = workload_argv(c, c->net ? s->net.extra_argv : NULL);
+	s->argv = workload_argv(c, r, c->net ? s->net.extra_argv : NULL);
 	return 0;
 }
 

@@ -54,6 +54,9 @@ struct runner {
 	/* Optional: 0 (and why) for a cell this environment cannot run, which
 	 * is then recorded as unavailable; NULL means every cell. */
 	int (*cell_supported)(const struct cell *cell, char *why, size_t whylen);
+	/* Optional: the path the workload sees the cell's backing file at (its
+	 * --file); NULL means the host path, cell->disk_path. */
+	const char *file_inside;
 };
 
 /* NULL-terminated, in the order environments run within a cell (native first). */

@@ -127,10 +127,8 @@ void ctrun_cell(const struct run_ctx *ctx, const struct run_request *req,
 	}
 	argv[n++] = "--";
 	argv[n++] = (char *)tools_program(req->workload_argv[0]);
-	for (int i = 0; req->workload_argv[i] && n < 79; i++) {
-		int is_file = i > 0 && !strcmp(req->workload_argv[i - 1], "--file");
-		argv[n++] = is_file ? "/scratch/file" : req->workload_argv[i];
-	}
+	for (int i = 0; req->workload_argv[i] && n < 79; i++)
+		argv[n++] = req->workload_argv[i];
 	argv[n] = NULL;
 
 	runner_spawn_tool(ctx, req, argv, stats_path, NULL, ctrun_status, "ctrun", res);
@@ -150,4 +148,5 @@ const struct runner runner_container = {
 		"memory limit",
 	.available = container_available,
 	.run = container_run,
+	.file_inside = CTRUN_FILE,
 };

@@ -4,6 +4,10 @@
 
 #include "runner.h"
 
+/* Where ctrun binds its --file (the io cell's backing file) inside the
+ * container: CT_FILE in baselines/containers/ctrun.h. */
+#define CTRUN_FILE "/scratch/file"
+
 /* `ctrun COMMAND [--after MS] --cpus N --cpuset PUS --mem SIZE ... -- PROGRAM ARGS`;
  * ctrun's --stats-json lands in res->monitor. */
 /* `ctrun info` (run once, then remembered): its exit status and its line

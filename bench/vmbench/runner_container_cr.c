@@ -57,4 +57,5 @@ const struct runner runner_container_cr = {
 	.available = cr_available,
 	.run = cr_run,
 	.cell_supported = cr_cell_supported,
+	.file_inside = CTRUN_FILE,
 };
