@@ -8,13 +8,13 @@
  * container: CT_FILE in baselines/containers/ctrun.h. */
 #define CTRUN_FILE "/scratch/file"
 
-/* `ctrun COMMAND [--after MS] --cpus N --cpuset PUS --mem SIZE ... -- PROGRAM ARGS`;
- * ctrun's --stats-json lands in res->monitor. */
 /* `ctrun info` (run once, then remembered): its exit status and its line
  * starting with key; -1 with why when build/bin/ctrun is missing. */
 int ctrun_info(const struct run_ctx *ctx, const char *key, char *line, size_t linelen,
 	       int *exit_code, char *why, size_t whylen);
 
+/* `ctrun COMMAND [--after MS] --cpus N --cpuset PUS --mem SIZE ... -- PROGRAM ARGS`;
+ * ctrun's --stats-json lands in res->monitor. */
 void ctrun_cell(const struct run_ctx *ctx, const struct run_request *req,
 		struct run_result *res, const char *command, const char *after_ms);
 
