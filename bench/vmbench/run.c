@@ -486,6 +486,32 @@ static int run_one(struct harness *h, const struct cell *c, struct series *s, in
 	return rc;
 }
 
+/*
+ * An io cell's backing file (disk_image.h: one per size, made again when it
+ * is not whole). The cells of one size share the file, so whether it takes
+ * O_DIRECT is asked, and its absence told, for the first of them only.
+ */
+static int prepare_disk(struct harness *h, struct cell *c, char *err, size_t errlen)
+{
+	const struct cell *same = NULL;
+
+	c->disk_path = disk_image_prepare(h->ctx.run_dir, c->disk_bytes, err, errlen);
+	if (!c->disk_path)
+		return -1;
+	for (const struct cell *p = h->suite.cells; p < c && !same; p++)
+		if (p->disk_path && p->disk_bytes == c->disk_bytes)
+			same = p;
+	if (same) {
+		c->disk_direct = same->disk_direct;
+		return 0;
+	}
+	c->disk_direct = disk_image_direct_ok(c->disk_path);
+	if (!c->disk_direct)
+		fprintf(stderr, "vmbench: %s has no O_DIRECT: io cells use the page cache in every "
+			"environment\n", c->disk_path);
+	return 0;
+}
+
 static int run_cell(struct harness *h, struct cell *c)
 {
 	char err[256], pus_text[128] = "";
@@ -495,17 +521,10 @@ static int run_cell(struct harness *h, struct cell *c)
 
 	if (pus)
 		hwloc_bitmap_list_snprintf(pus_text, sizeof(pus_text), pus);
-	if (c->disk && !c->disk_path) {
-		c->disk_path = disk_image_prepare(h->ctx.run_dir, c->disk_bytes, err, sizeof(err));
-		if (!c->disk_path) {
-			fprintf(stderr, "vmbench: %s\n", err);
-			hwloc_bitmap_free(pus);
-			return -1;
-		}
-		c->disk_direct = disk_image_direct_ok(c->disk_path);
-		if (!c->disk_direct)
-			fprintf(stderr, "vmbench: %s has no O_DIRECT: io cells use the page cache in every "
-				"environment\n", c->disk_path);
+	if (c->disk && !c->disk_path && prepare_disk(h, c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vmbench: %s\n", err);
+		hwloc_bitmap_free(pus);
+		return -1;
 	}
 	for (int i = 0; runners[i] && rc == 0; i++) {
 		char cell_why[512] = "";

@@ -249,6 +249,7 @@ static void cell_free(struct cell *c)
 	free(c->params);
 	free(c->envs);
 	free(c->label);
+	free(c->disk_path);
 }
 
 void suite_free(struct suite *s)

@@ -27,7 +27,7 @@ struct cell {
 	char *label;             /* "cpu --size 256", for humans */
 	const char *disk;        /* io cells: size of the backing file, e.g. "1G", or NULL */
 	uint64_t disk_bytes;
-	char *disk_path;         /* set by the harness: the file every environment uses */
+	char *disk_path;         /* set by the harness (malloc'd): the file every environment uses */
 	int disk_direct;         /* set by the harness: O_DIRECT works on it (else buffered I/O everywhere) */
 	int net;                 /* net cells: the harness starts a peer (netcell.h) */
 };
