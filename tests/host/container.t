@@ -4,27 +4,9 @@
 # clean-up after success, failure, timeout and SIGINT, and clear messages
 # when no OCI runtime or no permission is available.
 . "$(dirname "$0")/tap.sh"
-CTRUN=${CTRUN:-$ROOT/build/bin/ctrun}
-[ -x "$CTRUN" ] || skip_all "build/bin/ctrun is not built (make)"
-[ "$(id -u)" = 0 ] || skip_all "containers need root here"
-command -v runc >/dev/null || skip_all "runc is not installed (make deps)"
+require_ctrun
 plan 39
 export CTRUN_CACHE=$TMP/cache   # a fresh root file system cache for this test
-
-run_ct() { "$CTRUN" "$@" >"$TMP/out" 2>"$TMP/err"; RC=$?; OUT=$(cat "$TMP/out"); ERR=$(cat "$TMP/err"); }
-
-# leftovers PID: everything named after one ctrun process that still exists.
-leftovers() {
-	local p=$1
-	{
-		runc list -q 2>/dev/null | grep -x "vmb-$p"
-		ls /run/netns 2>/dev/null | grep -x "vmb-$p"
-		ls /sys/class/net | grep -x "vmbh$p"
-		ls -d /sys/fs/cgroup/*/"vmb-$p" /sys/fs/cgroup/"vmb-$p" 2>/dev/null
-		ls -d "${TMPDIR:-/tmp}/vmbench-ct-$p" 2>/dev/null
-	} | tr '\n' ' '
-}
-last_pid() { jq -r .container_id "$TMP/s.json" | sed 's/^vmb-//'; }
 
 # Bundle: config.json with the limits, a root file system with the programs and their libraries.
 run_ct bundle --out "$TMP/b" --cpus 1 --cpuset 0 --mem 300M --pids 64 -- workload cpu --size 32

@@ -5,23 +5,11 @@
 # refused with CRIU's reason and vmbench records the cell as unavailable.
 # Nothing outlives either.
 . "$(dirname "$0")/tap.sh"
-CTRUN=${CTRUN:-$ROOT/build/bin/ctrun}
-VMBENCH=${VMBENCH:-$ROOT/build/bin/vmbench}
-[ -x "$CTRUN" ] && [ -x "$VMBENCH" ] || skip_all "build/bin/ctrun or vmbench is not built (make)"
-[ "$(id -u)" = 0 ] || skip_all "containers need root here"
-command -v runc >/dev/null || skip_all "runc is not installed (make deps)"
+require_ctrun vmbench
 export CTRUN_CACHE=$TMP/cache
 
-run_ct() { "$CTRUN" "$@" >"$TMP/out" 2>"$TMP/err"; RC=$?; OUT=$(cat "$TMP/out"); ERR=$(cat "$TMP/err"); }
-leftovers() {
-	local p=$1
-	{
-		runc list -q 2>/dev/null | grep -x "vmb-$p"
-		ls -d /sys/fs/cgroup/*/"vmb-$p" /sys/fs/cgroup/"vmb-$p" 2>/dev/null
-		ls -d "${TMPDIR:-/tmp}/vmbench-ct-$p" 2>/dev/null
-	} | tr '\n' ' '
-}
-last_pid() { jq -r .container_id "$TMP/s.json" 2>/dev/null | sed 's/^vmb-//'; }
+# bundles: how many ctrun bundle directories (of any run) exist.
+bundles() { ls -d "${TMPDIR:-/tmp}"/vmbench-ct-* 2>/dev/null | wc -l; }
 stat_of() { jq -r ".$1" "$TMP/s.json" 2>/dev/null; }
 positive() { awk -v x="$1" 'BEGIN { exit !(x + 0 > 0) }'; }
 
@@ -40,7 +28,7 @@ if ! grep -q "^checkpoint: available" <<<"$info"; then
 	run_ct checkpoint --stats-json "$TMP/s.json" -- workload cpu --size 32
 	is "$RC" 69 "ctrun checkpoint: exit 69 where CRIU does not work"
 	like "$ERR" "^ctrun: checkpoint/restore unavailable: criu" "with CRIU's reason in one line"
-	is "$(ls -d "${TMPDIR:-/tmp}"/vmbench-ct-* 2>/dev/null | wc -l)" 0 "and no bundle is made"
+	is "$(bundles)" 0 "and no bundle is made"
 	"$VMBENCH" run --suite "$TMP/cr.json" --out "$TMP/runs" >/dev/null 2>"$TMP/err"
 	is "$?" 0 "vmbench runs a container-cr suite"
 	rec=$(head -1 "$TMP/runs/results.jsonl")
@@ -107,5 +95,5 @@ positive "$(jq -r .monitor.checkpoint_ms <<<"$rec")"; ok $? "the record carries 
 "$VMBENCH" report "$TMP/runs" >/dev/null 2>&1
 like "$(cat "$TMP/runs/report.md")" "Figures from \`container-cr\`.*checkpoint_ms [0-9.]+, restore_ms [0-9.]+, image_mib [0-9.]+" \
 	"the report shows checkpoint, restore and image size"
-is "$(ls -d "${TMPDIR:-/tmp}"/vmbench-ct-* 2>/dev/null | wc -l)" 0 "no bundle is left by vmbench"
+is "$(bundles)" 0 "no bundle is left by vmbench"
 exit $TAP_FAILED

@@ -2,10 +2,7 @@
 # ctrun --file: the io cells' backing file inside the container, so that fio
 # there runs on the very file the VM's disk and native fio use.
 . "$(dirname "$0")/tap.sh"
-CTRUN=${CTRUN:-$ROOT/build/bin/ctrun}
-[ -x "$CTRUN" ] || skip_all "build/bin/ctrun is not built (make)"
-[ "$(id -u)" = 0 ] || skip_all "containers need root here"
-command -v runc >/dev/null || skip_all "runc is not installed (make deps)"
+require_ctrun
 plan 6
 
 dd if=/dev/zero of="$TMP/disk.img" bs=1M count=8 status=none

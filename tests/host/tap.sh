@@ -38,13 +38,17 @@ like() { # like TEXT REGEX NAME
 	return $r
 }
 
-# run_vm ARGS...: runs lwvmm, leaving stdout in $OUT, stderr in $ERR, status in $RC.
-run_vm() {
-	"$LWVMM" "$@" >"$TMP/out" 2>"$TMP/err"
+# run_cmd PROGRAM ARGS...: runs it, leaving stdout in $OUT, stderr in $ERR,
+# status in $RC.
+run_cmd() {
+	"$@" >"$TMP/out" 2>"$TMP/err"
 	RC=$?
 	OUT=$(cat "$TMP/out")
 	ERR=$(cat "$TMP/err")
 }
+
+# run_vm ARGS...: run_cmd with lwvmm.
+run_vm() { run_cmd "$LWVMM" "$@"; }
 
 # field KEY: a value from the result line in $OUT.
 field() {
@@ -54,3 +58,38 @@ field() {
 kvm_usable() {
 	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]
 }
+
+# Containers (ctrun, baselines/containers/). require_ctrun [vmbench]: sets
+# CTRUN (and VMBENCH), or skips the whole test where they are not built, we
+# are not root or runc is missing.
+require_ctrun() {
+	local built=0 what=ctrun
+	CTRUN=${CTRUN:-$ROOT/build/bin/ctrun}
+	[ -x "$CTRUN" ] || built=1
+	if [ "$1" = vmbench ]; then
+		VMBENCH=${VMBENCH:-$ROOT/build/bin/vmbench}
+		[ -x "$VMBENCH" ] || built=1
+		what="ctrun or vmbench"
+	fi
+	[ $built = 0 ] || skip_all "build/bin/$what is not built (make)"
+	[ "$(id -u)" = 0 ] || skip_all "containers need root here"
+	command -v runc >/dev/null || skip_all "runc is not installed (make deps)"
+}
+
+# run_ct ARGS...: run_cmd with ctrun.
+run_ct() { run_cmd "$CTRUN" "$@"; }
+
+# leftovers PID: everything named after one ctrun process that still exists.
+leftovers() {
+	local p=$1
+	{
+		runc list -q 2>/dev/null | grep -x "vmb-$p"
+		ls /run/netns 2>/dev/null | grep -x "vmb-$p"
+		ls /sys/class/net | grep -x "vmbh$p"
+		ls -d /sys/fs/cgroup/*/"vmb-$p" /sys/fs/cgroup/"vmb-$p" 2>/dev/null
+		ls -d "${TMPDIR:-/tmp}/vmbench-ct-$p" 2>/dev/null
+	} | tr '\n' ' '
+}
+
+# last_pid: the pid of the ctrun whose --stats-json went to $TMP/s.json.
+last_pid() { jq -r .container_id "$TMP/s.json" 2>/dev/null | sed 's/^vmb-//'; }
