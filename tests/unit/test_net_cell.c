@@ -1,7 +1,8 @@
 /*
- * Net cells: the suite's "net" key, the peer netcell.c starts (the real
- * build/bin/netpeer, natively on loopback) and its protocol: the sink's exact
- * byte count, the echo, a bad hello; and that the peer is gone afterwards.
+ * Net cells: the peer netcell.c starts (the real build/bin/netpeer, natively
+ * on loopback) and its protocol: the sink's exact byte count, the echo, a bad
+ * hello; and that the peer is gone afterwards. (The suite's "net" key is
+ * tested in test_vmbench_suite.c.)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,36 +21,8 @@
 
 #include "netcell.h"
 #include "net_proto.h"
-#include "suite.h"
 
 static char tmpdir[] = "/tmp/test_net_cell-XXXXXX";
-
-static int load(const char *json, struct suite *s, char *err, size_t errlen)
-{
-	char path[128];
-	snprintf(path, sizeof(path), "%s/s.json", tmpdir);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(json, f);
-	fclose(f);
-	return suite_load(path, s, err, errlen);
-}
-
-static void test_suite_net_key(void **state)
-{
-	struct suite s;
-	char err[256];
-
-	(void)state;
-	assert_int_equal(load("{\"name\":\"n\",\"cells\":[{\"workload\":\"net\",\"net\":true},"
-			      "{\"workload\":\"cpu\"}]}", &s, err, sizeof(err)), 0);
-	assert_int_equal(s.cells[0].net, 1);
-	assert_int_equal(s.cells[1].net, 0);
-	suite_free(&s);
-	assert_int_equal(load("{\"name\":\"n\",\"cells\":[{\"workload\":\"net\",\"net\":\"yes\"}]}",
-			      &s, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "'net' must be true or false"));
-}
 
 static void test_unsupported_env_and_missing_peer(void **state)
 {
@@ -139,7 +112,6 @@ static void test_native_peer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_suite_net_key),
 		cmocka_unit_test(test_unsupported_env_and_missing_peer),
 		cmocka_unit_test(test_native_peer),
 	};

@@ -114,6 +114,21 @@ static void test_parse_size(void **state)
 	assert_int_equal(parse_size(NULL, &b), -1);
 }
 
+/* A cell's "net" key: true or false, nothing else. */
+static void test_suite_net_key(void **state)
+{
+	struct suite s;
+	(void)state;
+	assert_int_equal(load("{\"name\":\"n\",\"cells\":[{\"workload\":\"net\",\"net\":true},"
+			      "{\"workload\":\"cpu\"}]}", &s), 0);
+	assert_int_equal(s.cells[0].net, 1);
+	assert_int_equal(s.cells[1].net, 0);
+	suite_free(&s);
+	assert_int_equal(load("{\"name\":\"n\",\"cells\":[{\"workload\":\"net\",\"net\":\"yes\"}]}",
+			      &s), -1);
+	assert_non_null(strstr(err, "'net' must be true or false"));
+}
+
 /* --workloads: a subset of the cells, in the suite's order; unknown names refused */
 static void test_keep_workloads(void **state)
 {
@@ -150,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_suite_net_key),
 		cmocka_unit_test(test_keep_workloads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
