@@ -36,11 +36,6 @@ struct cr_paths {
 	char pid_file[PATH_MAX + 16];
 };
 
-static int exit_code(int status)
-{
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* One tick of waiting: notes stop signals and the deadline; 1 when the run must stop. */
 static int tick(struct ct_run *r, uint64_t deadline, long ns)
 {
@@ -70,12 +65,14 @@ static int wait_running(struct ct_run *r, pid_t runtime, uint64_t deadline)
 			}
 		}
 		if (waitpid(runtime, &status, WNOHANG) == runtime) {
+			int code = proc_exit_status(status);
+
 			r->t_end = ct_now_ns();
 			if (!r->started)
-				return exit_code(status) ? exit_code(status) : CT_EXIT_FAILED;
+				return code ? code : CT_EXIT_FAILED;
 			fprintf(stderr, "ctrun: the program ended (exit %d) before the checkpoint "
 				"was due (--after %d ms): give it more work or a shorter --after\n",
-				exit_code(status), r->o->after_ms);
+				code, r->o->after_ms);
 			return CT_EXIT_FAILED;
 		}
 		if (r->started && ct_now_ns() >= checkpoint_at)
@@ -98,8 +95,11 @@ static void log_error(const char *work_dir, const char *log, char *out, size_t o
 	if (!f)
 		return;
 	while (getline(&line, &cap, f) > 0) {
-		if (strstr(line, "Error") && !strstr(line, "exited, status")) {
-			criu_first_error(line, out, outlen);
+		const char *error = strstr(line, "Error");
+
+		/* not a helper's exit status; the message from its "Error" on */
+		if (error && !strstr(line, "exited, status")) {
+			snprintf(out, outlen, "%.*s", (int)strcspn(error, "\n"), error);
 			break;
 		}
 	}
@@ -197,10 +197,10 @@ static int restore(struct ct_run *r, const struct cr_paths *p, uint64_t deadline
 	if (!restored) {
 		log_error(p->restore_work, "restore.log", why, sizeof(why));
 		fprintf(stderr, "ctrun: %s restore failed (exit %d): %s\n", r->rt.name,
-			exit_code(status), why);
+			proc_exit_status(status), why);
 		return CT_EXIT_FAILED;
 	}
-	return exit_code(status);
+	return proc_exit_status(status);
 }
 
 static int checkpoint_and_restore(struct ct_run *r)

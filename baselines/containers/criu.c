@@ -13,10 +13,10 @@
 void criu_first_error(const char *text, char *out, size_t outlen)
 {
 	/* the most telling line: the first error that is not a helper's exit status */
-	const char *line = strstr(text, "Error");
+	const char *line = strstr(text, "Error"), *helper;
 
-	while (line && strstr(line, "exited, status") &&
-	       strstr(line, "exited, status") < line + strcspn(line, "\n"))
+	while (line && (helper = strstr(line, "exited, status")) &&
+	       helper < line + strcspn(line, "\n"))
 		line = strstr(line + 1, "Error");
 	if (!line)
 		line = text;

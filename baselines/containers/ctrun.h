@@ -81,6 +81,8 @@ void netns_teardown(struct ct_net *n);
 /* proc.c: run a helper command and wait; its output (first 4 KiB) in out. */
 int proc_run(char *const *argv, char *out, size_t outlen);
 int proc_run_quiet(char *const *argv); /* exit status, or -1 */
+/* A waitpid() status as an exit status: the program's, or 128 + the signal. */
+int proc_exit_status(int status);
 uint64_t ct_now_ns(void);
 
 /* cleanup.c: remove what a dead ctrun (or this one) left behind. */

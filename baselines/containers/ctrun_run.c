@@ -254,7 +254,7 @@ static void supervise(struct ct_run *r)
 
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			r->t_end = ct_now_ns();
-			r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+			r->status = proc_exit_status(status);
 			return;
 		}
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)

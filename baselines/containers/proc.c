@@ -23,6 +23,11 @@ uint64_t ct_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+int proc_exit_status(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 static int wait_status(pid_t pid)
 {
 	int status;
@@ -30,9 +35,7 @@ static int wait_status(pid_t pid)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	return proc_exit_status(status);
 }
 
 int proc_run(char *const *argv, char *out, size_t outlen)
