@@ -78,11 +78,8 @@ void ct_run_init(struct ct_run *r, const struct ct_opts *o)
 	r->stamp_fd = -1;
 	r->t_main = ct_now_ns();
 	snprintf(r->id, sizeof(r->id), CT_PREFIX "%d", (int)getpid());
-	if (o->out)
-		snprintf(r->bundle, sizeof(r->bundle), "%s", o->out);
-	else
-		snprintf(r->bundle, sizeof(r->bundle), "%s/" CT_BUNDLE_DIR "%d", tmp_dir(),
-			 (int)getpid());
+	snprintf(r->bundle, sizeof(r->bundle), "%s/" CT_BUNDLE_DIR "%d", tmp_dir(),
+		 (int)getpid());
 }
 
 int ct_prepare(struct ct_run *r, const char *tool_dir)
@@ -377,6 +374,7 @@ int ctrun_bundle(const struct ct_opts *o, const char *tool_dir)
 	int rc;
 
 	ct_run_init(&r, o);
+	snprintf(r.bundle, sizeof(r.bundle), "%s", o->out);   /* only bundle heeds --out */
 	rc = ct_prepare(&r, tool_dir);
 	if (!rc)
 		printf("%s\n", o->out);
