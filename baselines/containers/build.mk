@@ -20,14 +20,13 @@ $(BUILD)/obj/baselines/containers/%.o: baselines/containers/%.c
 	$(CC) $(CT_CFLAGS) -c -o $@ $<
 -include bench/vmbench/tools/build.mk
 
-# Unit tests (tests/unit/, pattern rule in tests/build.mk, included later:
-# spell the folder out).
-CT_UNIT := $(BUILD)/tests/unit
-UNIT_TESTS += $(CT_UNIT)/test_container_config $(CT_UNIT)/test_container_tools
+# Unit tests (tests/unit/, pattern rule and UNIT_DIR in tests/build.mk, which
+# the Makefile includes before this file).
+UNIT_TESTS += $(UNIT_DIR)/test_container_config $(UNIT_DIR)/test_container_tools
 TEST_SRCS_test_container_config := baselines/containers/oci_config.c
-TEST_LIBS_test_container_config := -ljansson
+TEST_LIBS_test_container_config := $(CT_LIBS)
 TEST_SRCS_test_container_tools := bench/vmbench/tools/tool_parse_json.c \
 	bench/vmbench/tools/tool_parse_yaml.c
 TEST_LIBS_test_container_tools := -ljansson -lyaml
-$(CT_UNIT)/test_container_config: TEST_CFLAGS += -iquote baselines/containers
-$(CT_UNIT)/test_container_tools: TEST_CFLAGS += -iquote bench/vmbench/tools
+$(UNIT_DIR)/test_container_config: TEST_CFLAGS += -iquote baselines/containers
+$(UNIT_DIR)/test_container_tools: TEST_CFLAGS += -iquote bench/vmbench/tools
