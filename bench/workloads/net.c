@@ -99,9 +99,16 @@ static int recv_exact(struct wl_tcp *c, uint8_t *buf, size_t len)
 	return 0;
 }
 
-static int say_hello(struct wl_tcp *c, const char *hello)
+/* Connects to the peer and names the service; NULL on failure (already closed). */
+static struct wl_tcp *open_service(const struct net_params *p, const char *hello)
 {
-	return wl_tcp_send(c, hello, NET_HELLO_LEN);
+	struct wl_tcp *c = wl_tcp_connect(p->peer, p->port);
+
+	if (c && wl_tcp_send(c, hello, NET_HELLO_LEN) < 0) {
+		wl_tcp_close(c);
+		return 0;
+	}
+	return c;
 }
 
 static int run_stream(const struct net_params *p, struct net_figures *f)
@@ -113,11 +120,9 @@ static int run_stream(const struct net_params *p, struct net_figures *f)
 		return 3;
 	for (size_t i = 0; i < chunk; i++)
 		buf[i] = (uint8_t)(i * 7);
-	struct wl_tcp *c = wl_tcp_connect(p->peer, p->port);
+	struct wl_tcp *c = open_service(p, NET_HELLO_SINK);
 	if (!c)
 		return 3;
-	if (say_hello(c, NET_HELLO_SINK) < 0)
-		goto fail;
 	uint64_t t0 = wl_time_ns();
 	while (f->sent < p->bytes) {
 		size_t n = p->bytes - f->sent < chunk ? (size_t)(p->bytes - f->sent) : chunk;
@@ -149,11 +154,9 @@ static int run_rr(const struct net_params *p, struct net_figures *f, struct lat_
 
 	if (!msg || !echo)
 		return 3;
-	struct wl_tcp *c = wl_tcp_connect(p->peer, p->port);
+	struct wl_tcp *c = open_service(p, NET_HELLO_ECHO);
 	if (!c)
 		return 3;
-	if (say_hello(c, NET_HELLO_ECHO) < 0)
-		goto fail;
 	uint64_t t0 = wl_time_ns();
 	for (long i = 0; i < p->count; i++) {
 		for (uint32_t b = 0; b < p->size; b++)   /* every message differs */
