@@ -165,8 +165,6 @@ static int run_rr(const struct net_params *p, struct net_figures *f, struct lat_
 		if (wl_tcp_send(c, msg, p->size) < 0 || recv_exact(c, echo, p->size) < 0)
 			goto fail;
 		lat_add(hist, wl_time_ns() - start);
-		f->sent += p->size;
-		f->received += p->size;
 		for (uint32_t b = 0; b < p->size; b++) {
 			if (echo[b] != msg[b]) {
 				bad++;
@@ -175,6 +173,8 @@ static int run_rr(const struct net_params *p, struct net_figures *f, struct lat_
 		}
 	}
 	f->seconds = (double)(wl_time_ns() - t0) / 1e9;
+	/* Every round trip completed: each sent and received --size bytes. */
+	f->sent = f->received = (uint64_t)p->count * p->size;
 	f->ok = bad == 0;
 	if (bad)
 		wl_printf("net: %ld echoes differ from what was sent\n", bad);
