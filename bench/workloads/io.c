@@ -135,7 +135,7 @@ static int run_vm(const struct io_params *p, struct io_figures *f)
 		}
 	}
 	f->seconds = (double)(wl_time_ns() - t0) / 1e9;
-	f->clat_mean_ns = hist.n ? hist.sum / (double)hist.n : 0;
+	f->clat_mean_ns = lat_mean(&hist);
 	f->clat_p50_ns = lat_percentile(&hist, 50);
 	f->clat_p99_ns = lat_percentile(&hist, 99);
 	f->clat_p999_ns = lat_percentile(&hist, 99.9);

@@ -42,5 +42,6 @@ struct lat_hist {
 };
 void lat_add(struct lat_hist *h, uint64_t ns);
 double lat_percentile(const struct lat_hist *h, double pct);
+double lat_mean(const struct lat_hist *h);   /* 0 when empty */
 
 #endif

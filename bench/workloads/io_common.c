@@ -138,3 +138,9 @@ double lat_percentile(const struct lat_hist *h, double pct)
 	}
 	return 0;
 }
+
+/* Exact, from the running sum, unlike the percentiles' bucket middles. */
+double lat_mean(const struct lat_hist *h)
+{
+	return h->n ? h->sum / (double)h->n : 0;
+}

@@ -198,7 +198,7 @@ static void report(const struct net_params *p, const struct net_figures *f,
 	if (p->rr) {
 		wl_result_num(&r, "score", f->seconds > 0 ? (double)p->count / f->seconds : 0);
 		wl_result_str(&r, "score_unit", "trans/s");
-		wl_result_num(&r, "rtt_mean_us", hist->n ? hist->sum / (double)hist->n / 1e3 : 0);
+		wl_result_num(&r, "rtt_mean_us", lat_mean(hist) / 1e3);
 		wl_result_num(&r, "rtt_p50_us", lat_percentile(hist, 50) / 1e3);
 		wl_result_num(&r, "rtt_p99_us", lat_percentile(hist, 99) / 1e3);
 		wl_result_num(&r, "count", (double)p->count);
