@@ -66,7 +66,6 @@ struct wl_disk_completion {
 	int32_t status;   /* 0 or a negative errno */
 };
 struct wl_disk_stats {
-	uint64_t requests;
 	uint64_t kicks;       /* front-to-back notifications (doorbell writes) */
 	uint64_t sleeps;      /* waits that slept in the monitor */
 	uint64_t events;      /* back-to-front notifications seen */

@@ -197,7 +197,7 @@ int wl_disk_reap(struct wl_disk *d, struct wl_disk_completion *c, int max, int w
 void wl_disk_get_stats(struct wl_disk *d, struct wl_disk_stats *s)
 {
 	(void)d;
-	s->requests = s->kicks = s->sleeps = s->events = s->mmio_exits = 0;
+	s->kicks = s->sleeps = s->events = s->mmio_exits = 0;
 }
 
 /* The hostile-ring modes of selftest exist only inside the guest. */

@@ -52,7 +52,6 @@ int wl_disk_reap(struct wl_disk *d, struct wl_disk_completion *c, int max, int w
 
 void wl_disk_get_stats(struct wl_disk *d, struct wl_disk_stats *s)
 {
-	s->requests = d->front.submitted;
 	s->kicks = d->front.kicks;
 	s->sleeps = evtchn_sleeps;
 	s->events = evtchn_events;
