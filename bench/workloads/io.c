@@ -78,33 +78,27 @@ static int run_vm(const struct io_params *p, struct io_figures *f)
 	while (issued < to_issue || in_flight > 0) {
 		/* Fill the queue, then publish the whole batch with one push. */
 		for (int i = 0; i < p->qd && issued < to_issue; i++) {
-			if (slots[i].submitted_ns)
+			struct slot *s = &slots[i];
+			if (s->submitted_ns)
 				continue;
-			if (p->write && p->fsync && writes > 0 && writes % (uint64_t)(p->fsync + 1) == 0) {
-				/* fio's fsync=N: a flush after every N writes, in the same queue. */
-				slots[i].flush = 1;
-				slots[i].submitted_ns = wl_time_ns();
-				if (wl_disk_submit(d, WL_DISK_FLUSH, (uint64_t)i, 0, 0, 0) < 0) {
-					slots[i].submitted_ns = 0;
-					break;
-				}
-				writes++;   /* counted too: one flush per N writes, every N+1 requests */
-				in_flight++;
-				continue;
+			/* fio's fsync=N: a flush after every N writes, in the same queue. */
+			s->flush = p->write && p->fsync && writes > 0 && writes % (uint64_t)(p->fsync + 1) == 0;
+			int op = s->flush ? WL_DISK_FLUSH : p->write ? WL_DISK_WRITE : WL_DISK_READ;
+			if (!s->flush) {
+				uint64_t block = p->random ? next_random() % blocks : next_block++ % blocks;
+				s->offset = block * p->bs;
+				if (p->write && p->verify)
+					stamp(s->buf, p->bs, s->offset);
 			}
-			slots[i].flush = 0;
-			uint64_t block = p->random ? next_random() % blocks : next_block++ % blocks;
-			slots[i].offset = block * p->bs;
-			if (p->write && p->verify)
-				stamp(slots[i].buf, p->bs, slots[i].offset);
-			slots[i].submitted_ns = wl_time_ns();
-			if (wl_disk_submit(d, p->write ? WL_DISK_WRITE : WL_DISK_READ, (uint64_t)i,
-					   slots[i].offset, slots[i].buf, p->bs) < 0) {
-				slots[i].submitted_ns = 0;
+			s->submitted_ns = wl_time_ns();
+			/* A flush names no data: offset, buffer and length 0. */
+			if (wl_disk_submit(d, op, (uint64_t)i, s->flush ? 0 : s->offset,
+					   s->flush ? 0 : s->buf, s->flush ? 0 : p->bs) < 0) {
+				s->submitted_ns = 0;
 				break;
 			}
-			issued++;
-			writes += p->write;
+			issued += !s->flush;   /* --mib counts data requests only */
+			writes += p->write;    /* a flush too: one per N writes, every N+1 requests */
 			in_flight++;
 		}
 		wl_disk_push(d);
