@@ -11,6 +11,17 @@
 
 void selftest_overrun(struct ring_front *ring, int port, const char *what);
 
+static struct netfront nf;   /* a run uses one selftest mode, so opens it once */
+
+/* 0, or says what the VM lacks and returns -1. */
+static int open_net(void)
+{
+	if (netfront_open(&nf) >= 0)
+		return 0;
+	wl_printf("selftest: needs lwvmm --net tap\n");
+	return -1;
+}
+
 static void put_be16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
@@ -19,33 +30,22 @@ static void put_be16(uint8_t *p, uint16_t v)
 
 static void put_ip(uint8_t *p, uint32_t ip_net_order)
 {
-	const uint8_t *b = (const uint8_t *)&ip_net_order;
-	for (int i = 0; i < 4; i++)
-		p[i] = b[i];
+	__builtin_memcpy(p, &ip_net_order, 4);
 }
 
-static int is_arp_reply_from(const uint8_t *f, uint32_t len, uint32_t ip)
+static int is_arp_reply_from(const uint8_t *f, uint32_t len, uint32_t ip_net_order)
 {
-	uint8_t want[4];
-	put_ip(want, ip);
 	if (len < 42 || f[12] != 0x08 || f[13] != 0x06 || f[20] != 0 || f[21] != 2)
 		return 0;
-	for (int i = 0; i < 4; i++) {
-		if (f[28 + i] != want[i])
-			return 0;
-	}
-	return 1;
+	return __builtin_memcmp(f + 28, &ip_net_order, 4) == 0;   /* sender protocol address */
 }
 
 int selftest_net_arp(void)
 {
-	static struct netfront nf;
 	uint8_t frame[1514] = { 0 };
 
-	if (netfront_open(&nf) < 0) {
-		wl_printf("selftest: needs lwvmm --net tap\n");
+	if (open_net() < 0)
 		return 2;
-	}
 	/* Ethernet: broadcast, from us, type ARP. */
 	for (int i = 0; i < 6; i++) {
 		frame[i] = 0xff;
@@ -85,12 +85,8 @@ int selftest_net_arp(void)
 /* Hostile network front ends: bad buffers get error responses, overruns break the device. */
 int selftest_net_hostile(const char *mode)
 {
-	static struct netfront nf;
-
-	if (netfront_open(&nf) < 0) {
-		wl_printf("selftest: needs lwvmm --net tap\n");
+	if (open_net() < 0)
 		return 2;
-	}
 	if (wl_strcmp(mode, "net-badbuf") == 0) {
 		struct net_tx_request *r = ring_next_request(&nf.tx);
 		r->id = 5;
