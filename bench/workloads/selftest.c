@@ -17,11 +17,8 @@
  *   net-arp   ARP for the host end of the link, raw frames; needs --net tap
  *   net-badbuf, net-overrun  a hostile network front end; needs --net tap
  */
+#include "selftest.h"
 #include "wl.h"
-
-int selftest_rings(const char *mode);   /* guest only */
-int selftest_net_arp(void);             /* guest only */
-int selftest_net_hostile(const char *mode);
 
 static int ran[64];
 

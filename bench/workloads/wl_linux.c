@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "selftest.h"
 #include "wl.h"
 
 uint64_t wl_time_ns(void)

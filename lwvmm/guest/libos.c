@@ -3,6 +3,7 @@
  * on hypercalls. Everything runs at CPL3; nothing here may fault, because a
  * fault ends the VM.
  */
+#include "consfront.h"
 #include "hypercall.h"
 #include "io.h"
 #include "wl.h"
@@ -45,9 +46,6 @@ void wl_free(void *p)
 {
 	(void)p;
 }
-
-void consfront_init(void);
-void consfront_write(const char *p, uint32_t len);
 
 void libos_init(void)
 {

@@ -7,9 +7,9 @@
 #include "evtchn.h"
 #include "hypercall.h"
 #include "netfront.h"
+#include "selftest.h"
+#include "selftest_rings.h"
 #include "wl.h"
-
-void selftest_overrun(struct ring_front *ring, int port, const char *what);
 
 static struct netfront nf;   /* a run uses one selftest mode, so opens it once */
 

@@ -7,6 +7,8 @@
 #include "blkfront.h"
 #include "evtchn.h"
 #include "hypercall.h"
+#include "selftest.h"
+#include "selftest_rings.h"
 #include "wl.h"
 
 #define DISK_DEV 1   /* the first --disk */

@@ -4,6 +4,7 @@
  * full (then the push asks for a kick), so writing costs no exit at all in
  * the common case. Before the ring exists, output goes by hypercall.
  */
+#include "consfront.h"
 #include "consif.h"
 #include "evtchn.h"
 #include "hypercall.h"
