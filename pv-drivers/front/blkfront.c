@@ -13,7 +13,7 @@ int blkfront_open(struct blkfront *f, int dev, int trap_and_emulate)
 	f->size = lw_boot->devices[dev].size;
 	f->readonly = (lw_boot->devices[dev].flags & LW_DEV_READONLY) != 0;
 	f->ndone = 0;
-	f->submitted = f->kicks = f->mmio_accesses = 0;
+	f->kicks = f->mmio_accesses = 0;
 	if (trap_and_emulate)
 		return 0;
 	struct ring_shared *s = wl_alloc(BLKFRONT_RING_BYTES);
@@ -57,7 +57,6 @@ static int submit_trap_and_emulate(struct blkfront *f, uint32_t op, uint64_t id,
 	f->done[f->ndone].status = (int32_t)status;
 	f->done[f->ndone].len = status == 0 ? len : 0;
 	f->ndone++;
-	f->submitted++;
 	return 0;
 }
 
@@ -74,7 +73,6 @@ int blkfront_submit(struct blkfront *f, uint32_t op, uint64_t id, uint64_t offse
 	r->offset = offset;
 	r->buffer = (uint64_t)buf;
 	ring_front_commit_request(&f->ring);
-	f->submitted++;
 	return 0;
 }
 

@@ -25,7 +25,7 @@ struct blkfront {
 	struct blk_response done[BLKFRONT_MMIO_QUEUE];
 	int ndone;
 	/* statistics */
-	uint64_t submitted, kicks, mmio_accesses;
+	uint64_t kicks, mmio_accesses;
 };
 
 /* 0, or -1 when `dev` is not a block device or cannot be attached. */
