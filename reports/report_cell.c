@@ -28,6 +28,7 @@ static const struct {
 	{ "lost_us_per_s", "us per second taken from the thread" },
 	{ "mean_gap_us", "mean interruption, us" },
 	{ "max_gap_us", "longest interruption, us" },
+	{ "threshold_ns", "gap threshold, ns (1000, or 10 clock reads on a slow clock)" },
 	{ "time_s", "time measured by the workload, s" },
 	{ "checksum", "checksum (must match native)" },
 };

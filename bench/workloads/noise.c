@@ -10,6 +10,9 @@
  * Score: percent of the time the thread ran (higher is better); beside it
  * the interruptions per second, the time lost per second, and the mean and
  * longest interruption.
+ * Threshold: by default 1 us, or ten times one clock read if the clock is
+ * slower than 100 ns a read (clocksource hpet or acpi_pm: a system call and
+ * a device read each time), so the loop's own reads never count as gaps.
  * Check: the clock never went backwards and the loop read it at least once
  * per threshold on average (otherwise the threshold is below the clock's
  * own cost and every read would count as a gap).
@@ -50,6 +53,25 @@ static void measure(uint64_t duration_ns, uint64_t threshold_ns, struct noise *n
 	n->elapsed_ns = now - start;
 }
 
+/* The mean cost of one clock read, over a thousand reads. */
+static uint64_t clock_read_ns(void)
+{
+	enum { READS = 1000 };
+	uint64_t start = wl_time_ns();
+	uint64_t now = start;
+
+	for (int i = 0; i < READS; i++)
+		now = wl_time_ns();
+	return now > start ? (now - start) / READS : 0;
+}
+
+static long default_threshold_ns(void)
+{
+	uint64_t ten_reads = 10 * clock_read_ns();
+
+	return ten_reads > 1000 ? (long)ten_reads : 1000;
+}
+
 static int noise_main(int argc, char **argv)
 {
 	static const char *const opts[] = { "--ms", "--threshold-ns", "--threads", 0 };
@@ -59,12 +81,14 @@ static int noise_main(int argc, char **argv)
 	if (wl_check_options(argc, argv, opts, "[--ms DURATION_MS] [--threshold-ns NS] [--threads 1]") < 0)
 		return 2;
 	long ms = wl_option(argc, argv, "--ms", 1000);
-	long threshold = wl_option(argc, argv, "--threshold-ns", 1000);
+	long threshold = wl_option(argc, argv, "--threshold-ns", 0);
 	long threads = wl_option(argc, argv, "--threads", 1);
-	if (ms < 1 || ms > 3600000 || threshold < 100 || threshold > 1000000000 || threads != 1) {
+	if (ms < 1 || ms > 3600000 || (threshold && threshold < 100) || threshold > 1000000000 || threads != 1) {
 		wl_printf("noise: --ms 1..3600000, --threshold-ns 100..1000000000, --threads 1\n");
 		return 2;
 	}
+	if (!threshold)
+		threshold = default_threshold_ns();
 	measure((uint64_t)ms * 1000000, (uint64_t)threshold, &n);
 	double seconds = (double)n.elapsed_ns / 1e9;
 	int ok = !n.backwards && n.elapsed_ns > 0 && n.reads > n.elapsed_ns / (uint64_t)threshold;
@@ -76,7 +100,13 @@ static int noise_main(int argc, char **argv)
 	wl_result_num(&r, "mean_gap_us", n.gaps ? (double)n.lost_ns / 1e3 / (double)n.gaps : 0);
 	wl_result_num(&r, "max_gap_us", (double)n.longest_ns / 1e3);
 	wl_result_num(&r, "ns_per_read", (double)n.elapsed_ns / (double)n.reads);
+	wl_result_num(&r, "threshold_ns", (double)threshold);
 	wl_result_end(&r);
+	if (!ok && !n.backwards)
+		wl_printf("noise: a clock read takes %d ns on average, more than --threshold-ns %d\n",
+			  (int)(n.elapsed_ns / (n.reads ? n.reads : 1)), (int)threshold);
+	if (n.backwards)
+		wl_printf("noise: the clock went backwards\n");
 	return ok ? 0 : 1;
 }
 

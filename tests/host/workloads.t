@@ -3,7 +3,7 @@
 # on 1 and 2 vCPUs, and computes what the native build computes.
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
-plan 28
+plan 29
 
 for cpus in 1 2; do
 	run_vm run --cpus "$cpus" --workload cpu -- --size 256 --threads "$cpus"
@@ -39,6 +39,8 @@ ok $? \
 	"noise's score is a share of time (0 < $(field score) <= 100)"
 like "$OUT" 'interrupts_per_s=[0-9.]+ lost_us_per_s=[0-9.]+ mean_gap_us=[0-9.]+ max_gap_us=[0-9.]+' \
 	"noise reports the interruptions and the time they took"
+awk -v t="$(field threshold_ns)" -v r="$(field ns_per_read)" 'BEGIN { exit !(t >= 1000 && t >= 5 * r) }'
+ok $? "noise's default threshold ($(field threshold_ns) ns) is 1 us or more, well above a clock read ($(field ns_per_read) ns)"
 OUT=$("$WORKLOAD" noise --ms 200)
 is "$(field ok)" 1 "natively too"
 "$WORKLOAD" noise --threshold-ns 10 >/dev/null 2>&1
