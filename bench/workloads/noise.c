@@ -65,6 +65,9 @@ static uint64_t clock_read_ns(void)
 	return now > start ? (now - start) / READS : 0;
 }
 
+/* --threshold-ns not given: choose one from the clock's own cost. */
+enum { THRESHOLD_AUTO = -1 };
+
 static long default_threshold_ns(void)
 {
 	uint64_t ten_reads = 10 * clock_read_ns();
@@ -81,16 +84,18 @@ static int noise_main(int argc, char **argv)
 	if (wl_check_options(argc, argv, opts, "[--ms DURATION_MS] [--threshold-ns NS] [--threads 1]") < 0)
 		return 2;
 	long ms = wl_option(argc, argv, "--ms", 1000);
-	long threshold = wl_option(argc, argv, "--threshold-ns", 0);
+	long threshold = wl_option(argc, argv, "--threshold-ns", THRESHOLD_AUTO);
 	long threads = wl_option(argc, argv, "--threads", 1);
-	if (ms < 1 || ms > 3600000 || (threshold && threshold < 100) || threshold > 1000000000 || threads != 1) {
+	int threshold_bad = threshold != THRESHOLD_AUTO && (threshold < 100 || threshold > 1000000000);
+	if (ms < 1 || ms > 3600000 || threshold_bad || threads != 1) {
 		wl_printf("noise: --ms 1..3600000, --threshold-ns 100..1000000000, --threads 1\n");
 		return 2;
 	}
-	if (!threshold)
+	if (threshold == THRESHOLD_AUTO)
 		threshold = default_threshold_ns();
 	measure((uint64_t)ms * 1000000, (uint64_t)threshold, &n);
 	double seconds = (double)n.elapsed_ns / 1e9;
+	double ns_per_read = (double)n.elapsed_ns / (double)n.reads;
 	int ok = !n.backwards && n.elapsed_ns > 0 && n.reads > n.elapsed_ns / (uint64_t)threshold;
 	wl_result_begin(&r, "noise", ok);
 	wl_result_num(&r, "score", ok ? 100.0 * (1.0 - (double)n.lost_ns / (double)n.elapsed_ns) : 0);
@@ -99,14 +104,14 @@ static int noise_main(int argc, char **argv)
 	wl_result_num(&r, "lost_us_per_s", (double)n.lost_ns / 1e3 / seconds);
 	wl_result_num(&r, "mean_gap_us", n.gaps ? (double)n.lost_ns / 1e3 / (double)n.gaps : 0);
 	wl_result_num(&r, "max_gap_us", (double)n.longest_ns / 1e3);
-	wl_result_num(&r, "ns_per_read", (double)n.elapsed_ns / (double)n.reads);
+	wl_result_num(&r, "ns_per_read", ns_per_read);
 	wl_result_num(&r, "threshold_ns", (double)threshold);
 	wl_result_end(&r);
-	if (!ok && !n.backwards)
-		wl_printf("noise: a clock read takes %d ns on average, more than --threshold-ns %d\n",
-			  (int)(n.elapsed_ns / (n.reads ? n.reads : 1)), (int)threshold);
 	if (n.backwards)
 		wl_printf("noise: the clock went backwards\n");
+	else if (!ok)
+		wl_printf("noise: a clock read takes %d ns on average, more than --threshold-ns %d\n",
+			  (int)ns_per_read, (int)threshold);
 	return ok ? 0 : 1;
 }
 
