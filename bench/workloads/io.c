@@ -72,7 +72,8 @@ static int run_vm(const struct io_params *p, struct io_figures *f)
 			return 3;
 		}
 	}
-	uint64_t to_issue = (p->total + p->bs - 1) / p->bs, issued = 0, next_block = 0, writes = 0;
+	uint64_t to_issue = (p->total + p->bs - 1) / p->bs, issued = 0, next_block = 0;
+	int writes_since_flush = 0;
 	int in_flight = 0;
 	uint64_t t0 = wl_time_ns();
 	while (issued < to_issue || in_flight > 0) {
@@ -82,7 +83,7 @@ static int run_vm(const struct io_params *p, struct io_figures *f)
 			if (s->submitted_ns)
 				continue;
 			/* fio's fsync=N: a flush after every N writes, in the same queue. */
-			s->flush = p->write && p->fsync && writes > 0 && writes % (uint64_t)(p->fsync + 1) == 0;
+			s->flush = p->fsync && writes_since_flush == p->fsync;
 			int op = s->flush ? WL_DISK_FLUSH : p->write ? WL_DISK_WRITE : WL_DISK_READ;
 			if (!s->flush) {
 				uint64_t block = p->random ? next_random() % blocks : next_block++ % blocks;
@@ -98,7 +99,7 @@ static int run_vm(const struct io_params *p, struct io_figures *f)
 				break;
 			}
 			issued += !s->flush;   /* --mib counts data requests only */
-			writes += p->write;    /* a flush too: one per N writes, every N+1 requests */
+			writes_since_flush = s->flush ? 0 : writes_since_flush + p->write;
 			in_flight++;
 		}
 		wl_disk_push(d);
