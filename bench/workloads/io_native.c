@@ -109,6 +109,7 @@ int io_run_fio(const struct io_params *p, struct io_figures *f)
 	f->seconds = num(dir, "runtime") / 1000.0;
 	f->bytes = (uint64_t)num(dir, "io_bytes");
 	f->requests = (uint64_t)num(dir, "total_ios");
+	f->flushes = (uint64_t)num(json_object_get(job, "sync"), "total_ios");
 	f->clat_mean_ns = num(clat, "mean");
 	f->clat_p50_ns = num(pct, "50.000000");
 	f->clat_p99_ns = num(pct, "99.000000");

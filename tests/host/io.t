@@ -5,7 +5,7 @@
 # crashed or hung monitor.
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
-plan 32
+plan 33
 
 # A 16 MiB image whose every 512-byte sector starts with its own offset (the
 # pattern of --verify), written by the guest itself through the ring.
@@ -48,6 +48,9 @@ done
 # fio (psync) flushes after the first of two writes with fsync=1, not before a write
 run_vm run --disk "$TMP/blank.img" --workload io -- --rw write --bs 512k --qd 1 --mib 1 --verify 1 --fsync 1
 is "$(field ok)/$(field flushes)" "1/1" "two writes with fsync=1: one flush, after the first write"
+cp "$TMP/blank.img" "$TMP/native.img"
+OUT=$("$WORKLOAD" io --file "$TMP/native.img" --rw write --bs 64k --qd 1 --mib 8 --direct 0 --fsync 4)
+is "$(field ok)/$(field flushes)" "1/31" "natively fio's syncs are counted: the same 31"
 run_vm run --disk "$TMP/blank.img,ro" --workload io -- --rw read --bs 64k --qd 4 --mib 8 --verify 1
 is "$(field ok)" 1 "a read-only disk reads back the guest's writes"
 run_vm run --disk "$TMP/blank.img,ro" --workload io -- --rw write
