@@ -23,14 +23,6 @@ struct slot {
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
-static uint64_t next_random(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
 static void stamp(uint8_t *buf, uint32_t len, uint64_t offset)
 {
 	for (uint32_t s = 0; s < len; s += 512)
@@ -86,7 +78,7 @@ static int run_vm(const struct io_params *p, struct io_figures *f)
 			s->flush = p->fsync && writes_since_flush == p->fsync;
 			int op = s->flush ? WL_DISK_FLUSH : p->write ? WL_DISK_WRITE : WL_DISK_READ;
 			if (!s->flush) {
-				uint64_t block = p->random ? next_random() % blocks : next_block++ % blocks;
+				uint64_t block = p->random ? wl_random(&rng_state) % blocks : next_block++ % blocks;
 				s->offset = block * p->bs;
 				if (p->write && p->verify)
 					stamp(s->buf, p->bs, s->offset);

@@ -16,18 +16,6 @@
 
 #define LINE 64   /* bytes per cache line; one pointer at its start */
 
-/* xorshift64*: small, deterministic, the same in both builds. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = *state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*state = x;
-	return x * 0x2545F4914F6CDD1DULL;
-}
-
 /* Link the lines into one random cycle; 0 when out of memory. */
 static int build_chase(char *buf, uint64_t lines)
 {
@@ -40,7 +28,7 @@ static int build_chase(char *buf, uint64_t lines)
 		order[i] = (uint32_t)i;
 	/* Sattolo: a uniformly random permutation that is a single cycle */
 	for (uint64_t i = lines - 1; i > 0; i--) {
-		uint64_t j = next_random(&seed) % i;
+		uint64_t j = wl_random(&seed) % i;
 		uint32_t t = order[i];
 		order[i] = order[j];
 		order[j] = t;
@@ -95,6 +83,7 @@ static int memlat_main(int argc, char **argv)
 	char *buf = wl_alloc(lines * LINE);
 	if (!buf || !build_chase(buf, lines)) {
 		wl_printf("memlat: cannot allocate %ld MiB\n", mib);
+		wl_free(buf);
 		return 3;
 	}
 	int ok = cycle_length(buf, lines) == lines;

@@ -43,6 +43,9 @@ int wl_snprintf(char *buf, size_t size, const char *fmt, ...)
 int wl_strcmp(const char *a, const char *b);
 long wl_atol(const char *s);     /* accepts K/M/G suffixes (powers of 1024) */
 
+/* xorshift64*: a small deterministic generator, the same sequence in both builds. */
+uint64_t wl_random(uint64_t *state);
+
 /* 1 when running inside the lwvmm built-in guest. */
 int wl_in_vm(void);
 

@@ -51,6 +51,17 @@ static void append(struct wl_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+uint64_t wl_random(uint64_t *state)
+{
+	uint64_t x = *state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
 void wl_result_begin(struct wl_result *r, const char *workload, int ok)
 {
 	r->len = 0;
