@@ -156,31 +156,40 @@ static inline void ring_front_consume_response(struct ring_front *f)
 	f->rsp_cons++;
 }
 
-/*
- * Before sleeping: ask to be notified once `batch` responses are there (at
- * most what is outstanding, at least one), then look again, so that a
- * response pushed in between is never missed. Returns the number of responses
- * waiting. With many requests in flight, one wake-up then serves a batch of
- * completions instead of one.
- */
-static inline uint32_t ring_final_check_for_responses_batch(struct ring_front *f, uint32_t batch)
+/* Asks to be notified when rsp_prod reaches rsp_cons + batch, then looks again (see below). */
+static inline uint32_t ring_front_ask_and_look(struct ring_front *f, uint32_t batch)
 {
-	uint32_t outstanding = f->req_prod_pvt - f->rsp_cons;
 	uint32_t n = ring_unconsumed_responses(f);
 
 	if (n)
 		return n;
-	if (batch > outstanding)
-		batch = outstanding;
-	f->sring->rsp_event = f->rsp_cons + (batch ? batch : 1);
+	f->sring->rsp_event = f->rsp_cons + batch;
 	ring_mb();
 	return ring_unconsumed_responses(f);
 }
 
-/* The same, asking to be notified of the next response. */
+/*
+ * Before sleeping: ask to be notified of the next response, then look again,
+ * so that a response pushed in between is never missed. Returns the number of
+ * responses waiting.
+ */
 static inline uint32_t ring_final_check_for_responses(struct ring_front *f)
 {
-	return ring_final_check_for_responses_batch(f, 1);
+	return ring_front_ask_and_look(f, 1);
+}
+
+/*
+ * The same, asking to be notified only once 1/`divisor` (at least one) of the
+ * requests in flight have been answered: with many in flight, one wake-up
+ * then serves a batch of completions instead of one. Only published requests
+ * count: the back end cannot see those still queued behind req_prod_pvt, and
+ * waiting for their responses would be waiting forever.
+ */
+static inline uint32_t ring_final_check_for_responses_fraction(struct ring_front *f, uint32_t divisor)
+{
+	uint32_t batch = (f->sring->req_prod - f->rsp_cons) / divisor;
+
+	return ring_front_ask_and_look(f, batch ? batch : 1);
 }
 
 /* ---- back end ---- */

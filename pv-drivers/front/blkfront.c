@@ -112,7 +112,7 @@ int blkfront_reap(struct blkfront *f, struct blk_response *out, int max, int wai
 		if (f->ring.sring->broken)
 			return -1;
 		/* With a deep queue, wake for a quarter of it at once (the rest keeps the disk busy). */
-		if (ring_final_check_for_responses_batch(&f->ring, (f->ring.req_prod_pvt - f->ring.rsp_cons) / 4))
+		if (ring_final_check_for_responses_fraction(&f->ring, 4))
 			continue;
 		evtchn_wait(1ULL << f->port);
 	}

@@ -37,7 +37,12 @@ int blkfront_submit(struct blkfront *f, uint32_t op, uint64_t id, uint64_t offse
 /* Publishes queued requests; notifies the back end only if it asked. */
 void blkfront_push(struct blkfront *f);
 
-/* Up to `max` completions; with `wait`, sleeps until there is at least one. -1: device broken. */
+/*
+ * Up to `max` completions; -1: device broken. With `wait` and none there yet,
+ * sleeps until there is at least one, asking the back end to notify only once
+ * a quarter of the requests in flight have completed, so that one wake-up
+ * usually serves several.
+ */
 int blkfront_reap(struct blkfront *f, struct blk_response *out, int max, int wait);
 
 #endif

@@ -133,6 +133,30 @@ static void test_final_check_sees_late_request(void **state)
 	assert_int_equal(ring_final_check_for_requests(&back), 1);
 }
 
+/* Waiting for a fraction of the queue counts only requests the back end can see. */
+static void test_fraction_counts_published_requests(void **state)
+{
+	(void)state;
+	for (uint32_t i = 0; i < 4; i++)
+		produce(i);
+	ring_push_requests_and_check_notify(&front);
+	for (uint32_t i = 0; i < 16; i++)
+		produce(10 + i);   /* queued, not pushed */
+	assert_int_equal(ring_final_check_for_responses_fraction(&front, 4), 0);
+	assert_int_equal(shared->rsp_event, 1);   /* a quarter of 4, not of 20 */
+	ring_push_requests_and_check_notify(&front);
+	assert_int_equal(ring_final_check_for_responses_fraction(&front, 4), 0);
+	assert_int_equal(shared->rsp_event, 5);   /* a quarter of 20 */
+	for (uint32_t i = 0; i < 4; i++) {
+		consume_request();
+		respond(i);
+	}
+	assert_false(ring_push_responses_and_check_notify(&back));
+	consume_request();
+	respond(4);
+	assert_true(ring_push_responses_and_check_notify(&back));
+}
+
 /* Free-running indices wrap at 2^32 without harm. */
 static void test_index_wraparound(void **state)
 {
@@ -181,6 +205,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notification_suppression, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_final_check_sees_late_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fraction_counts_published_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_wraparound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_producer_jumps_ahead, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slots_are_masked, setup, teardown),
