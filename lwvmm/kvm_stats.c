@@ -13,8 +13,6 @@
 
 #include "kvm_stats.h"
 
-#define TYPE_CUMULATIVE 0   /* KVM_STATS_TYPE_CUMULATIVE, as in linux/kvm.h */
-
 static int stat_slot(struct kvm_counters *c, const char *name)
 {
 	for (int i = 0; i < c->n; i++) {
@@ -37,7 +35,9 @@ int kvm_counters_add_vcpu(struct kvm_counters *c, int vcpu_fd)
 
 	if (fd < 0)
 		return -1;
-	if (pread(fd, &h, sizeof(h), 0) != sizeof(h) || h.num_desc > 4096 || h.name_size > 256)
+	/* name_size 0 would leave no room for the terminating NUL written below. */
+	if (pread(fd, &h, sizeof(h), 0) != sizeof(h) || h.num_desc > 4096 ||
+	    h.name_size == 0 || h.name_size > 256)
 		goto out;
 	size_t desc_size = sizeof(struct kvm_stats_desc) + h.name_size;
 	char *descs = malloc(desc_size * h.num_desc);
@@ -48,7 +48,7 @@ int kvm_counters_add_vcpu(struct kvm_counters *c, int vcpu_fd)
 			struct kvm_stats_desc *d = (struct kvm_stats_desc *)(descs + i * desc_size);
 			uint64_t value;
 			d->name[h.name_size - 1] = '\0';
-			if ((d->flags & KVM_STATS_TYPE_MASK) != TYPE_CUMULATIVE || d->size != 1)
+			if ((d->flags & KVM_STATS_TYPE_MASK) != KVM_STATS_TYPE_CUMULATIVE || d->size != 1)
 				continue;
 			if (pread(fd, &value, sizeof(value), h.data_offset + d->offset) != sizeof(value))
 				continue;
