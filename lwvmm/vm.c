@@ -199,15 +199,22 @@ static void wait_for_end(struct vm *vm, const sigset_t *waited)
 	}
 }
 
-static struct kvm_counters kvm_counters;
+/* What stats_write_json() hands back to json_extra(). */
+struct report_extra {
+	struct vm *vm;
+	const struct kvm_counters *kvm;
+};
 
-static void json_devices(FILE *f, void *vm)
+static void json_extra(FILE *f, void *ctx)
 {
-	devices_json_stats(f, vm);
+	const struct report_extra *x = ctx;
+
+	devices_json_stats(f, x->vm);
 	fputc(',', f);
-	kvm_counters_json(f, &kvm_counters);
+	kvm_counters_json(f, x->kvm);
 }
 
+/* --stats and --stats-json; without either, nothing is collected. */
 static void report(struct vm *vm)
 {
 	const struct vm_config *c = vm->config;
@@ -221,8 +228,12 @@ static void report(struct vm *vm)
 		.startup_ms = vm->t_first_entry_ns ? (vm->t_first_entry_ns - vm->t_main_ns) / 1e6 : -1,
 		.spawn_to_guest_ms = -1,
 	};
+	struct kvm_counters kvm = { 0 };
+	struct report_extra extra = { .vm = vm, .kvm = &kvm };
 	struct rusage ru;
 
+	if (!c->print_stats && !c->stats_json_path)
+		return;
 	if (spawn && vm->t_first_entry_ns)
 		s.spawn_to_guest_ms = ((double)vm->t_first_entry_ns - strtod(spawn, NULL)) / 1e6;
 	getrusage(RUSAGE_SELF, &ru);
@@ -230,14 +241,14 @@ static void report(struct vm *vm)
 	s.guest_touched_kib = guest_memory_touched_kib(&vm->mem);
 	for (int i = 0; i < vm->ncpus; i++) {
 		stats_add(&s.total, &vm->vcpus[i].stats);
-		kvm_counters_add_vcpu(&kvm_counters, vm->vcpus[i].fd);
+		kvm_counters_add_vcpu(&kvm, vm->vcpus[i].fd);
 	}
 	if (c->print_stats) {
 		stats_print_text(stderr, &s);
 		devices_print_stats(stderr, vm);
-		kvm_counters_print(stderr, &kvm_counters);
+		kvm_counters_print(stderr, &kvm);
 	}
-	if (c->stats_json_path && stats_write_json(c->stats_json_path, &s, json_devices, vm) < 0)
+	if (c->stats_json_path && stats_write_json(c->stats_json_path, &s, json_extra, &extra) < 0)
 		fprintf(stderr, "lwvmm: cannot write %s: %s\n", c->stats_json_path, strerror(errno));
 }
 
