@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,10 +62,16 @@ static int known_workload(const char *name)
 	return 0;
 }
 
-static int bad_usage(const char *fmt, const char *arg)
+/* "lwvmm: MESSAGE (lwvmm --help for usage)" on stderr; returns the usage exit status. */
+__attribute__((format(printf, 1, 2)))
+static int bad_usage(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "lwvmm: ");
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, " (lwvmm --help for usage)\n");
 	return LWVMM_EXIT_USAGE;
 }
@@ -148,7 +155,7 @@ static int cmd_run(int argc, char **argv)
 	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
 		return bad_usage("unexpected argument '%s' (workload arguments go after --)", argv[optind]);
 	if (!c.workload)
-		return bad_usage("%s", "--workload NAME is required");
+		return bad_usage("--workload NAME is required");
 	if (!known_workload(c.workload)) {
 		fprintf(stderr, "lwvmm: unknown workload '%s'; known:", c.workload);
 		for (int i = 0; wl_workload_names[i]; i++)
@@ -157,12 +164,9 @@ static int cmd_run(int argc, char **argv)
 		return LWVMM_EXIT_USAGE;
 	}
 	if (c.mem_size % LW_LARGE_PAGE_SIZE || c.mem_size < (16ULL << 20) ||
-	    c.mem_size > pagetable_max_mem()) {
-		fprintf(stderr, "lwvmm: --mem '%s': give a multiple of 2M between 16M and %lluG "
-			"(lwvmm --help for usage)\n", mem_arg,
-			(unsigned long long)(pagetable_max_mem() >> 30));
-		return LWVMM_EXIT_USAGE;
-	}
+	    c.mem_size > pagetable_max_mem())
+		return bad_usage("--mem '%s': give a multiple of 2M between 16M and %lluG", mem_arg,
+				 (unsigned long long)(pagetable_max_mem() >> 30));
 	if (check_host_memory(c.mem_size) < 0)
 		return LWVMM_EXIT_RESOURCES;
 	c.argc = argc - optind;
