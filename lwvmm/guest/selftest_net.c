@@ -4,7 +4,6 @@
  * host kernel answers through the tap device. Used by the selftest workload
  * (--mode net-arp) and the host tests.
  */
-#include "evtchn.h"
 #include "hypercall.h"
 #include "netfront.h"
 #include "selftest.h"
@@ -93,8 +92,7 @@ int selftest_net_hostile(const char *mode)
 		r->buffer = lw_boot->mem_size - 64;   /* runs past the end of RAM */
 		r->len = 1000;
 		ring_front_commit_request(&nf.tx);
-		ring_push_requests_and_check_notify(&nf.tx);
-		evtchn_notify(nf.port);
+		netfront_flush(&nf);
 		uint64_t deadline = wl_time_ns() + 2000000000ULL;
 		while (!ring_unconsumed_responses(&nf.tx) && wl_time_ns() < deadline)
 			netfront_wait(&nf, deadline);
