@@ -54,6 +54,6 @@ void wl_disk_get_stats(struct wl_disk *d, struct wl_disk_stats *s)
 {
 	s->kicks = d->front.kicks;
 	s->sleeps = evtchn_sleeps;
-	s->events = evtchn_events;
+	s->events = d->front.events;
 	s->mmio_exits = d->front.mmio_accesses;
 }

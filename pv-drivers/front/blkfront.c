@@ -13,7 +13,7 @@ int blkfront_open(struct blkfront *f, int dev, int trap_and_emulate)
 	f->size = lw_boot->devices[dev].size;
 	f->readonly = (lw_boot->devices[dev].flags & LW_DEV_READONLY) != 0;
 	f->ndone = 0;
-	f->kicks = f->mmio_accesses = 0;
+	f->kicks = f->events = f->mmio_accesses = 0;
 	if (trap_and_emulate)
 		return 0;
 	struct ring_shared *s = wl_alloc(BLKFRONT_RING_BYTES);
@@ -115,5 +115,6 @@ int blkfront_reap(struct blkfront *f, struct blk_response *out, int max, int wai
 		if (ring_final_check_for_responses_fraction(&f->ring, 4))
 			continue;
 		evtchn_wait(1ULL << f->port);
+		f->events++;
 	}
 }

@@ -25,7 +25,9 @@ struct blkfront {
 	struct blk_response done[BLKFRONT_MMIO_QUEUE];
 	int ndone;
 	/* statistics */
-	uint64_t kicks, mmio_accesses;
+	uint64_t kicks;           /* notifications to the back end */
+	uint64_t events;          /* notifications from it that woke a waiting blkfront_reap() */
+	uint64_t mmio_accesses;   /* trap-and-emulate register accesses */
 };
 
 /* 0, or -1 when `dev` is not a block device or cannot be attached. */

@@ -4,7 +4,6 @@
 #define SPIN_BEFORE_SLEEP 4000
 
 uint64_t evtchn_sleeps;
-uint64_t evtchn_events;
 
 static struct lw_evtchn_page *page(void)
 {
@@ -21,10 +20,8 @@ void evtchn_notify(int port)
 uint64_t evtchn_poll(uint64_t mask)
 {
 	uint64_t pending = __atomic_load_n(&page()->pending, __ATOMIC_ACQUIRE) & mask;
-	if (pending) {
+	if (pending)
 		__atomic_fetch_and(&page()->pending, ~pending, __ATOMIC_SEQ_CST);
-		evtchn_events++;
-	}
 	return pending;
 }
 

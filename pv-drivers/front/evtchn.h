@@ -19,8 +19,7 @@ uint64_t evtchn_wait_timeout(uint64_t mask, uint64_t timeout_ns);
 /* The pending ports of `mask`, cleared, without waiting (0 if none). */
 uint64_t evtchn_poll(uint64_t mask);
 
-/* Waits that had to sleep in the monitor; notifications seen (pending ports found). */
+/* Waits that had to sleep in the monitor, on any port. */
 extern uint64_t evtchn_sleeps;
-extern uint64_t evtchn_events;
 
 #endif
