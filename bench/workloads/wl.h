@@ -70,8 +70,9 @@ struct wl_disk_completion {
 };
 struct wl_disk_stats {
 	uint64_t kicks;       /* front-to-back notifications (doorbell writes) */
-	uint64_t sleeps;      /* waits that slept in the monitor */
-	uint64_t events;      /* back-to-front notifications seen */
+	uint64_t sleeps;      /* the guest's waits that slept in the monitor, on any port
+				 (in an io run the disk's; the console sleeps only on a full ring) */
+	uint64_t events;      /* the disk's wake-ups: back-to-front notifications seen */
 	uint64_t mmio_exits;  /* register accesses (trap-and-emulate) */
 };
 struct wl_disk *wl_disk_open(int index, int trap_and_emulate, uint64_t *size, int *readonly);
@@ -103,7 +104,8 @@ struct wl_net_stats {
 	int have_ring_stats;
 	uint64_t tx_frames, rx_frames;
 	uint64_t kicks;       /* front-to-back notifications */
-	uint64_t sleeps;      /* waits that slept in the monitor until the back end signalled */
+	uint64_t sleeps;      /* the guest's waits that slept in the monitor, on any port
+				 (in a net run the NIC's; the console sleeps only on a full ring) */
 	uint64_t tx_stalls;   /* times every transmit buffer was in flight */
 };
 void wl_net_get_stats(struct wl_net_stats *s);
