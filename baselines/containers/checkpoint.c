@@ -87,6 +87,7 @@ static void log_error(const char *work_dir, const char *log, char *out, size_t o
 {
 	char path[PATH_MAX + 64], *line = NULL;
 	size_t cap = 0;
+	ssize_t n;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", work_dir, log);
@@ -94,15 +95,9 @@ static void log_error(const char *work_dir, const char *log, char *out, size_t o
 	f = fopen(path, "re");
 	if (!f)
 		return;
-	while (getline(&line, &cap, f) > 0) {
-		const char *error = strstr(line, "Error");
-
-		/* not a helper's exit status; the message from its "Error" on */
-		if (error && !strstr(line, "exited, status")) {
-			snprintf(out, outlen, "%.*s", (int)strcspn(error, "\n"), error);
+	while ((n = getline(&line, &cap, f)) > 0)
+		if (criu_error_line(line, (size_t)n - (line[n - 1] == '\n'), out, outlen))
 			break;
-		}
-	}
 	free(line);
 	fclose(f);
 }

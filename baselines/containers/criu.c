@@ -4,23 +4,40 @@
  * add a [vvar_vclock] mapping; fixed in CRIU 4.1) the reason is reported
  * and no figure is made up.
  */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
 
 #include "ctrun.h"
-#include "ctrun_opts.h"
 
-void criu_first_error(const char *text, char *out, size_t outlen)
+/*
+ * One line of CRIU's output or log, len bytes (not NUL-terminated): 1 when it
+ * is a telling error, an "Error" line that is not a helper's exit status
+ * ("... exited, status=1"), with the message from its "Error" on in out.
+ */
+int criu_error_line(const char *line, size_t len, char *out, size_t outlen)
 {
-	/* the most telling line: the first error that is not a helper's exit status */
-	const char *line = strstr(text, "Error"), *helper;
+	const char *error = memmem(line, len, "Error", 5);
 
-	while (line && (helper = strstr(line, "exited, status")) &&
-	       helper < line + strcspn(line, "\n"))
-		line = strstr(line + 1, "Error");
-	if (!line)
-		line = text;
-	snprintf(out, outlen, "%.*s", (int)strcspn(line, "\n"), line);
+	if (!error || memmem(line, len, "exited, status", 14))
+		return 0;
+	snprintf(out, outlen, "%.*s", (int)(line + len - error), error);
+	return 1;
+}
+
+/* The first telling error line of CRIU's output, or else its first line. */
+static void first_error(const char *text, char *out, size_t outlen)
+{
+	const char *line = text;
+
+	while (*line) {
+		size_t len = strcspn(line, "\n");
+
+		if (criu_error_line(line, len, out, outlen))
+			return;
+		line += len + (line[len] == '\n');
+	}
+	snprintf(out, outlen, "%.*s", (int)strcspn(text, "\n"), text);
 }
 
 int criu_available(char *why, size_t whylen)
@@ -36,7 +53,7 @@ int criu_available(char *why, size_t whylen)
 	}
 	if (rc != 0) {
 		char line[400];
-		criu_first_error(out, line, sizeof(line));
+		first_error(out, line, sizeof(line));
 		snprintf(why, whylen, "criu check failed (exit %d): %s", rc, line);
 		return 0;
 	}

@@ -85,6 +85,10 @@ int proc_run_quiet(char *const *argv); /* exit status, or -1 */
 int proc_exit_status(int status);
 uint64_t ct_now_ns(void);
 
+/* criu.c: whether CRIU works here (else why), and its error lines. */
+int criu_available(char *why, size_t whylen);
+int criu_error_line(const char *line, size_t len, char *out, size_t outlen);
+
 /* cleanup.c: remove what a dead ctrun (or this one) left behind. */
 void cleanup_id(const struct ct_runtime *rt, int pid);
 int cleanup_stale(const struct ct_runtime *rt); /* number of dead owners cleaned */

@@ -26,8 +26,5 @@ int opts_resolve_cpus(struct ct_opts *o, char *err, size_t errlen);
 int ctrun_run(const struct ct_opts *o, const char *tool_dir);
 int ctrun_bundle(const struct ct_opts *o, const char *tool_dir);
 int ctrun_checkpoint(const struct ct_opts *o, const char *tool_dir);
-int criu_available(char *why, size_t whylen);
-/* The first telling "Error" line of CRIU's output, into out. */
-void criu_first_error(const char *text, char *out, size_t outlen);
 
 #endif
