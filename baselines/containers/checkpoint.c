@@ -36,22 +36,8 @@ struct cr_paths {
 	char pid_file[PATH_MAX + 16];
 };
 
-/* One tick of waiting: notes stop signals and the deadline; 1 when the run must stop. */
-static int tick(struct ct_run *r, uint64_t deadline, long ns)
-{
-	sigset_t stops = ct_stop_signals();
-	struct timespec t = { 0, ns };
-	int sig = sigtimedwait(&stops, NULL, &t);
-
-	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
-		r->interrupted = sig;
-	if (deadline && ct_now_ns() >= deadline)
-		r->timed_out = 1;
-	return r->interrupted || r->timed_out;
-}
-
 /* Until the program has run for --after ms: 0, or an exit status. */
-static int wait_running(struct ct_run *r, pid_t runtime, uint64_t deadline)
+static int wait_running(struct ct_run *r, pid_t runtime)
 {
 	uint64_t checkpoint_at = 0;
 	int status;
@@ -77,7 +63,7 @@ static int wait_running(struct ct_run *r, pid_t runtime, uint64_t deadline)
 		}
 		if (r->started && ct_now_ns() >= checkpoint_at)
 			return 0;
-		if (tick(r, deadline, TICK_NS))
+		if (ct_tick(r, TICK_NS))
 			return CT_EXIT_FAILED;   /* ct_finish() turns this into 124 or 130 */
 	}
 }
@@ -159,8 +145,7 @@ static int pid_file_written(const char *path)
  * status. The runtime writes the pid file once CRIU has restored the
  * program and it runs again: restore_ms ends there.
  */
-static int restore(struct ct_run *r, const struct cr_paths *p, uint64_t deadline,
-		   uint64_t *ns)
+static int restore(struct ct_run *r, const struct cr_paths *p, uint64_t *ns)
 {
 	char *argv[] = { r->rt.path, "restore", "--image-path", (char *)p->image,
 			 "--work-path", (char *)p->restore_work, "--bundle", r->bundle,
@@ -181,7 +166,7 @@ static int restore(struct ct_run *r, const struct cr_paths *p, uint64_t deadline
 			*ns = ct_now_ns() - t0;
 			restored = 1;
 		}
-		if (tick(r, deadline, restored ? TICK_NS : RESTORE_TICK_NS))
+		if (ct_tick(r, restored ? TICK_NS : RESTORE_TICK_NS))
 			ct_kill_container(r);   /* again every tick until the runtime is gone */
 	}
 	if (!restored && pid_file_written(p->pid_file)) {   /* it ended within a tick */
@@ -201,7 +186,7 @@ static int restore(struct ct_run *r, const struct cr_paths *p, uint64_t deadline
 static int checkpoint_and_restore(struct ct_run *r)
 {
 	struct cr_paths p;
-	uint64_t deadline = 0, dump_ns = 0, restore_ns = 0, total, pages;
+	uint64_t dump_ns = 0, restore_ns = 0, total, pages;
 	pid_t runtime;
 	int rc;
 
@@ -212,9 +197,7 @@ static int checkpoint_and_restore(struct ct_run *r)
 	runtime = ct_start_runtime(r);
 	if (runtime < 0)
 		return CT_EXIT_FAILED;
-	if (r->o->timeout_s)
-		deadline = r->t_runtime + (uint64_t)r->o->timeout_s * 1000000000ULL;
-	rc = wait_running(r, runtime, deadline);
+	rc = wait_running(r, runtime);
 	if (rc) {
 		ct_kill_container(r);
 		while (waitpid(runtime, NULL, 0) < 0 && errno == EINTR)
@@ -229,7 +212,7 @@ static int checkpoint_and_restore(struct ct_run *r)
 	image_size(p.image, &total, &pages);
 	fprintf(stderr, "ctrun: checkpointed in %.1f ms, image %.1f MiB; restoring\n",
 		(double)dump_ns / 1e6, (double)total / 1048576);
-	rc = restore(r, &p, deadline, &restore_ns);
+	rc = restore(r, &p, &restore_ns);
 	r->extra = json_pack("{s:f, s:f, s:f, s:f, s:i, s:s}",
 			     "checkpoint_ms", (double)dump_ns / 1e6,
 			     "restore_ms", (double)restore_ns / 1e6,

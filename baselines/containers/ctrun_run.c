@@ -26,6 +26,7 @@
 #include "ctrun_opts.h"
 #include "ctrun_run.h"
 
+#define SUPERVISE_TICK_NS 100000000L  /* 0.1 s: how often `run` looks at signals */
 
 sigset_t ct_stop_signals(void)
 {
@@ -49,6 +50,19 @@ int ct_pending_stop(void)
 	while ((sig = sigtimedwait(&s, NULL, &zero)) == SIGCHLD)
 		;
 	return sig > 0 ? sig : 0;
+}
+
+int ct_tick(struct ct_run *r, long ns)
+{
+	sigset_t stops = ct_stop_signals();
+	struct timespec t = { 0, ns };
+	int sig = sigtimedwait(&stops, NULL, &t);
+
+	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+		r->interrupted = sig;
+	if (r->deadline && ct_now_ns() >= r->deadline)
+		r->timed_out = 1;
+	return r->interrupted || r->timed_out;
 }
 
 static const char *tmp_dir(void)
@@ -224,6 +238,8 @@ pid_t ct_start_runtime(struct ct_run *r)
 		return -1;
 	}
 	r->t_runtime = ct_now_ns();
+	if (r->o->timeout_s)
+		r->deadline = r->t_runtime + (uint64_t)r->o->timeout_s * 1000000000ULL;
 	pid = ct_start_child(argv, fds[1]);
 	close(fds[1]);
 	r->stamp_fd = fds[0];
@@ -235,32 +251,18 @@ pid_t ct_start_runtime(struct ct_run *r)
 /* Run the runtime in the foreground until it exits. */
 static void supervise(struct ct_run *r)
 {
-	sigset_t stops = ct_stop_signals();
-	uint64_t deadline = 0;
 	pid_t pid = ct_start_runtime(r);
+	int status;
 
 	if (pid < 0) {
 		r->status = CT_EXIT_FAILED;
 		return;
 	}
-	if (r->o->timeout_s)
-		deadline = r->t_runtime + (uint64_t)r->o->timeout_s * 1000000000ULL;
-	for (;;) {
-		struct timespec tick = { 0, 100000000 };
-		int status, sig = sigtimedwait(&stops, NULL, &tick);
-
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			r->t_end = ct_now_ns();
-			r->status = proc_exit_status(status);
-			return;
-		}
-		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
-			r->interrupted = sig;
-		if (deadline && ct_now_ns() >= deadline && !r->timed_out)
-			r->timed_out = 1;
-		if (r->interrupted || r->timed_out)
+	while (waitpid(pid, &status, WNOHANG) != pid)
+		if (ct_tick(r, SUPERVISE_TICK_NS))
 			ct_kill_container(r); /* again every tick until the runtime is gone */
-	}
+	r->t_end = ct_now_ns();
+	r->status = proc_exit_status(status);
 }
 
 void ct_read_stamp(struct ct_run *r)

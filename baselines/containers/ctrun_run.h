@@ -23,6 +23,7 @@ struct ct_run {
 	pid_t server;            /* host-side iperf3 server, or 0 */
 	int stamp_fd;            /* read end of the startup pipe */
 	uint64_t t_main, t_runtime, t_stamp, t_end;
+	uint64_t deadline;       /* t_runtime + --timeout, or 0 */
 	int status, interrupted, timed_out, started;
 	json_t *extra;           /* more figures for --stats-json (owned), or NULL */
 };
@@ -36,11 +37,15 @@ int ct_prepare(struct ct_run *r, const char *tool_dir);
 sigset_t ct_stop_signals(void);
 /* A stop signal already pending (taken), or 0. */
 int ct_pending_stop(void);
+/* Wait up to ns for a signal (a child's exit ends it early); notes SIGINT,
+ * SIGTERM or SIGHUP in r->interrupted and a passed deadline in r->timed_out.
+ * 1 when the run must stop. */
+int ct_tick(struct ct_run *r, long ns);
 
 /* fork+exec with an empty signal mask, dying with ctrun; stamp_w (if >= 0) as fd 3. */
 pid_t ct_start_child(char *const *argv, int stamp_w);
 /* `RUNTIME run --bundle B --preserve-fds 1 ID`, the stamp pipe's read end in
- * r->stamp_fd; the runtime's pid, or -1. */
+ * r->stamp_fd, --timeout's deadline in r->deadline; the runtime's pid, or -1. */
 pid_t ct_start_runtime(struct ct_run *r);
 void ct_kill_container(struct ct_run *r);
 /* Read the container's start stamp, if it came (never blocks). */
