@@ -36,7 +36,15 @@ struct cr_paths {
 	char pid_file[PATH_MAX + 16];
 };
 
-/* Until the program has run for --after ms: 0, or an exit status. */
+/* Wait for the runtime to exit: its container is gone or being killed. */
+static void reap(pid_t runtime)
+{
+	while (waitpid(runtime, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Until the program has run for --after ms: 0, or an exit status once the
+ * runtime is gone (it ended, or was killed on a stop signal or the deadline). */
 static int wait_running(struct ct_run *r, pid_t runtime)
 {
 	uint64_t checkpoint_at = 0;
@@ -63,8 +71,11 @@ static int wait_running(struct ct_run *r, pid_t runtime)
 		}
 		if (r->started && ct_now_ns() >= checkpoint_at)
 			return 0;
-		if (ct_tick(r, TICK_NS))
+		if (ct_tick(r, TICK_NS)) {
+			ct_kill_container(r);
+			reap(runtime);
 			return CT_EXIT_FAILED;   /* ct_finish() turns this into 124 or 130 */
+		}
 	}
 }
 
@@ -96,7 +107,7 @@ static int checkpoint(struct ct_run *r, pid_t runtime, const struct cr_paths *p,
 			 "--work-path", (char *)p->dump_work, r->id, NULL };
 	char out[4096], why[400];
 	uint64_t t0 = ct_now_ns();
-	int rc = proc_run(argv, out, sizeof(out)), status;
+	int rc = proc_run(argv, out, sizeof(out));
 
 	*ns = ct_now_ns() - t0;
 	if (rc != 0) {
@@ -105,8 +116,7 @@ static int checkpoint(struct ct_run *r, pid_t runtime, const struct cr_paths *p,
 		ct_kill_container(r);
 	}
 	/* the container is gone (killed by the checkpoint or by us): so is its runtime */
-	while (waitpid(runtime, &status, 0) < 0 && errno == EINTR)
-		;
+	reap(runtime);
 	return rc == 0 ? 0 : CT_EXIT_FAILED;
 }
 
@@ -198,12 +208,8 @@ static int checkpoint_and_restore(struct ct_run *r)
 	if (runtime < 0)
 		return CT_EXIT_FAILED;
 	rc = wait_running(r, runtime);
-	if (rc) {
-		ct_kill_container(r);
-		while (waitpid(runtime, NULL, 0) < 0 && errno == EINTR)
-			;
+	if (rc)
 		return rc;
-	}
 	rc = checkpoint(r, runtime, &p, &dump_ns);
 	if (rc)
 		return rc;
