@@ -76,12 +76,23 @@ require_ctrun() {
 	command -v runc >/dev/null || skip_all "runc is not installed (make deps)"
 }
 
-# run_ct ARGS...: run_cmd with ctrun.
-run_ct() { run_cmd "$CTRUN" "$@"; }
+# run_ct ARGS...: run_cmd with ctrun. Its --stats-json file goes first, so a
+# run that fails before writing it cannot leave the last run's to be read.
+run_ct() {
+	local a prev=
+	for a in "$@"; do
+		[ "$a" = -- ] && break
+		[ "$prev" = --stats-json ] && rm -f -- "$a"
+		prev=$a
+	done
+	run_cmd "$CTRUN" "$@"
+}
 
-# leftovers PID: everything named after one ctrun process that still exists.
+# leftovers PID: everything named after one ctrun process that still exists;
+# "no-pid" without a PID (no stats were written), so the check cannot pass.
 leftovers() {
 	local p=$1
+	[ -n "$p" ] || { echo no-pid; return; }
 	{
 		runc list -q 2>/dev/null | grep -x "vmb-$p"
 		ls /run/netns 2>/dev/null | grep -x "vmb-$p"
