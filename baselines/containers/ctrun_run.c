@@ -306,7 +306,9 @@ static int write_stats(const struct ct_run *r, int exit_status)
 	json_object_set_new(s, "startup_ms", r->started ?
 			    json_real((double)(r->t_stamp - r->t_runtime) / 1e6) : json_null());
 	json_object_set_new(s, "prepare_ms", json_real((double)(r->t_runtime - r->t_main) / 1e6));
-	json_object_set_new(s, "wall_s", json_real((double)(r->t_end - r->t_runtime) / 1e9));
+	/* null when the program never ran to an end (a checkpoint that failed, say) */
+	json_object_set_new(s, "wall_s", r->t_runtime && r->t_end >= r->t_runtime ?
+			    json_real((double)(r->t_end - r->t_runtime) / 1e9) : json_null());
 	json_object_set_new(s, "limits", json_pack("{s:i, s:s, s:I, s:I, s:i}",
 		"cpus", o->cpus, "cpuset", o->cpuset, "mem_bytes", (json_int_t)o->mem_bytes,
 		"mem_swap_bytes", (json_int_t)o->mem_bytes, "pids", o->pids));
