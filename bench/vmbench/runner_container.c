@@ -58,7 +58,7 @@ int ctrun_info(const struct run_ctx *ctx, const char *key, char *line, size_t li
 	return 0;
 }
 
-static int container_available(const struct run_ctx *ctx, char *why, size_t whylen)
+int container_available(const struct run_ctx *ctx, char *why, size_t whylen)
 {
 	char line[512];
 	int status;

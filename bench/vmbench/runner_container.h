@@ -13,6 +13,9 @@
 int ctrun_info(const struct run_ctx *ctx, const char *key, char *line, size_t linelen,
 	       int *exit_code, char *why, size_t whylen);
 
+/* 1 when `ctrun info` exits 0 (it found runc or crun); else 0 with why. */
+int container_available(const struct run_ctx *ctx, char *why, size_t whylen);
+
 /* `ctrun COMMAND [--after MS] --cpus N --cpuset PUS --mem SIZE ... -- PROGRAM ARGS`;
  * ctrun's --stats-json lands in res->monitor. */
 void ctrun_cell(const struct run_ctx *ctx, const struct run_request *req,

@@ -6,9 +6,10 @@
  * stops), restored from the image and runs to its end; its result line and
  * correctness check are judged as in every environment, and ctrun's
  * checkpoint_ms, restore_ms, image_mib and pages_mib land in `monitor`.
- * Available only where `criu check` passes (`ctrun info` says); elsewhere
- * (Debian 12's CRIU 3.17 on kernels >= 6.13, these hosts) every cell is
- * recorded as unavailable with CRIU's own reason. Net cells are not run.
+ * Available only where `container` is and `criu check` passes (`ctrun
+ * info` says); elsewhere (Debian 12's CRIU 3.17 on kernels >= 6.13, these
+ * hosts) every cell is recorded as unavailable with the reason, CRIU's own
+ * when only CRIU is missing. Net cells are not run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,10 @@ static int cr_available(const struct run_ctx *ctx, char *why, size_t whylen)
 	char line[512];
 	int ok, status;
 
-	if (ctrun_info(ctx, "checkpoint: ", line, sizeof(line), &status, why, whylen) < 0)
+	/* ctrun info tells CRIU's state even when it finds no runc or crun (and
+	 * then exits non-zero): without a runtime no container runs at all */
+	if (!container_available(ctx, why, whylen) ||
+	    ctrun_info(ctx, "checkpoint: ", line, sizeof(line), &status, why, whylen) < 0)
 		return 0;
 	ok = !strncmp(line, "checkpoint: available", 21);
 	if (!ok)
