@@ -11,13 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "paths.h"
 #include "runner.h"
 #include "runner_container.h"
 #include "tools.h"
-#include "topo.h"
 
 #define STATS_FILE ".ctrun-stats.json"
 #define IPERF3_PORT "5299"

@@ -12,10 +12,8 @@
  * when only CRIU is missing. Net cells are not run.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "paths.h"
 #include "runner.h"
 #include "runner_container.h"
 
