@@ -265,9 +265,11 @@ static void count_runs(struct harness *h)
 /*
  * argv for the workload itself in environment r:
  * NAME [--threads N] PARAMS... [--file F --direct D] [EXTRA...]
+ * *threads is N (malloc'd; the caller frees it), NULL when PARAMS have
+ * --threads of their own.
  */
 static char **workload_argv(const struct cell *c, const struct runner *r,
-			    char *const *extra)
+			    char *const *extra, char **threads)
 {
 	int nextra = 0;
 
@@ -279,10 +281,12 @@ static char **workload_argv(const struct cell *c, const struct runner *r,
 	argv[n++] = (char *)c->workload;
 	for (int i = 0; i < c->nparams; i++)
 		has_threads |= !strcmp(c->params[i], "--threads");
+	*threads = NULL;
 	if (!has_threads) {
+		if (asprintf(threads, "%d", c->cpus) < 0)
+			*threads = NULL;
 		argv[n++] = "--threads";
-		if (asprintf(&argv[n++], "%d", c->cpus) < 0)
-			argv[n - 1] = NULL;
+		argv[n++] = *threads;
 	}
 	for (int i = 0; i < c->nparams; i++)
 		argv[n++] = (char *)c->params[i];
@@ -364,6 +368,7 @@ struct series {
 	int env;                 /* index in runners[] */
 	struct netcell net;
 	char **argv;
+	char *threads;           /* argv's --threads N, when vmbench added it */
 };
 
 /*
@@ -399,7 +404,7 @@ static int series_begin(struct harness *h, const struct cell *c, int env_index,
 	s->net.saved_netns = -1;
 	if (c->net && netcell_begin(&s->net, &h->ctx, r->name, pus, why, sizeof(why)) < 0)
 		return not_run(h, c, env_index, why) < 0 ? -1 : 1;
-	s->argv = workload_argv(c, r, c->net ? s->net.extra_argv : NULL);
+	s->argv = workload_argv(c, r, c->net ? s->net.extra_argv : NULL, &s->threads);
 	return 0;
 }
 
@@ -407,8 +412,7 @@ static void series_end(const struct cell *c, struct series *s)
 {
 	if (c->net)
 		netcell_end(&s->net);
-	if (!strcmp(s->argv[1], "--threads"))
-		free(s->argv[2]);
+	free(s->threads);
 	free(s->argv);
 }
 
