@@ -416,14 +416,20 @@ static void series_end(const struct cell *c, struct series *s)
 	free(s->argv);
 }
 
+/* What native's first ok run of a cell told: the others' checksums must match its. */
+struct native_ref {
+	int ran_ok;              /* native has had an ok run */
+	int has_sum;             /* ... and it printed a checksum, sum */
+	double sum;
+};
+
 /*
- * Run i of a series (warm-ups first, then reps). native_sum holds the
- * native checksum of the cell (has_native_sum set) for the cross-check.
+ * Run i of a series (warm-ups first, then reps), its checksum checked
+ * against native's (and native's kept there when it is the first).
  * Returns -1 when interrupted or results.jsonl cannot be written.
  */
 static int run_one(struct harness *h, const struct cell *c, struct series *s, int i,
-		   hwloc_const_cpuset_t pus, const char *pus_text,
-		   int *has_native_sum, double *native_sum)
+		   hwloc_const_cpuset_t pus, const char *pus_text, struct native_ref *native)
 {
 	const struct runner *r = runners[s->env];
 	int is_native = !strcmp(r->name, "native");
@@ -453,10 +459,11 @@ static int run_one(struct harness *h, const struct cell *c, struct series *s, in
 	ok = judge(c, &res, &line, &parsed, error, sizeof(error), h->ctx.timeout_s);
 
 	const double *sum = parsed ? result_line_get(&line, "checksum") : NULL;
-	if (ok && sum && is_native && !*has_native_sum) {
-		*has_native_sum = 1;
-		*native_sum = *sum;
-	} else if (ok && sum && !is_native && *has_native_sum && *sum != *native_sum) {
+	if (ok && is_native && !native->ran_ok) {
+		native->ran_ok = 1;
+		native->has_sum = sum != NULL;
+		native->sum = sum ? *sum : 0;
+	} else if (ok && sum && !is_native && native->has_sum && *sum != native->sum) {
 		ok = 0;
 		snprintf(error, sizeof(error), "checksum differs from native");
 	}
@@ -520,8 +527,8 @@ static int run_cell(struct harness *h, struct cell *c)
 {
 	char err[256], pus_text[128] = "";
 	hwloc_bitmap_t pus = topo_first_pus(c->cpus, err, sizeof(err));
-	int has_native_sum = 0, rc = 0, planned[MAX_ENVS], nplanned = 0;
-	double native_sum = 0;
+	int rc = 0, planned[MAX_ENVS], nplanned = 0;
+	struct native_ref native = { 0 };
 
 	if (pus)
 		hwloc_bitmap_list_snprintf(pus_text, sizeof(pus_text), pus);
@@ -549,12 +556,14 @@ static int run_cell(struct harness *h, struct cell *c)
 	 * Non-net cells run interleaved: warm-up or rep i of every environment,
 	 * then i + 1, so that a host whose speed drifts (other tenants, thermal)
 	 * skews every environment alike rather than the one that ran last. The
-	 * order rotates from one round to the next (round i starts with the
-	 * (i mod n)-th environment), so that whatever the previous run leaves
-	 * behind (its teardown, the page cache, a disk's write-back) does not
-	 * always fall on the same environment; round 0 starts with native, whose
-	 * checksum the others are checked against. Net cells run one series
-	 * after the other: one peer at a time.
+	 * order rotates by one from one round to the next, so that whatever the
+	 * previous run leaves behind (its teardown, the page cache, a disk's
+	 * write-back) does not always fall on the same environment. Native's
+	 * checksum is what the others are checked against, so native (series[0]
+	 * when planned) starts every round until one of its runs is ok, and the
+	 * rotation only then: a failed native run leaves the others of its round
+	 * unchecked, not the rounds after. Net cells run one series after the
+	 * other: one peer at a time.
 	 */
 	struct series series[MAX_ENVS];
 	int runs = h->suite.warmup + h->suite.reps, group = c->net ? 1 : nplanned;
@@ -567,10 +576,13 @@ static int run_cell(struct harness *h, struct cell *c)
 			else if (b == 0)
 				nseries++;
 		}
-		for (int i = 0; i < runs && rc == 0; i++)
+		int has_native = nseries && !strcmp(runners[series[0].env]->name, "native");
+		for (int i = 0, turn = 0; i < runs && rc == 0; i++) {
 			for (int k = 0; k < nseries && rc == 0; k++)
-				rc = run_one(h, c, &series[(k + i) % nseries], i, pus, pus_text,
-					     &has_native_sum, &native_sum);
+				rc = run_one(h, c, &series[(k + turn) % nseries], i, pus, pus_text,
+					     &native);
+			turn += native.ran_ok || !has_native;
+		}
 		for (int k = 0; k < nseries; k++)
 			series_end(c, &series[k]);
 	}
@@ -643,8 +655,9 @@ int cmd_run(int argc, char **argv)
 	json_object_set_new(env, "warmup", json_integer(h.suite.warmup));
 	json_object_set_new(env, "timeout_s", json_integer(h.ctx.timeout_s));
 	json_object_set_new(env, "run_order", json_string("interleaved: run i of every environment, "
-		"then run i + 1, the order rotating by one environment each round "
-		"(net cells: one environment after the other)"));
+		"then run i + 1, the order rotating by one environment each round once native, "
+		"whose checksum the others must match, has run ok (native first until then; "
+		"net cells: one environment after the other)"));
 	json_object_set_new(env, "envs", availability(&h));
 	int written = write_json_file(dir, "environment.json", env) == 0 &&
 		      write_json_file(dir, "suite.json", h.suite.doc) == 0;
