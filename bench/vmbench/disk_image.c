@@ -12,8 +12,13 @@
 #define CHUNK (1u << 20)
 #define MAX_IMAGES 8
 
-static char *created[MAX_IMAGES];
-static int ncreated;
+/* The images this run has used: O_DIRECT is asked, and its absence told, once for each. */
+static struct image {
+	char *path;
+	int direct;        /* O_DIRECT works on it (tmpfs: no) */
+	int created;       /* written by this run: removed at its end */
+} images[MAX_IMAGES];
+static int nimages;
 
 static int write_image(int fd, uint64_t bytes)
 {
@@ -37,7 +42,35 @@ static int write_image(int fd, uint64_t bytes)
 	return fdatasync(fd);
 }
 
-char *disk_image_prepare(const char *run_dir, uint64_t bytes, char *why, size_t why_len)
+static int direct_ok(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/* Whether O_DIRECT works on the image at path, remembered with the image. */
+static int image_direct(const char *path, int created)
+{
+	for (int i = 0; i < nimages; i++)
+		if (!strcmp(images[i].path, path)) {
+			images[i].created |= created;
+			return images[i].direct;
+		}
+	int direct = direct_ok(path);
+	if (!direct)
+		fprintf(stderr, "vmbench: %s has no O_DIRECT: io cells use the page cache in every "
+			"environment\n", path);
+	if (nimages < MAX_IMAGES)
+		images[nimages++] = (struct image){ strdup(path), direct, created };
+	return direct;
+}
+
+char *disk_image_prepare(const char *run_dir, uint64_t bytes, int *direct, char *why,
+			 size_t why_len)
 {
 	char *path = NULL;
 	struct stat st;
@@ -54,8 +87,10 @@ char *disk_image_prepare(const char *run_dir, uint64_t bytes, char *why, size_t 
 		snprintf(why, why_len, "run directory %s: %s", run_dir, strerror(errno));
 		return NULL;
 	}
-	if (stat(path, &st) == 0 && (uint64_t)st.st_size == bytes && (uint64_t)st.st_blocks * 512 >= bytes)
+	if (stat(path, &st) == 0 && (uint64_t)st.st_size == bytes && (uint64_t)st.st_blocks * 512 >= bytes) {
+		*direct = image_direct(path, 0);
 		return path;
+	}
 	fprintf(stderr, "vmbench: writing the %llu MiB disk image %s\n",
 		(unsigned long long)(bytes >> 20), path);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -68,26 +103,16 @@ char *disk_image_prepare(const char *run_dir, uint64_t bytes, char *why, size_t 
 		return NULL;
 	}
 	close(fd);
-	if (ncreated < MAX_IMAGES)
-		created[ncreated++] = strdup(path);
+	*direct = image_direct(path, 1);
 	return path;
-}
-
-int disk_image_direct_ok(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	close(fd);
-	return 1;
 }
 
 void disk_image_cleanup(void)
 {
-	for (int i = 0; i < ncreated; i++) {
-		unlink(created[i]);
-		free(created[i]);
+	for (int i = 0; i < nimages; i++) {
+		if (images[i].created)
+			unlink(images[i].path);
+		free(images[i].path);
 	}
-	ncreated = 0;
+	nimages = 0;
 }

@@ -11,11 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Creates (or reuses) run_dir/disk-SIZE.img; returns its path (malloc'd) or NULL with `why`. */
-char *disk_image_prepare(const char *run_dir, uint64_t bytes, char *why, size_t why_len);
-
-/* 1 when the file system under `path` supports O_DIRECT (tmpfs does not). */
-int disk_image_direct_ok(const char *path);
+/*
+ * Creates (or reuses) run_dir/disk-SIZE.img; returns its path (malloc'd) or
+ * NULL with `why`. *direct is 1 when its file system supports O_DIRECT
+ * (tmpfs does not): asked once per image, and its absence told on stderr
+ * once.
+ */
+char *disk_image_prepare(const char *run_dir, uint64_t bytes, int *direct, char *why,
+			 size_t why_len);
 
 /* Removes the images disk_image_prepare() created. */
 void disk_image_cleanup(void);

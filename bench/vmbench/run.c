@@ -499,28 +499,13 @@ static int run_one(struct harness *h, const struct cell *c, struct series *s, in
 
 /*
  * An io cell's backing file (disk_image.h: one per size, made again when it
- * is not whole). The cells of one size share the file, so whether it takes
- * O_DIRECT is asked, and its absence told, for the first of them only.
+ * is not whole, whether it takes O_DIRECT asked once).
  */
 static int prepare_disk(struct harness *h, struct cell *c, char *err, size_t errlen)
 {
-	const struct cell *same = NULL;
-
-	c->disk_path = disk_image_prepare(h->ctx.run_dir, c->disk_bytes, err, errlen);
-	if (!c->disk_path)
-		return -1;
-	for (const struct cell *p = h->suite.cells; p < c && !same; p++)
-		if (p->disk_path && p->disk_bytes == c->disk_bytes)
-			same = p;
-	if (same) {
-		c->disk_direct = same->disk_direct;
-		return 0;
-	}
-	c->disk_direct = disk_image_direct_ok(c->disk_path);
-	if (!c->disk_direct)
-		fprintf(stderr, "vmbench: %s has no O_DIRECT: io cells use the page cache in every "
-			"environment\n", c->disk_path);
-	return 0;
+	c->disk_path = disk_image_prepare(h->ctx.run_dir, c->disk_bytes, &c->disk_direct,
+					  err, errlen);
+	return c->disk_path ? 0 : -1;
 }
 
 static int run_cell(struct harness *h, struct cell *c)
