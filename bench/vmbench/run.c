@@ -121,7 +121,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		fprintf(stderr, "vmbench: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
-	if (o->workloads && !*o->workloads) {
+	if (o->workloads && !o->workloads[strspn(o->workloads, ",")]) {
 		fprintf(stderr, "vmbench: --workloads lists no workload\n");
 		return -1;
 	}

@@ -262,44 +262,6 @@ void suite_free(struct suite *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The names of a comma-separated list, one per call ("cpu,mem"); 0 after the last. */
-static int next_name(const char **list, const char **name, size_t *len)
-{
-	if (!**list)
-		return 0;
-	*name = *list;
-	*len = strcspn(*list, ",");
-	*list += *len;
-	if (**list == ',')
-		(*list)++;
-	return 1;
-}
-
-/* Is workload the len bytes at name? */
-static int same_name(const char *workload, const char *name, size_t len)
-{
-	return strlen(workload) == len && !strncmp(workload, name, len);
-}
-
-static int listed(const char *list, const char *workload)
-{
-	const char *name;
-	size_t len;
-
-	while (next_name(&list, &name, &len))
-		if (same_name(workload, name, len))
-			return 1;
-	return 0;
-}
-
-static int suite_has_workload(const struct suite *s, const char *name, size_t len)
-{
-	for (int i = 0; i < s->ncells; i++)
-		if (same_name(s->cells[i].workload, name, len))
-			return 1;
-	return 0;
-}
-
 /* "cpu, mem, io": the suite's workloads, each once, for error messages. */
 static void workload_list(const struct suite *s, char *buf, size_t len)
 {
@@ -318,25 +280,37 @@ static void workload_list(const struct suite *s, char *buf, size_t len)
 
 int suite_keep_workloads(struct suite *s, const char *list, char *err, size_t errlen)
 {
-	const char *rest = list, *name;
-	size_t len;
-	int kept = 0;
+	char *copy = strdup(list), *keep = calloc((size_t)s->ncells + 1, 1), *save = NULL;
+	int kept = 0, rc = 0;
 
-	while (next_name(&rest, &name, &len)) {
-		if (!suite_has_workload(s, name, len)) {
+	if (!copy || !keep) {
+		free(copy);
+		free(keep);
+		return fail(err, errlen, "out of memory");
+	}
+	/* every name first, so that an unknown one leaves the suite as it was */
+	for (char *name = strtok_r(copy, ",", &save); name && rc == 0;
+	     name = strtok_r(NULL, ",", &save)) {
+		int found = 0;
+		for (int i = 0; i < s->ncells; i++)
+			if (!strcmp(s->cells[i].workload, name))
+				keep[i] = found = 1;
+		if (!found) {
 			char known[256];
 			workload_list(s, known, sizeof(known));
-			snprintf(err, errlen, "suite %s has no cell of workload '%.*s' (its workloads: %s)",
-				 s->name, (int)len, name, known);
-			return -1;
+			rc = fail(err, errlen, "suite %s has no cell of workload '%s' (its workloads: %s)",
+				  s->name, name, known);
 		}
 	}
-	for (int i = 0; i < s->ncells; i++) {
-		if (listed(list, s->cells[i].workload))
+	for (int i = 0; i < s->ncells && rc == 0; i++) {
+		if (keep[i])
 			s->cells[kept++] = s->cells[i];
 		else
 			cell_free(&s->cells[i]);
 	}
-	s->ncells = kept;
-	return 0;
+	if (rc == 0)
+		s->ncells = kept;
+	free(keep);
+	free(copy);
+	return rc;
 }

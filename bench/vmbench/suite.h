@@ -46,8 +46,8 @@ int suite_load(const char *path, struct suite *s, char *err, size_t errlen);
 void suite_free(struct suite *s);
 
 /*
- * Keep only the cells of the workloads named in `list` ("mem,memlat"), in
- * the suite's order. -1 with err when a name matches no cell of the suite
+ * Keep only the cells of the workloads named in `list` ("mem,memlat"; empty
+ * names are skipped, as in --envs), in the suite's order. -1 with err when a name matches no cell of the suite
  * (err then lists the suite's workloads).
  */
 int suite_keep_workloads(struct suite *s, const char *list, char *err, size_t errlen);
