@@ -269,18 +269,9 @@ static void exits_table(FILE *md, const struct series *s)
 		struct stats st;
 		snprintf(path, sizeof(path), "exits.%s", json_string_value(r));
 		median_text(a, sizeof(a), s, path, 1);
-		/* exit_monitor_s is nested two levels down: compute by hand */
-		double x[256];
-		size_t n = 0, j;
-		json_t *rec;
-		json_array_foreach(s->runs, j, rec) {
-			json_t *v = json_object_get(json_object_get(json_object_get(rec, "monitor"),
-					"exit_monitor_s"), json_string_value(r));
-			if (json_is_true(json_object_get(rec, "ok")) && json_is_number(v) && n < 256)
-				x[n++] = json_number_value(v) * 1000;
-		}
-		if (stats_compute(x, n, &st) == 0)
-			fmt_num(b, sizeof(b), st.median);
+		snprintf(path, sizeof(path), "monitor.exit_monitor_s.%s", json_string_value(r));
+		if (series_stats(s, path, 0, &st) == 0)
+			fmt_num(b, sizeof(b), 1000 * st.median);
 		fprintf(md, "| %s | %s | %s |\n", json_string_value(r), a, b);
 	}
 	json_decref(reasons);

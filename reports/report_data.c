@@ -176,6 +176,7 @@ const struct series *group_series(const struct group *g, const char *env)
 	return NULL;
 }
 
+/* The value at "a.b.c" in rec, or NULL. */
 static json_t *lookup(json_t *rec, const char *path)
 {
 	const char *dot = strchr(path, '.');
@@ -184,7 +185,7 @@ static json_t *lookup(json_t *rec, const char *path)
 	if (!dot)
 		return json_object_get(rec, path);
 	snprintf(head, sizeof(head), "%.*s", (int)(dot - path), path);
-	return json_object_get(json_object_get(rec, head), dot + 1);
+	return lookup(json_object_get(rec, head), dot + 1);
 }
 
 /*

@@ -46,7 +46,8 @@ const struct series *group_series(const struct group *g, const char *env);
 /*
  * Statistics of one number over the ok measured runs of a series. `path` is
  * a top-level key ("score", "wall_s") or "object.key" ("metrics.null_ns",
- * "exits.MMIO", "monitor.startup_ms"). Runs that lack it count as 0 when
+ * "exits.MMIO", "monitor.startup_ms", "monitor.exit_monitor_s.MMIO": keys
+ * have no dots). Runs that lack it count as 0 when
  * missing_is_zero (exit counts), else they are left out. -1 when no value.
  */
 int series_stats(const struct series *s, const char *path, int missing_is_zero,

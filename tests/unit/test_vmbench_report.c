@@ -106,6 +106,10 @@ static void test_grouping_and_stats(void **state)
 	assert_float_equal(st.median, 0, 1e-9);  /* missing exit reasons count 0 */
 	assert_int_equal(series_stats(vm, "monitor.startup_ms", 0, &st), 0);
 	assert_float_equal(st.median, 3, 1e-9);
+	/* a path two objects down: the one run that has it */
+	assert_int_equal(series_stats(vm, "monitor.exit_monitor_s.MMIO", 0, &st), 0);
+	assert_int_equal(st.n, 1);
+	assert_float_equal(st.median, 0.001, 1e-12);
 	assert_int_equal(series_stats(vm, "nonexistent", 0, &st), -1);
 	report_data_free(&d);
 }
