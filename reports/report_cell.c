@@ -52,15 +52,16 @@ static const char *median_text(char *buf, size_t len, const struct series *s,
 	return fmt_num(buf, len, st.median);
 }
 
-const char *overhead_ci_text(char *buf, size_t len, const struct series *native,
+const char *overhead_ci_text(char *buf, size_t len, const struct group *g,
 			     const struct series *s)
 {
+	const struct series *native = group_series(g, "native");
 	size_t max = json_array_size(s->runs) + 1;
 	double *overheads = calloc(max, sizeof(*overheads)), lo, hi, coverage = -1;
 	char a[32], b[32];
 
 	snprintf(buf, len, "–");
-	if (overheads && native && native != s) {
+	if (overheads && g->paired && native && native != s) {
 		size_t n = series_paired_overheads(native, s, "score", overheads, max);
 		coverage = stats_median_ci(overheads, n, 0.95, &lo, &hi);
 	}
@@ -115,7 +116,7 @@ static void score_table(FILE *md, const struct group *g, json_t *refs)
 			fmt_num(a, sizeof(a), st.median), fmt_num(b, sizeof(b), st.min),
 			fmt_num(c, sizeof(c), st.max), fmt_num(e, sizeof(e), st.stddev), noisy,
 			fmt_num(f, sizeof(f), st.q3 - st.q1), ov,
-			overhead_ci_text(ci, sizeof(ci), native, s), hl);
+			overhead_ci_text(ci, sizeof(ci), g, s), hl);
 	}
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report_data.h"
+#include "report_fmt.h"
 
 static char *params_text(json_t *params)
 {
@@ -108,6 +109,29 @@ static void add_record(struct report_data *d, json_t *rec)
 	}
 }
 
+/* Mark the groups of net cells, as the run's copy of its suite (suite.json) names them. */
+static void mark_net_cells(struct report_data *d)
+{
+	json_t *suite, *cell;
+	char *path;
+	size_t i;
+
+	if (asprintf(&path, "%s/suite.json", d->dir) < 0)
+		return;
+	suite = json_load_file(path, 0, NULL);
+	free(path);
+	json_array_foreach(json_object_get(suite, "cells"), i, cell) {
+		json_t *cpus = json_object_get(cell, "cpus");   /* 1 when missing, as in suite.c */
+		char *params = params_text(json_object_get(cell, "params"));
+		struct group *g = find_group(d, str_or(cell, "workload", ""), params,
+					     cpus ? (int)json_integer_value(cpus) : 1);
+		if (g)
+			g->net = json_is_true(json_object_get(cell, "net"));
+		free(params);
+	}
+	json_decref(suite);
+}
+
 int report_data_load(const char *dir, struct report_data *d, char *err, size_t errlen)
 {
 	char *path;
@@ -151,6 +175,15 @@ int report_data_load(const char *dir, struct report_data *d, char *err, size_t e
 	}
 	free(line);
 	fclose(f);
+	/*
+	 * The runs of one repetition are neighbours in time only where vmbench
+	 * interleaved them: since it records run_order, and never in net cells
+	 * (one environment after the other).
+	 */
+	mark_net_cells(d);
+	int interleaved = !strncmp(str_or(d->env, "run_order", ""), "interleaved", 11);
+	for (int i = 0; i < d->ngroups; i++)
+		d->groups[i].paired = interleaved && !d->groups[i].net;
 	return 0;
 }
 

@@ -24,6 +24,8 @@ struct group {                 /* one cell */
 	const char *workload;
 	char *params;              /* "--size 256" */
 	int cpus;
+	int net;                   /* a net cell (suite.json): its environments ran one after the other */
+	int paired;                /* the runs of one repetition were neighbours in time */
 	const char *score_unit;
 	struct series series[REPORT_MAX_ENVS];
 	int nseries;
@@ -56,8 +58,9 @@ int series_stats(const struct series *s, const char *path, int missing_is_zero,
 /*
  * The overhead of `s` against `native` repetition by repetition, in percent
  * ((native - s) / native x 100 of `path`), over the repetitions where both
- * runs are ok: runs of one repetition ran back to back, so host drift
- * between repetitions cancels. Fills at most `max` values; returns how many.
+ * runs are ok: where the runs of one repetition ran back to back (the
+ * group is `paired`), host drift between repetitions cancels. Fills at most
+ * `max` values; returns how many.
  */
 size_t series_paired_overheads(const struct series *native, const struct series *s,
 			       const char *path, double *out, size_t max);

@@ -126,7 +126,10 @@ static void overview_section(FILE *md, const struct report_data *d, json_t *refs
 		"overheads (the runs of one repetition ran back to back, so host drift "
 		"cancels), by the sign test; in brackets the coverage that N ok reaches "
 		"(94%% for 5 runs, 96%% for 9): an interval that holds 0 shows no "
-		"measurable difference.\n\n",
+		"measurable difference. Only where the runs were interleaved across "
+		"environments: – for net cells (one environment after the other) and "
+		"for runs recorded before vmbench interleaved them (no run order "
+		"above).\n\n",
 		d->n_measured, d->n_warmup, d->n_failed,
 		d->n_failed ? " (see Failures)" : "",
 		"Disco's worst uniprocessor overhead, ",
@@ -147,7 +150,7 @@ static void overview_section(FILE *md, const struct report_data *d, json_t *refs
 				fmt_num(a, sizeof(a), st.median);
 				if (have_native && e != native && nst.median != 0) {
 					fmt_pct(ov, sizeof(ov), (nst.median - st.median) / nst.median * 100);
-					overhead_ci_text(ci, sizeof(ci), native, e);
+					overhead_ci_text(ci, sizeof(ci), g, e);
 				}
 			}
 			fprintf(md, "| %s%s%s | %d | %s | %d | %s | %s | %s | %s |\n", g->workload,

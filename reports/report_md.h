@@ -24,10 +24,11 @@ int stream_undersized(const struct group *g, json_t *env, double *array_mib, dou
 
 /*
  * "-0.4% to 2.1% (94%)": the confidence interval of the median overhead of
- * `s` against `native`, paired by repetition (report_cell.c); "–" when
- * fewer than 2 repetitions have both runs.
+ * `s` against the group's native, paired by repetition (report_cell.c); "–"
+ * when the group's runs of one repetition were not neighbours (g->paired)
+ * or fewer than 2 repetitions have both runs.
  */
-const char *overhead_ci_text(char *buf, size_t len, const struct series *native,
+const char *overhead_ci_text(char *buf, size_t len, const struct group *g,
 			     const struct series *s);
 
 #endif

@@ -39,36 +39,61 @@ static const char *const lines[] = {
 	NULL,
 };
 
-static int setup(void **state)
+static FILE *create(const char *in, const char *name)
 {
 	char path[128];
-	FILE *f;
-	(void)state;
 
-	strcpy(dir, "/tmp/test_vmbench_report.XXXXXX");
-	if (!mkdtemp(dir))
+	snprintf(path, sizeof(path), "%s/%s", in, name);
+	return fopen(path, "w");
+}
+
+/* A run directory in /tmp (its name in out): results.jsonl from records,
+ * environment.json, and suite.json unless NULL. */
+static int write_run_dir(char *out, const char *const *records, const char *env,
+			 const char *suite)
+{
+	FILE *f;
+
+	strcpy(out, "/tmp/test_vmbench_report.XXXXXX");
+	if (!mkdtemp(out))
 		return -1;
-	snprintf(path, sizeof(path), "%s/results.jsonl", dir);
-	f = fopen(path, "w");
-	for (int i = 0; lines[i]; i++)
-		fprintf(f, "%s\n", lines[i]);
+	f = create(out, "results.jsonl");
+	for (int i = 0; records[i]; i++)
+		fprintf(f, "%s\n", records[i]);
 	fclose(f);
-	snprintf(path, sizeof(path), "%s/environment.json", dir);
-	f = fopen(path, "w");
-	fprintf(f, "{\"suite\":\"unit\",\"virtualization\":\"PVM\",\"reps\":3,"
+	f = create(out, "environment.json");
+	fprintf(f, "%s\n", env);
+	fclose(f);
+	if (suite) {
+		f = create(out, "suite.json");
+		fprintf(f, "%s\n", suite);
+		fclose(f);
+	}
+	return 0;
+}
+
+static int remove_run_dir(const char *which)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", which);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return write_run_dir(dir, lines, "{\"suite\":\"unit\",\"virtualization\":\"PVM\",\"reps\":3,"
+		"\"run_order\":\"interleaved: run i of every environment, then run i + 1\","
 		"\"topology\":{\"llc_mib\":32,\"llc_level\":3},"
 		"\"envs\":{\"native\":{\"available\":true},"
-		"\"container\":{\"available\":false,\"why\":\"no runc\"}}}\n");
-	fclose(f);
-	return 0;
+		"\"container\":{\"available\":false,\"why\":\"no runc\"}}}", NULL);
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return remove_run_dir(dir);
 }
 
 static void test_grouping_and_stats(void **state)
@@ -182,6 +207,49 @@ static void test_html(void **state)
 	free(html);
 }
 
+/* The paired CI only where a repetition's runs were neighbours: interleaved (run_order
+ * recorded) and not a net cell (suite.json). */
+static void test_paired_ci_only_when_interleaved(void **state)
+{
+	static const char *const records[] = {
+		"{\"workload\":\"cpu\",\"env\":\"native\",\"cpus\":1,\"rep\":1,\"ok\":true,\"score\":100}",
+		"{\"workload\":\"cpu\",\"env\":\"vm\",\"cpus\":1,\"rep\":1,\"ok\":true,\"score\":80}",
+		"{\"workload\":\"cpu\",\"env\":\"native\",\"cpus\":1,\"rep\":2,\"ok\":true,\"score\":110}",
+		"{\"workload\":\"cpu\",\"env\":\"vm\",\"cpus\":1,\"rep\":2,\"ok\":true,\"score\":88}",
+		"{\"workload\":\"net\",\"params\":[\"--mode\",\"rr\"],\"env\":\"native\",\"cpus\":1,\"rep\":1,\"ok\":true,\"score\":100}",
+		"{\"workload\":\"net\",\"params\":[\"--mode\",\"rr\"],\"env\":\"native\",\"cpus\":1,\"rep\":2,\"ok\":true,\"score\":110}",
+		"{\"workload\":\"net\",\"params\":[\"--mode\",\"rr\"],\"env\":\"vm\",\"cpus\":1,\"rep\":1,\"ok\":true,\"score\":80}",
+		"{\"workload\":\"net\",\"params\":[\"--mode\",\"rr\"],\"env\":\"vm\",\"cpus\":1,\"rep\":2,\"ok\":true,\"score\":88}",
+		NULL,
+	};
+	static const char *const envs[] = {
+		"{\"run_order\":\"interleaved: run i of every environment, then run i + 1\"}",
+		"{}",   /* written before vmbench interleaved */
+	};
+	/* the cells as the suite has them: cpus 1 when not given */
+	static const char *const suite = "{\"name\":\"u\",\"cells\":[{\"workload\":\"cpu\"},"
+		"{\"workload\":\"net\",\"params\":[\"--mode\",\"rr\"],\"net\":true}]}";
+	char which[64], err[256], ci[64];
+	struct report_data d;
+	(void)state;
+
+	for (int e = 0; e < 2; e++) {
+		assert_int_equal(write_run_dir(which, records, envs[e], suite), 0);
+		assert_int_equal(report_data_load(which, &d, err, sizeof(err)), 0);
+		assert_int_equal(d.ngroups, 2);
+		const struct group *cpu = &d.groups[0], *net = &d.groups[1];
+		assert_int_equal(cpu->net, 0);
+		assert_int_equal(cpu->paired, e == 0);
+		assert_string_equal(overhead_ci_text(ci, sizeof(ci), cpu, group_series(cpu, "vm")),
+				    e == 0 ? "20.0% to 20.0% (50%)" : "–");
+		assert_int_equal(net->net, 1);
+		assert_int_equal(net->paired, 0);
+		assert_string_equal(overhead_ci_text(ci, sizeof(ci), net, group_series(net, "vm")), "–");
+		report_data_free(&d);
+		assert_int_equal(remove_run_dir(which), 0);
+	}
+}
+
 static void test_not_a_run_dir(void **state)
 {
 	struct report_data d;
@@ -197,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_grouping_and_stats),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_paired_ci_only_when_interleaved),
 		cmocka_unit_test(test_not_a_run_dir),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
