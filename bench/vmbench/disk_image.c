@@ -10,14 +10,13 @@
 #include "disk_image.h"
 
 #define CHUNK (1u << 20)
-#define MAX_IMAGES 8
 
 /* The images this run has used: O_DIRECT is asked, and its absence told, once for each. */
 static struct image {
 	char *path;
 	int direct;        /* O_DIRECT works on it (tmpfs: no) */
 	int created;       /* written by this run: removed at its end */
-} images[MAX_IMAGES];
+} *images;
 static int nimages;
 
 static int write_image(int fd, uint64_t bytes)
@@ -64,8 +63,15 @@ static int image_direct(const char *path, int created)
 	if (!direct)
 		fprintf(stderr, "vmbench: %s has no O_DIRECT: io cells use the page cache in every "
 			"environment\n", path);
-	if (nimages < MAX_IMAGES)
-		images[nimages++] = (struct image){ strdup(path), direct, created };
+	/* Every image is kept (a suite may use any number of sizes): cleanup must see them all. */
+	struct image *grown = realloc(images, (size_t)(nimages + 1) * sizeof(*images));
+	char *copy = strdup(path);
+	if (grown)
+		images = grown;
+	if (grown && copy)
+		images[nimages++] = (struct image){ copy, direct, created };
+	else
+		free(copy);
 	return direct;
 }
 
@@ -114,5 +120,7 @@ void disk_image_cleanup(void)
 			unlink(images[i].path);
 		free(images[i].path);
 	}
+	free(images);
+	images = NULL;
 	nimages = 0;
 }
