@@ -136,14 +136,11 @@ static int cmd_run(int argc, char **argv)
 			c.workload = optarg;
 			break;
 		case 'd':
-			if (c.ndisks >= LW_MAX_DEVICES - 1)
-				return bad_usage("--disk %s: too many disks", optarg);
-			c.disks[c.ndisks++] = optarg;
-			break;
 		case 'n':
-			if (c.ndisks + c.nnets >= LW_MAX_DEVICES - 1)
-				return bad_usage("--net %s: too many devices", optarg);
-			c.nets[c.nnets++] = optarg;
+			if (c.ndevices >= LW_MAX_DEVICES - 1)
+				return bad_usage("--%s %s: at most %d devices", opt == 'd' ? "disk" : "net",
+						 optarg, LW_MAX_DEVICES - 1);
+			c.devices[c.ndevices++] = (struct device_spec){ opt == 'd' ? "disk" : "net", optarg };
 			break;
 		case 'h':
 			usage(stdout);

@@ -33,29 +33,11 @@ static const char *const exit_names[] = {
 	[39] = "MEMORY_FAULT",
 };
 
-static const char *const hypercall_names[HC_COUNT] = {
-	[HC_NULL] = "null",
-	[HC_CONSOLE_WRITE] = "console_write",
-	[HC_EXIT] = "exit",
-	[HC_TIME] = "time",
-	[HC_VCPU_PARK] = "vcpu_park",
-	[HC_VCPU_WAKE] = "vcpu_wake",
-	[HC_DEVICE_ATTACH] = "device_attach",
-	[HC_EVTCHN_WAIT] = "evtchn_wait",
-};
-
 const char *exit_reason_name(unsigned reason)
 {
 	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) && exit_names[reason])
 		return exit_names[reason];
 	return "OTHER";
-}
-
-const char *hypercall_name(unsigned nr)
-{
-	if (nr < HC_COUNT && hypercall_names[nr])
-		return hypercall_names[nr];
-	return "unknown";
 }
 
 void stats_add(struct vcpu_stats *total, const struct vcpu_stats *one)

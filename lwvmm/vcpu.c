@@ -200,6 +200,26 @@ void vcpu_kick(struct vcpu *vcpu)
 		pthread_kill(vcpu->thread, SIGUSR1);
 }
 
+void vcpu_park(struct vcpu *vcpu)
+{
+	uint64_t t0 = now_ns();
+
+	pthread_mutex_lock(&vcpu->park_lock);
+	while (!vcpu->wake_pending && !atomic_load(&vcpu->vm->stopping))
+		pthread_cond_wait(&vcpu->park_cond, &vcpu->park_lock);
+	vcpu->wake_pending = 0;
+	pthread_mutex_unlock(&vcpu->park_lock);
+	vcpu->stats.parked_ns += now_ns() - t0;
+}
+
+void vcpu_wake(struct vcpu *target)
+{
+	pthread_mutex_lock(&target->park_lock);
+	target->wake_pending = 1;
+	pthread_cond_signal(&target->park_cond);
+	pthread_mutex_unlock(&target->park_lock);
+}
+
 static void handle_mmio(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
@@ -212,7 +232,9 @@ static void handle_mmio(struct vcpu *vcpu)
 		return;
 	}
 	if (addr == LW_DOORBELL_GPA + DOORBELL_NOTIFY && run->mmio.is_write && run->mmio.len == 8) {
-		vm_register_notify_doorbell(vcpu);   /* later writes never exit */
+		if (evtchn_register_notify(&vcpu->vm->evtchn) < 0)   /* later writes never exit */
+			vm_end(vcpu->vm, LWVMM_EXIT_RESOURCES, "cannot register the notify doorbell with "
+			       "KVM_IOEVENTFD: %s", strerror(errno));
 		return;
 	}
 	if (devices_handle_mmio(vcpu, addr, run->mmio.is_write, run->mmio.data, run->mmio.len) == 0)

@@ -44,10 +44,7 @@ static void vm_end_va(struct vm *vm, int status, const char *fmt, va_list ap)
 		atomic_store(&vm->stopping, 1);
 	}
 	pthread_mutex_unlock(&vm->end_lock);
-	/* Every vCPU asleep in HC_EVTCHN_WAIT waits on the one VM-wide condition. */
-	pthread_mutex_lock(&vm->evt_lock);
-	pthread_cond_broadcast(&vm->evt_cond);
-	pthread_mutex_unlock(&vm->evt_lock);
+	evtchn_wake_all(&vm->evtchn);   /* the vCPUs asleep in HC_EVTCHN_WAIT */
 	for (int i = 0; i < vm->ncpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
 	pthread_kill(vm->main_thread, SIGUSR2);
@@ -80,35 +77,6 @@ void vm_fault(struct vcpu *vcpu, const char *fmt, ...)
 }
 
 /*
- * The no-reply doorbell: once registered with KVM_IOEVENTFD, a guest write
- * only signals an eventfd and the vCPU never leaves the kernel. It is
- * registered on first use (that first write exits as MMIO), because an
- * ioeventfd makes the VM's teardown wait for an SRCU grace period: about
- * 5-9 ms on the PVM development hosts, a third of a short run.
- */
-void vm_register_notify_doorbell(struct vcpu *vcpu)
-{
-	struct vm *vm = vcpu->vm;
-
-	pthread_mutex_lock(&vm->end_lock);
-	if (vm->notify_eventfd < 0) {
-		int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		struct kvm_ioeventfd io = {
-			.addr = LW_DOORBELL_GPA + DOORBELL_NOTIFY,
-			.len = 8,
-			.fd = fd,
-		};
-		if (fd >= 0 && ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) == 0)
-			vm->notify_eventfd = fd;
-		else if (fd >= 0)
-			close(fd);
-	}
-	pthread_mutex_unlock(&vm->end_lock);
-	if (vm->notify_eventfd < 0)
-		vm_fault(vcpu, "cannot register the notify doorbell with KVM_IOEVENTFD: %s", strerror(errno));
-}
-
-/*
  * Devices first: a bad --disk or --net is the user's mistake, reported before
  * any KVM object exists. (Creating a VM only to destroy it unrun also hung
  * the lab's nested SVM under QEMU TCG now and then.)
@@ -118,23 +86,20 @@ static int vm_setup(struct vm *vm, char *why, size_t why_len, int *status)
 	const struct vm_config *c = vm->config;
 
 	*status = LWVMM_EXIT_USAGE;
-	if (devices_add_console(vm, why, why_len) < 0)
+	if (devices_add(vm, "console", NULL, why, why_len) < 0)
 		return -1;
-	for (int i = 0; i < c->ndisks; i++) {
-		if (devices_add_disk(vm, c->disks[i], why, why_len) < 0)
-			return -1;
-	}
-	for (int i = 0; i < c->nnets; i++) {
-		if (devices_add_net(vm, c->nets[i], why, why_len) < 0)
+	for (int i = 0; i < c->ndevices; i++) {
+		if (devices_add(vm, c->devices[i].kind, c->devices[i].spec, why, why_len) < 0)
 			return -1;
 	}
 	*status = LWVMM_EXIT_UNAVAILABLE;
 	if (kvm_open(vm, why, why_len) < 0 || kvm_create_vm(vm, why, why_len) < 0)
 		return -1;
 	*status = LWVMM_EXIT_RESOURCES;
-	if (guest_memory_create(&vm->mem, c->mem_size, why, why_len) < 0 ||
+	if (guest_memory_create(&vm->mem, c->mem_size, LW_IMAGE_GPA, why, why_len) < 0 ||
 	    guest_memory_register(&vm->mem, vm->vm_fd, why, why_len) < 0)
 		return -1;
+	evtchn_bind_vm(&vm->evtchn, vm->vm_fd, guest_ptr(&vm->mem, LW_EVTCHN_GPA, sizeof(struct lw_evtchn_page)));
 	*status = LWVMM_EXIT_UNAVAILABLE;
 	for (int i = 0; i < c->ncpus; i++) {
 		if (vcpu_create(vm, i, why, why_len) < 0)
@@ -162,8 +127,7 @@ static void vm_teardown(struct vm *vm)
 		if (v->fd >= 0)
 			close(v->fd);
 	}
-	if (vm->notify_eventfd >= 0)
-		close(vm->notify_eventfd);
+	evtchn_destroy(&vm->evtchn);
 	guest_memory_destroy(&vm->mem);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
@@ -261,16 +225,13 @@ int vm_run(const struct vm_config *config)
 
 	vm.t_main_ns = now_ns();
 	vm.config = config;
-	vm.kvm_fd = vm.vm_fd = vm.notify_eventfd = vm.mem.fd = -1;
+	vm.kvm_fd = vm.vm_fd = vm.mem.fd = -1;
 	for (int i = 0; i < LW_MAX_VCPUS; i++)
 		vm.vcpus[i].fd = -1;
 	pthread_mutex_init(&vm.end_lock, NULL);
-	pthread_mutex_init(&vm.evt_lock, NULL);
-	pthread_condattr_t attr;   /* timed waits (HC_EVTCHN_WAIT) run on the monotonic clock */
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&vm.evt_cond, &attr);
-	vm.pv = (struct pv_guest){ .mem = &vm.mem, .raise_event = devices_raise_event, .ctx = &vm };
+	pthread_mutex_init(&vm.devices.attach_lock, NULL);
+	evtchn_init(&vm.evtchn, &vm.stopping);
+	vm.pv = (struct pv_guest){ .mem = &vm.mem, .raise_event = evtchn_raise, .ctx = &vm.evtchn };
 	vm.main_thread = pthread_self();
 
 	/* Block the signals the main thread waits for; vCPU threads inherit the mask. */

@@ -6,19 +6,34 @@
 #include "consback.h"
 #include "consif.h"
 
-void consback_init(struct consback *c, int out_fd)
+/* The console writes to the monitor's standard output; it takes no options. */
+static int consback_open(void *state, const char *spec, int port, char *why, size_t why_len)
 {
-	memset(c, 0, sizeof(*c));
+	struct consback *c = state;
+
+	(void)spec;
+	(void)port;
+	(void)why;
+	(void)why_len;
 	pthread_mutex_init(&c->lock, NULL);
-	c->out_fd = out_fd;
+	c->out_fd = STDOUT_FILENO;
+	return 0;
 }
 
-int consback_attach(struct consback *c, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
-		    int port, char *why, size_t why_len)
+static void consback_describe(const void *state, struct lw_device_desc *desc)
 {
+	(void)state;
+	desc->type = LW_DEV_CONSOLE;
+}
+
+static int consback_attach(void *state, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
+			   int port, int kick_fd, char *why, size_t why_len)
+{
+	struct consback *c = state;
 	struct ring_shared *s = guest_ptr(g->mem, ring_gpa, ring_bytes);
 	uint32_t slots = ring_slots_for(ring_bytes, CONS_SLOT_SIZE);
 
+	(void)kick_fd;   /* the console's doorbell exits: see consback_ops */
 	if (!s || slots < 2) {
 		snprintf(why, why_len, "console ring 0x%llx+%llu is not in guest RAM or too small",
 			 (unsigned long long)ring_gpa, (unsigned long long)ring_bytes);
@@ -54,7 +69,7 @@ void consback_write_all(int fd, const void *buf, size_t len)
 	}
 }
 
-void consback_drain(struct consback *c)
+static void consback_drain(struct consback *c)
 {
 	char out[8192];
 	size_t used = 0;
@@ -104,3 +119,57 @@ void consback_drain(struct consback *c)
 		c->guest->raise_event(c->guest->ctx, c->port);
 	pthread_mutex_unlock(&c->lock);
 }
+
+static void consback_drain_state(void *state)
+{
+	consback_drain(state);
+}
+
+static void consback_doorbell(void *state)
+{
+	struct consback *c = state;
+
+	c->kicks++;
+	consback_drain(c);
+}
+
+static void consback_print_stats(FILE *out, const void *state, int index)
+{
+	const struct consback *c = state;
+
+	(void)index;
+	if (!c->attached)
+		return;
+	fprintf(out, "  console: %llu bytes in %llu slots, %llu kicks, %llu drains\n",
+		(unsigned long long)c->bytes, (unsigned long long)c->slots,
+		(unsigned long long)c->kicks, (unsigned long long)c->drains);
+}
+
+static void consback_json_stats(FILE *out, const void *state)
+{
+	const struct consback *c = state;
+
+	fprintf(out, "{\"type\":\"console\",\"bytes\":%llu,\"slots\":%llu,\"kicks\":%llu}",
+		(unsigned long long)c->bytes, (unsigned long long)c->slots,
+		(unsigned long long)c->kicks);
+}
+
+/*
+ * Kicks exit: the front end kicks only when the ring is half full, and the
+ * vCPU's thread drains it at once, so the console needs no thread of its own.
+ * The main thread drains it every tick and once more at the end.
+ */
+const struct backend_ops consback_ops = {
+	.kind = "console",
+	.type = LW_DEV_CONSOLE,
+	.state_size = sizeof(struct consback),
+	.exit_doorbell = 1,
+	.open = consback_open,
+	.describe = consback_describe,
+	.attach = consback_attach,
+	.doorbell = consback_doorbell,
+	.tick = consback_drain_state,
+	.stop = consback_drain_state,
+	.print_stats = consback_print_stats,
+	.json_stats = consback_json_stats,
+};

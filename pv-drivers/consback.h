@@ -25,10 +25,7 @@ struct consback {
 	uint64_t bytes, slots, kicks, drains;
 };
 
-void consback_init(struct consback *c, int out_fd);
-int consback_attach(struct consback *c, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
-		    int port, char *why, size_t why_len);
-void consback_drain(struct consback *c);
+extern const struct backend_ops consback_ops;
 
 /* Writes all of buf to fd, also for the HC_CONSOLE_WRITE hypercall; gives up silently if fd is gone. */
 void consback_write_all(int fd, const void *buf, size_t len);

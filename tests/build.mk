@@ -21,23 +21,23 @@ HOST_TESTS += $(sort $(wildcard tests/host/*.t))
 UNIT_TESTS += $(addprefix $(UNIT_DIR)/,test_pagetable test_hypercall_check test_options \
 	test_elf_loader test_workload_format)
 TEST_SRCS_test_pagetable := lwvmm/pagetable.c
-TEST_SRCS_test_hypercall_check := lwvmm/hypercall_check.c lwvmm/guest_memory.c
+TEST_SRCS_test_hypercall_check := lwvmm/hypercall_check.c pv-drivers/guest_memory.c
 TEST_SRCS_test_options := lwvmm/options.c
-TEST_SRCS_test_elf_loader := lwvmm/elf_loader.c lwvmm/guest_memory.c
+TEST_SRCS_test_elf_loader := lwvmm/elf_loader.c pv-drivers/guest_memory.c
 TEST_SRCS_test_workload_format := $(WL_SRCS) bench/workloads/wl_linux.c bench/workloads/io_native.c \
 	bench/workloads/workload_names.c
 TEST_LIBS_test_workload_format := -ljansson -lpthread -lm
 
 # The ring protocol and the block back end's checks.
 UNIT_TESTS += $(UNIT_DIR)/test_ring $(UNIT_DIR)/test_blk_check
-TEST_SRCS_test_blk_check := pv-drivers/blk_check.c lwvmm/guest_memory.c
+TEST_SRCS_test_blk_check := pv-drivers/blk_check.c pv-drivers/guest_memory.c
 
 # Fuzz targets (libFuzzer, clang), run briefly by tests/fuzz/*.t.
 FUZZ_DIR := $(BUILD)/tests/fuzz
 FUZZ_CC := $(shell command -v clang-14 || command -v clang)
 ifneq ($(FUZZ_CC),)
 TEST_DEPS += $(FUZZ_DIR)/fuzz_blk_ring
-$(FUZZ_DIR)/fuzz_blk_ring: tests/fuzz/fuzz_blk_ring.c pv-drivers/blk_check.c lwvmm/guest_memory.c
+$(FUZZ_DIR)/fuzz_blk_ring: tests/fuzz/fuzz_blk_ring.c pv-drivers/blk_check.c pv-drivers/guest_memory.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -Ilwvmm -Ilwvmm/include -Ipv-drivers -o $@ $^
 endif

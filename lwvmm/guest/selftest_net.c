@@ -100,7 +100,7 @@ int selftest_net_hostile(const char *mode)
 			return 1;
 		const struct net_response *rsp = ring_next_response(&nf.tx);
 		wl_printf("selftest: frame outside RAM answered %d\n", rsp->status);
-		return rsp->status == NET_EINVAL ? 0 : 1;
+		return rsp->status == LW_EINVAL ? 0 : 1;
 	}
 	if (wl_strcmp(mode, "net-overrun") == 0) {
 		selftest_overrun(&nf.tx, nf.port, "network device");

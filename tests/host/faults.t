@@ -15,7 +15,7 @@ fault null 'triple fault'
 fault ud2 'triple fault'
 fault badcall 'unknown hypercall number 9999'
 fault badbuf 'console write buffer .* outside guest RAM'
-fault badblock 'hypercall block at .* outside guest RAM'
+fault badblock 'hypercall block at .* is not vCPU 0.s own block'
 fault mmio 'neither RAM nor a doorbell'
 
 run_vm run --timeout 0.3 --cpus 2 --workload selftest -- --mode hang

@@ -13,9 +13,12 @@
 #define DISK (16ULL << 20)
 #define RING 0x400000ULL
 
-static const struct blk_limits limits = {
-	.disk_size = DISK, .mem_size = MEM, .ring_gpa = RING, .ring_bytes = 8192,
+/* RAM of MEM bytes, owned by the guest from 2 MiB up, with one ring at RING. */
+static const struct guest_memory mem = {
+	.fd = -1, .size = MEM, .owned_from = 0x200000,
+	.rings = { { .gpa = RING, .bytes = 8192 } }, .nrings = 1,
 };
+static const struct blk_limits limits = { .disk_size = DISK, .mem = &mem };
 static char why[200];
 
 static int check(uint32_t op, uint64_t offset, uint64_t buffer, uint32_t len, const struct blk_limits *l)
@@ -37,36 +40,47 @@ static void test_good_requests(void **state)
 static void test_bad_operation_and_sizes(void **state)
 {
 	(void)state;
-	assert_int_equal(check(9, 0, 0x300000, 4096, &limits), BLK_EINVAL);
-	assert_int_equal(check(BLK_OP_READ, 0, 0x300000, 0, &limits), BLK_EINVAL);
-	assert_int_equal(check(BLK_OP_READ, 0, 0x300000, 100, &limits), BLK_EINVAL);
-	assert_int_equal(check(BLK_OP_READ, 7, 0x300000, 512, &limits), BLK_EINVAL);
-	assert_int_equal(check(BLK_OP_READ, 0, 0x300001, 512, &limits), BLK_EINVAL);
-	assert_int_equal(check(BLK_OP_READ, 0, 0x300000, BLK_MAX_LEN + 512, &limits), BLK_EINVAL);
+	assert_int_equal(check(9, 0, 0x300000, 4096, &limits), LW_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, 0, 0x300000, 0, &limits), LW_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, 0, 0x300000, 100, &limits), LW_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, 7, 0x300000, 512, &limits), LW_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, 0, 0x300001, 512, &limits), LW_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, 0, 0x300000, BLK_MAX_LEN + 512, &limits), LW_EINVAL);
 }
 
 static void test_outside_the_disk(void **state)
 {
 	(void)state;
-	assert_int_equal(check(BLK_OP_READ, DISK, 0x300000, 512, &limits), BLK_EINVAL);
-	assert_int_equal(check(BLK_OP_READ, DISK - 512, 0x300000, 1024, &limits), BLK_EINVAL);
-	assert_int_equal(check(BLK_OP_READ, UINT64_MAX - 511, 0x300000, 512, &limits), BLK_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, DISK, 0x300000, 512, &limits), LW_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, DISK - 512, 0x300000, 1024, &limits), LW_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, UINT64_MAX - 511, 0x300000, 512, &limits), LW_EINVAL);
 	assert_non_null(strstr(why, "past the end of the disk"));
 }
 
 static void test_buffers_outside_ram_or_on_the_ring(void **state)
 {
 	(void)state;
-	assert_int_equal(check(BLK_OP_READ, 0, MEM, 512, &limits), BLK_EINVAL);
-	assert_int_equal(check(BLK_OP_READ, 0, MEM - 512, 1024, &limits), BLK_EINVAL);
-	assert_int_equal(check(BLK_OP_READ, 0, UINT64_MAX - 511, 512, &limits), BLK_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, 0, MEM, 512, &limits), LW_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, 0, MEM - 512, 1024, &limits), LW_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, 0, UINT64_MAX - 511, 512, &limits), LW_EINVAL);
 	assert_non_null(strstr(why, "outside guest RAM"));
-	assert_int_equal(check(BLK_OP_READ, 0, RING, 512, &limits), BLK_EINVAL);
-	assert_int_equal(check(BLK_OP_READ, 0, RING - 512, 1024, &limits), BLK_EINVAL);
-	assert_int_equal(check(BLK_OP_READ, 0, RING + 8192 - 512, 512, &limits), BLK_EINVAL);
-	assert_non_null(strstr(why, "overlaps the ring"));
+	assert_int_equal(check(BLK_OP_READ, 0, RING, 512, &limits), LW_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, 0, RING - 512, 1024, &limits), LW_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, 0, RING + 8192 - 512, 512, &limits), LW_EINVAL);
+	assert_non_null(strstr(why, "overlaps an attached ring"));
 	assert_int_equal(check(BLK_OP_READ, 0, RING + 8192, 512, &limits), 0);
 	assert_int_equal(check(BLK_OP_READ, 0, RING - 512, 512, &limits), 0);
+}
+
+/* The monitor's page tables, GDT and TSS lie below the image: no guest I/O goes there. */
+static void test_buffers_in_the_monitors_pages(void **state)
+{
+	(void)state;
+	assert_int_equal(check(BLK_OP_READ, 0, 0x143000, 4096, &limits), LW_EINVAL);
+	assert_non_null(strstr(why, "below the guest image"));
+	assert_int_equal(check(BLK_OP_READ, 0, 0, 512, &limits), LW_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, 0, 0x200000 - 512, 1024, &limits), LW_EINVAL);
+	assert_int_equal(check(BLK_OP_READ, 0, 0x200000, 512, &limits), 0);
 }
 
 static void test_readonly(void **state)
@@ -74,7 +88,7 @@ static void test_readonly(void **state)
 	(void)state;
 	struct blk_limits ro = limits;
 	ro.readonly = 1;
-	assert_int_equal(check(BLK_OP_WRITE, 0, 0x300000, 512, &ro), BLK_EROFS);
+	assert_int_equal(check(BLK_OP_WRITE, 0, 0x300000, 512, &ro), LW_EROFS);
 	assert_int_equal(check(BLK_OP_READ, 0, 0x300000, 512, &ro), 0);
 }
 
@@ -117,6 +131,7 @@ int main(void)
 		cmocka_unit_test(test_bad_operation_and_sizes),
 		cmocka_unit_test(test_outside_the_disk),
 		cmocka_unit_test(test_buffers_outside_ram_or_on_the_ring),
+		cmocka_unit_test(test_buffers_in_the_monitors_pages),
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_take_request_copies_then_checks),
 	};
