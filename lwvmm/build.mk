@@ -1,5 +1,5 @@
 # lwvmm, the monitor: build/bin/lwvmm, with the built-in guest embedded.
-LWVMM_SRCS := $(addprefix lwvmm/,main.c options.c kvm.c vm.c vcpu.c guest_ram.c evtchn.c \
+LWVMM_SRCS := $(addprefix lwvmm/,main.c options.c kvm.c vm.c vcpu.c guest_ram.c evtchn.c x86.c \
 	pagetable.c elf_loader.c boot.c hypercall.c hypercall_check.c stats.c devices.c kvm_stats.c) \
 	$(addprefix pv-drivers/,guest_memory.c backend.c blkback.c blk_check.c consback.c netback.c) \
 	bench/workloads/workload_names.c

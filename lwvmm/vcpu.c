@@ -1,11 +1,9 @@
 /*
- * One thread per vCPU: set up 64-bit user mode, then the exit loop.
+ * One thread per vCPU: its KVM vCPU (long mode at CPL3 is set up by x86.c),
+ * its entry registers, the exit loop and its dispatch, and HC_VCPU_PARK/WAKE.
  *
- * Every vCPU starts at the guest's entry point in long mode at CPL3, with
- * rdi = boot information GPA and rsi = its index. The IDT is empty: any
- * exception in the guest becomes a triple fault (KVM_EXIT_SHUTDOWN), which
- * ends the run with a message. That is also what a PVM host does with
- * exceptions from user mode, so the guest behaves the same everywhere.
+ * Every vCPU starts at the guest's entry point with rdi = boot information
+ * GPA and rsi = its index.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,119 +14,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include <cpuid.h>
 
 #include "pagetable.h"
 #include "vm.h"
-
-#define CR0_PE 0x1ULL
-#define CR0_MP 0x2ULL
-#define CR0_ET 0x10ULL
-#define CR0_NE 0x20ULL
-#define CR0_WP 0x10000ULL
-#define CR0_PG 0x80000000ULL
-#define CR4_PAE 0x20ULL
-#define CR4_OSFXSR 0x200ULL
-#define CR4_OSXMMEXCPT 0x400ULL
-#define CR4_OSXSAVE 0x40000ULL
-#define EFER_LME 0x100ULL
-#define EFER_LMA 0x400ULL
-
-static void set_user_segment(struct kvm_segment *s, uint16_t selector, int code)
-{
-	memset(s, 0, sizeof(*s));
-	s->selector = selector;
-	s->limit = 0xffffffff;
-	s->type = code ? 0xb : 0x3;   /* execute/read or read/write, accessed */
-	s->present = 1;
-	s->dpl = 3;
-	s->s = 1;
-	s->l = code;
-	s->db = !code;
-	s->g = 1;
-}
-
-static int host_has_xsave(void)
-{
-	unsigned a, b, c, d;
-	if (!__get_cpuid(1, &a, &b, &c, &d))
-		return 0;
-	return (c & bit_OSXSAVE) != 0;
-}
-
-static int setup_sregs(struct vcpu *vcpu, char *why, size_t why_len)
-{
-	struct kvm_sregs sregs;
-
-	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) < 0) {
-		snprintf(why, why_len, "KVM_GET_SREGS: %s", strerror(errno));
-		return -1;
-	}
-	set_user_segment(&sregs.cs, 0x18 | 3, 1);
-	set_user_segment(&sregs.ds, 0x20 | 3, 0);
-	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
-
-	memset(&sregs.tr, 0, sizeof(sregs.tr));
-	sregs.tr.selector = 0x28;
-	sregs.tr.base = LW_PAGETABLE_GPA + PT_TSS_OFFSET;
-	sregs.tr.limit = 0x67;
-	sregs.tr.type = 0xb;   /* busy 64-bit TSS */
-	sregs.tr.present = 1;
-	sregs.ldt.unusable = 1;
-	sregs.gdt.base = LW_PAGETABLE_GPA + PT_GDT_OFFSET;
-	sregs.gdt.limit = 7 * 8 - 1;
-	sregs.idt.base = 0;
-	sregs.idt.limit = 0;   /* no handlers: any exception is a triple fault */
-
-	sregs.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
-	/* SSE/AVX at CPL3 need these on VMX/SVM (shared/HOST.md). */
-	sregs.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
-	if (host_has_xsave())
-		sregs.cr4 |= CR4_OSXSAVE;
-	sregs.cr3 = pagetable_root(vcpu->index);
-	sregs.efer = EFER_LME | EFER_LMA;
-
-	if (ioctl(vcpu->fd, KVM_SET_SREGS, &sregs) < 0) {
-		snprintf(why, why_len, "KVM_SET_SREGS: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* x87, SSE and AVX state enabled in XCR0, as far as the host allows. */
-static void setup_xcr0(struct vcpu *vcpu)
-{
-	struct kvm_xcrs xcrs = { .nr_xcrs = 1 };
-	unsigned a, b, c, d;
-
-	if (!host_has_xsave())
-		return;
-	__cpuid_count(0xd, 0, a, b, c, d);
-	xcrs.xcrs[0].xcr = 0;
-	xcrs.xcrs[0].value = a & 0x7;
-	/* Best effort: PVM hosts apply the host's XCR0 whatever we ask. */
-	(void)ioctl(vcpu->fd, KVM_SET_XCRS, &xcrs);
-}
-
-static int setup_cpuid(struct vcpu *vcpu, char *why, size_t why_len)
-{
-	int nent = 256;
-	struct kvm_cpuid2 *cpuid = calloc(1, sizeof(*cpuid) + (size_t)nent * sizeof(cpuid->entries[0]));
-
-	if (!cpuid) {
-		snprintf(why, why_len, "out of memory");
-		return -1;
-	}
-	cpuid->nent = (uint32_t)nent;
-	if (ioctl(vcpu->vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0 ||
-	    ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid) < 0) {
-		snprintf(why, why_len, "setting the vCPU's CPUID: %s", strerror(errno));
-		free(cpuid);
-		return -1;
-	}
-	free(cpuid);
-	return 0;
-}
+#include "x86.h"
 
 /* Called once the guest image is loaded: where the vCPU starts. */
 int vcpu_set_entry(struct vcpu *vcpu, char *why, size_t why_len)
@@ -179,10 +68,7 @@ int vcpu_create(struct vm *vm, int index, char *why, size_t why_len)
 		int khz = ioctl(vcpu->fd, KVM_GET_TSC_KHZ, 0);
 		vm->tsc_khz = khz > 0 ? (uint64_t)khz : 0;
 	}
-	if (setup_cpuid(vcpu, why, why_len) < 0 || setup_sregs(vcpu, why, why_len) < 0)
-		return -1;
-	setup_xcr0(vcpu);
-	return 0;
+	return x86_setup_vcpu(vm->kvm_fd, vcpu->fd, pagetable_root(index), why, why_len);
 }
 
 /*
