@@ -6,6 +6,7 @@
 #include "consfront.h"
 #include "hypercall.h"
 #include "io.h"
+#include "platform.h"
 #include "wl.h"
 
 static uint64_t heap_next;   /* bump allocator, shared by all vCPUs */
@@ -39,6 +40,17 @@ void *wl_alloc(size_t bytes)
 		return 0;
 	/* Fresh guest RAM is zero (a new memfd) and is never handed out twice. */
 	return (void *)start;
+}
+
+/* The front ends' platform (pv-drivers/front/platform.h). */
+void *front_alloc(size_t bytes)
+{
+	return wl_alloc(bytes);
+}
+
+uint64_t front_time_ns(void)
+{
+	return wl_time_ns();
 }
 
 /* A bump allocator: memory comes back only when the VM ends. */
