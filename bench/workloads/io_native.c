@@ -63,7 +63,7 @@ static json_t *load_json(const char *path)
 	return root;
 }
 
-int io_run_fio(const struct io_params *p, struct io_figures *f)
+int io_run(const struct io_params *p, struct io_figures *f)
 {
 	char out[] = "/tmp/lwvmm-fio-XXXXXX", a[12][96], fsync[32];
 	struct stat st;

@@ -63,10 +63,6 @@ static int selftest_main(int argc, char **argv)
 		wl_printf("usage: selftest --mode exit|threads|null|ud2|badcall|badbuf|badblock|mmio|hang [--status N]\n");
 		return 2;
 	}
-	if (!wl_in_vm()) {
-		wl_printf("selftest: runs inside lwvmm only\n");
-		return 2;
-	}
 	if (wl_strcmp(mode, "exit") == 0)
 		return (int)status;
 	if (wl_strcmp(mode, "threads") == 0)
@@ -100,6 +96,5 @@ static int selftest_main(int argc, char **argv)
 const struct workload wl_selftest = {
 	.name = "selftest",
 	.usage = "--mode MODE [--status N]   (misbehaves on purpose, for tests)",
-	.vm_only = 1,
 	.main = selftest_main,
 };

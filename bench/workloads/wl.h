@@ -46,10 +46,7 @@ long wl_atol(const char *s);     /* accepts K/M/G suffixes (powers of 1024) */
 /* xorshift64*: a small deterministic generator, the same sequence in both builds. */
 uint64_t wl_random(uint64_t *state);
 
-/* 1 when running inside the lwvmm built-in guest. */
-int wl_in_vm(void);
-
-/* Hypercall costs, only meaningful in the guest (natively they return -1). */
+/* Hypercall costs and raw doorbells: the guest's library OS alone implements these. */
 int64_t wl_hypercall_null(void);
 int64_t wl_hypercall_null_batch(int count);
 void wl_doorbell_notify(void);
@@ -124,10 +121,14 @@ void wl_result_end(struct wl_result *r); /* prints the line */
 struct workload {
 	const char *name;
 	const char *usage;
-	int vm_only;
 	int (*main)(int argc, char **argv);
 };
-extern const struct workload *const wl_workloads[];   /* NULL-terminated */
+/*
+ * Every workload, in workload_names.c's order; an entry is NULL where the
+ * workload is not linked into this build (hypercall and selftest natively).
+ */
+extern const struct workload *const wl_workloads[];
+extern const int wl_nworkloads;
 const struct workload *wl_find(const char *name);
 
 /* "--name value" options: the value, `def` when absent, -1 when not a number. */

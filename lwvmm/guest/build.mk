@@ -8,7 +8,7 @@ GUEST_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -MMD -MP $(WL_CODEGEN) \
 	-Ipv-drivers -Ipv-drivers/front
 GUEST_SRCS  := $(addprefix $(GUEST_DIR)/,main.c hypercall.c libos.c threads.c string.c disk.c \
 	selftest_rings.c selftest_net.c) \
-	$(addprefix pv-drivers/front/,attach.c evtchn.c blkfront.c consfront.c netfront.c) $(WL_SRCS)
+	$(addprefix pv-drivers/front/,attach.c evtchn.c blkfront.c consfront.c netfront.c) $(WL_SRCS) $(WL_VM_SRCS)
 # GUEST_EXTRA_SRCS/GUEST_EXTRA_CFLAGS: more guest code from other fragments (the TCP/IP stack).
 GUEST_SRCS  += $(GUEST_EXTRA_SRCS)
 GUEST_CFLAGS += $(GUEST_EXTRA_CFLAGS)

@@ -26,11 +26,6 @@ int wl_ncpus(void)
 	return (int)lw_boot->ncpus;
 }
 
-int wl_in_vm(void)
-{
-	return 1;
-}
-
 void *wl_alloc(size_t bytes)
 {
 	uint64_t size = (bytes + 4095) & ~4095ULL;   /* keeps every block 4 KiB aligned */
@@ -110,11 +105,3 @@ void wl_doorbell_raw(uint64_t offset, uint64_t value)
 	*bell = value;
 }
 
-/* fio is a Linux program: inside the guest the io workload drives the disk itself. */
-int io_run_fio(const struct io_params *p, struct io_figures *f)
-{
-	(void)p;
-	(void)f;
-	wl_printf("io: fio does not run inside the built-in guest\n");
-	return 2;
-}
