@@ -57,8 +57,8 @@ void wl_doorbell_raw(uint64_t offset, uint64_t value);
 /*
  * The VM's disks (--disk), asynchronous: submit requests, publish them, reap
  * completions. `trap_and_emulate` drives the disk through registers that exit
- * on every access instead of the shared ring. Natively wl_disk_open() returns
- * NULL: there the io workload runs fio on the same file.
+ * on every access instead of the shared ring. Only the guest implements these:
+ * natively the io workload runs fio on the same file (io_native.c).
  */
 struct wl_disk;
 struct wl_disk_completion {
