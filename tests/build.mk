@@ -4,7 +4,7 @@
 # extra libraries in TEST_LIBS_NAME. Tests print TAP (CMOCKA_MESSAGE_OUTPUT).
 UNIT_DIR := $(BUILD)/tests/unit
 TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror $(SAN) \
-	-Ilwvmm/include -Ilwvmm -Ipv-drivers -Ibench/workloads -Ibench/vmbench -Ireports
+	-Ilwvmm/include -Ilwvmm -Ipv-drivers -Ibench/workloads -Ibench/vmbench -Ibench/common -Ireports
 
 .SECONDEXPANSION:
 $(UNIT_DIR)/%: tests/unit/%.c $$(TEST_SRCS_$$*) | $(UNIT_DIR)
