@@ -5,6 +5,7 @@
  *
  * The main thread only waits. It blocks SIGINT, SIGTERM and SIGUSR2 and
  * sleeps in sigtimedwait(); a vCPU that ends the run sends it SIGUSR2.
+ * SIGUSR1, the kick out of KVM_RUN, is blocked everywhere but in KVM_RUN.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -257,7 +258,7 @@ int vm_run(const struct vm_config *config)
 	static struct vm vm;   /* static: large, and lives for the whole process */
 	char why[256] = "";
 	int status;
-	sigset_t waited;
+	sigset_t waited, blocked;
 
 	vm.t_main_ns = now_ns();
 	vm.config = config;
@@ -273,12 +274,17 @@ int vm_run(const struct vm_config *config)
 	vm.pv = (struct pv_guest){ .mem = &vm.mem, .raise_event = devices_raise_event, .ctx = &vm };
 	vm.main_thread = pthread_self();
 
-	/* Block the signals the main thread waits for; vCPU threads inherit the mask. */
+	/*
+	 * Block the signals the main thread waits for, and the vCPU kick, before
+	 * any thread exists: every thread inherits the mask.
+	 */
 	sigemptyset(&waited);
 	sigaddset(&waited, SIGINT);
 	sigaddset(&waited, SIGTERM);
 	sigaddset(&waited, SIGUSR2);
-	pthread_sigmask(SIG_BLOCK, &waited, NULL);
+	blocked = waited;
+	vcpu_kick_signal_init(&blocked);
+	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
 
 	if (vm_setup(&vm, why, sizeof(why), &status) < 0) {
 		fprintf(stderr, "lwvmm: %s\n", why);

@@ -6,6 +6,7 @@
 #define LWVMM_VM_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stddef.h>
@@ -105,6 +106,7 @@ int vcpu_create(struct vm *vm, int index, char *why, size_t why_len);
 int vcpu_set_entry(struct vcpu *vcpu, char *why, size_t why_len);
 void *vcpu_thread(void *arg);
 void vcpu_kick(struct vcpu *vcpu);
+void vcpu_kick_signal_init(sigset_t *blocked);   /* before any thread is created */
 
 /* vm.c */
 int vm_run(const struct vm_config *config);
