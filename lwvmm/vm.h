@@ -86,6 +86,9 @@ struct vm {
 
 	/* How the run ends: the first vCPU to end it wins. */
 	atomic_int stopping;
+	atomic_int abandoned;       /* by the timeout or a signal: blocked console output is dropped */
+	uint64_t deadline_ns;       /* --timeout, 0: none */
+	sigset_t end_signals;       /* what the main thread waits for: SIGINT, SIGTERM, SIGUSR2 */
 	pthread_mutex_t end_lock;
 	int exit_status;
 	char end_message[256];
