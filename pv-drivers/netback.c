@@ -161,13 +161,14 @@ static void respond(struct ring_back *r, uint64_t id, int status, uint32_t len)
 	ring_back_commit_response(r);
 }
 
-static void mark_broken(struct netback *n, const char *ring)
+/* The ring the front end broke is the one marked, so that its own wait sees it. */
+static void mark_broken(struct netback *n, struct ring_back *ring, const char *name)
 {
 	if (atomic_exchange(&n->broken, 1))
 		return;
-	n->tx.sring->broken = 1;
+	ring->sring->broken = 1;
 	fprintf(stderr, "lwvmm: network device %s marked broken: the %s producer ran more than "
-		"the ring's size ahead of the consumer\n", n->ifname, ring);
+		"the ring's size ahead of the consumer\n", n->ifname, name);
 	n->guest->raise_event(n->guest->ctx, n->port);
 }
 
@@ -179,7 +180,7 @@ static int transmit(struct netback *n)
 	while (done < MAX_BATCH) {
 		int64_t waiting = ring_unconsumed_requests(&n->tx);
 		if (waiting < 0)
-			mark_broken(n, "transmit");
+			mark_broken(n, &n->tx, "transmit");
 		if (waiting <= 0)
 			break;
 		struct net_tx_request req;
@@ -214,7 +215,7 @@ static int receive(struct netback *n)
 	while (done < MAX_BATCH) {
 		int64_t waiting = ring_unconsumed_requests(&n->rx);
 		if (waiting < 0)
-			mark_broken(n, "receive");
+			mark_broken(n, &n->rx, "receive");
 		if (waiting <= 0)
 			break;
 		struct net_rx_request req;
