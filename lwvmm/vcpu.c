@@ -39,6 +39,52 @@ int vcpu_set_entry(struct vcpu *vcpu, char *why, size_t why_len)
 	return 0;
 }
 
+static void on_kick(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * The kick out of KVM_RUN is SIGUSR1. Its handler is installed once for the
+ * process, before any thread exists, and every thread keeps SIGUSR1 blocked:
+ * a kick that arrives before a vCPU thread ran, or while it is in the
+ * monitor, stays pending instead of killing the process (its default action),
+ * and ends the next KVM_RUN at once. Only KVM_RUN itself runs with SIGUSR1
+ * open (KVM_SET_SIGNAL_MASK, vcpu_create). No SA_RESTART, so KVM_RUN returns
+ * EINTR.
+ */
+void vcpu_kick_signal_init(sigset_t *blocked)
+{
+	struct sigaction sa = { .sa_handler = on_kick };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaddset(blocked, SIGUSR1);
+}
+
+/* The signal mask while in KVM_RUN: the thread's own, with SIGUSR1 open. */
+static int set_run_signal_mask(struct vcpu *vcpu, char *why, size_t why_len)
+{
+	struct kvm_signal_mask *km = calloc(1, sizeof(*km) + sizeof(sigset_t));
+	sigset_t mask;
+	int rc = 0;
+
+	if (!km) {
+		snprintf(why, why_len, "out of memory");
+		return -1;
+	}
+	pthread_sigmask(SIG_BLOCK, NULL, &mask);
+	sigdelset(&mask, SIGUSR1);
+	km->len = 8;   /* the kernel's sigset_t: 64 signals; glibc's begins with the same bits */
+	memcpy(km->sigset, &mask, 8);
+	if (ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, km) < 0) {
+		snprintf(why, why_len, "KVM_SET_SIGNAL_MASK: %s", strerror(errno));
+		rc = -1;
+	}
+	free(km);
+	return rc;
+}
+
 int vcpu_create(struct vm *vm, int index, char *why, size_t why_len)
 {
 	struct vcpu *vcpu = &vm->vcpus[index];
@@ -68,7 +114,9 @@ int vcpu_create(struct vm *vm, int index, char *why, size_t why_len)
 		int khz = ioctl(vcpu->fd, KVM_GET_TSC_KHZ, 0);
 		vm->tsc_khz = khz > 0 ? (uint64_t)khz : 0;
 	}
-	return x86_setup_vcpu(vm->kvm_fd, vcpu->fd, pagetable_root(index), why, why_len);
+	if (x86_setup_vcpu(vm->kvm_fd, vcpu->fd, pagetable_root(index), why, why_len) < 0)
+		return -1;
+	return set_run_signal_mask(vcpu, why, why_len);
 }
 
 /*
@@ -157,23 +205,10 @@ static void handle_exit(struct vcpu *vcpu)
 	}
 }
 
-static void on_kick(int sig)
-{
-	(void)sig;
-}
-
 void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
-	struct sigaction sa = { .sa_handler = on_kick };
-	sigset_t mask;
-
-	/* SIGUSR1 interrupts KVM_RUN; no SA_RESTART so the ioctl returns EINTR. */
-	sigaction(SIGUSR1, &sa, NULL);
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGUSR1);
-	pthread_sigmask(SIG_UNBLOCK, &mask, NULL);
 
 	if (vcpu->index == 0)
 		vm->t_first_entry_ns = now_ns();

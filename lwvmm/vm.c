@@ -5,6 +5,7 @@
  *
  * The main thread only waits. It blocks SIGINT, SIGTERM and SIGUSR2 and
  * sleeps in sigtimedwait(); a vCPU that ends the run sends it SIGUSR2.
+ * SIGUSR1, the kick out of KVM_RUN, is blocked everywhere but in KVM_RUN.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "consback.h"
 #include "kvm_stats.h"
 #include "vm.h"
 
@@ -135,31 +137,98 @@ static void vm_teardown(struct vm *vm)
 		close(vm->kvm_fd);
 }
 
+/*
+ * Ended by the timeout or a signal: blocked console output is dropped from
+ * now on (consback.c). If the guest had already exited and lwvmm was only
+ * waiting to write its last output, the run ends with this status instead,
+ * with `late` as the reason; a fault's status and message stay.
+ */
+static void vm_abandon(struct vm *vm, int status, const char *message, const char *late)
+{
+	int was_stopping;
+
+	if (atomic_load(&vm->abandoned))
+		return;
+	pthread_mutex_lock(&vm->end_lock);
+	was_stopping = atomic_load(&vm->stopping);
+	if (was_stopping && !vm->end_message[0]) {
+		snprintf(vm->end_message, sizeof(vm->end_message), "%s while the guest's output waited "
+			 "for a stdout that took none (the guest had exited with %d)", late, vm->exit_status);
+		vm->exit_status = status;
+	}
+	atomic_store(&vm->abandoned, 1);
+	pthread_mutex_unlock(&vm->end_lock);
+	if (!was_stopping)
+		vm_end(vm, status, "%s", message);
+}
+
+/*
+ * The main thread's watch: the deadline, and SIGINT/SIGTERM (or SIGUSR2,
+ * a vCPU's end), waited for up to sleep_ns. Returns what sigtimedwait() did.
+ */
+static int watch_end(struct vm *vm, uint64_t sleep_ns)
+{
+	if (vm->deadline_ns) {
+		uint64_t now = now_ns();
+		if (now >= vm->deadline_ns) {
+			char message[80], late[80];
+			snprintf(message, sizeof(message), "timeout: the guest ran for more than %g s",
+				 vm->config->timeout_s);
+			snprintf(late, sizeof(late), "timeout after %g s", vm->config->timeout_s);
+			vm_abandon(vm, LWVMM_EXIT_TIMEOUT, message, late);
+			return 0;
+		}
+		if (vm->deadline_ns - now < sleep_ns)
+			sleep_ns = vm->deadline_ns - now;
+	}
+	struct timespec ts = { .tv_sec = (time_t)(sleep_ns / 1000000000ULL),
+			       .tv_nsec = (long)(sleep_ns % 1000000000ULL) };
+	int sig = sigtimedwait(&vm->end_signals, NULL, &ts);
+	if (sig == SIGINT || sig == SIGTERM) {
+		char message[80];
+		snprintf(message, sizeof(message), "interrupted by %s", strsignal(sig));
+		vm_abandon(vm, LWVMM_EXIT_INTERRUPTED, message, message);
+	}
+	return sig;
+}
+
+/* Asked by a console write that waits for a blocked stdout (consback.c). */
+static int console_give_up(void *ctx)
+{
+	struct vm *vm = ctx;
+
+	if (pthread_equal(pthread_self(), vm->main_thread))
+		watch_end(vm, 0);   /* the main thread in a write watches the end itself */
+	return atomic_load(&vm->abandoned);
+}
+
 /* Sleeps until a vCPU ends the run, a signal arrives or the timeout passes. */
-static void wait_for_end(struct vm *vm, const sigset_t *waited)
+static void wait_for_end(struct vm *vm)
 {
 	double timeout = vm->config->timeout_s;
-	uint64_t deadline = timeout > 0 ? now_ns() + (uint64_t)(timeout * 1e9) : 0;
 
+	vm->deadline_ns = timeout > 0 ? now_ns() + (uint64_t)(timeout * 1e9) : 0;
 	while (!atomic_load(&vm->stopping)) {
 		/* Wake every 50 ms to pass on console output the guest has not kicked for. */
-		uint64_t sleep = CONSOLE_TICK_NS;
-		if (deadline) {
-			uint64_t now = now_ns();
-			if (now >= deadline) {
-				vm_end(vm, LWVMM_EXIT_TIMEOUT, "timeout: the guest ran for more than %g s", timeout);
-				break;
-			}
-			if (deadline - now < sleep)
-				sleep = deadline - now;
-		}
-		struct timespec ts = { .tv_sec = (time_t)(sleep / 1000000000ULL),
-				       .tv_nsec = (long)(sleep % 1000000000ULL) };
-		int sig = sigtimedwait(waited, NULL, &ts);
-		if (sig < 0)
+		if (watch_end(vm, CONSOLE_TICK_NS) < 0 && !atomic_load(&vm->stopping))
 			devices_tick(vm);
-		if (sig == SIGINT || sig == SIGTERM)
-			vm_end(vm, LWVMM_EXIT_INTERRUPTED, "interrupted by %s", strsignal(sig));
+	}
+}
+
+/* Joins a vCPU thread, still watching the end: it may wait on a blocked stdout. */
+static void join_watching(struct vm *vm, pthread_t thread)
+{
+	for (;;) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += (long)CONSOLE_TICK_NS;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		if (pthread_timedjoin_np(thread, NULL, &ts) != ETIMEDOUT)
+			return;
+		watch_end(vm, 0);
 	}
 }
 
@@ -221,7 +290,7 @@ int vm_run(const struct vm_config *config)
 	static struct vm vm;   /* static: large, and lives for the whole process */
 	char why[256] = "";
 	int status;
-	sigset_t waited;
+	sigset_t blocked;
 
 	vm.t_main_ns = now_ns();
 	vm.config = config;
@@ -234,12 +303,18 @@ int vm_run(const struct vm_config *config)
 	vm.pv = (struct pv_guest){ .mem = &vm.mem, .raise_event = evtchn_raise, .ctx = &vm.evtchn };
 	vm.main_thread = pthread_self();
 
-	/* Block the signals the main thread waits for; vCPU threads inherit the mask. */
-	sigemptyset(&waited);
-	sigaddset(&waited, SIGINT);
-	sigaddset(&waited, SIGTERM);
-	sigaddset(&waited, SIGUSR2);
-	pthread_sigmask(SIG_BLOCK, &waited, NULL);
+	/*
+	 * Block the signals the main thread waits for, and the vCPU kick, before
+	 * any thread exists: every thread inherits the mask.
+	 */
+	sigemptyset(&vm.end_signals);
+	sigaddset(&vm.end_signals, SIGINT);
+	sigaddset(&vm.end_signals, SIGTERM);
+	sigaddset(&vm.end_signals, SIGUSR2);
+	blocked = vm.end_signals;
+	vcpu_kick_signal_init(&blocked);
+	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
+	consback_set_give_up(console_give_up, &vm);
 
 	if (vm_setup(&vm, why, sizeof(why), &status) < 0) {
 		fprintf(stderr, "lwvmm: %s\n", why);
@@ -254,10 +329,10 @@ int vm_run(const struct vm_config *config)
 		}
 		vm.vcpus[i].thread_started = 1;
 	}
-	wait_for_end(&vm, &waited);
+	wait_for_end(&vm);
 	for (int i = 0; i < vm.ncpus; i++) {
 		if (vm.vcpus[i].thread_started)
-			pthread_join(vm.vcpus[i].thread, NULL);
+			join_watching(&vm, vm.vcpus[i].thread);
 	}
 	devices_stop(&vm);   /* the console's last output, then the disks' requests in flight */
 	if (vm.end_message[0])

@@ -6,6 +6,7 @@
 #define LWVMM_VM_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stddef.h>
@@ -80,6 +81,9 @@ struct vm {
 
 	/* How the run ends: the first vCPU to end it wins; end_lock guards only that. */
 	atomic_int stopping;
+	atomic_int abandoned;       /* by the timeout or a signal: blocked console output is dropped */
+	uint64_t deadline_ns;       /* --timeout, 0: none */
+	sigset_t end_signals;       /* what the main thread waits for: SIGINT, SIGTERM, SIGUSR2 */
 	pthread_mutex_t end_lock;
 	int exit_status;
 	char end_message[256];
@@ -102,6 +106,7 @@ void *vcpu_thread(void *arg);
 void vcpu_kick(struct vcpu *vcpu);
 void vcpu_park(struct vcpu *vcpu);     /* HC_VCPU_PARK: sleep until woken or the VM stops */
 void vcpu_wake(struct vcpu *target);   /* HC_VCPU_WAKE */
+void vcpu_kick_signal_init(sigset_t *blocked);   /* before any thread is created */
 
 /* vm.c */
 int vm_run(const struct vm_config *config);

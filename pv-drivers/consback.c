@@ -1,6 +1,10 @@
+#define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "consback.h"
@@ -51,22 +55,84 @@ static int consback_attach(void *state, struct pv_guest *g, uint64_t ring_gpa, u
 }
 
 /*
- * Retries on EINTR: vCPU threads drain the console too, and their SIGUSR1
- * (the kick out of KVM_RUN) is installed without SA_RESTART.
+ * Console output never blocks the monitor for good. Standard output may be a
+ * pipe or FIFO that nobody reads: a plain write() would then sleep forever,
+ * with the vCPU or the main thread in it, and neither --timeout nor SIGTERM
+ * would end the run. So every write waits in poll() for at most a slice of
+ * WAIT_SLICE_MS and asks the monitor between slices whether to give up (the
+ * run is being abandoned: timeout, signal); the main thread's answer also
+ * looks at the deadline and the signals it waits for. Writes go out in
+ * pieces of at most PIPE_BUF, one writer at a time, so that a write after
+ * POLLOUT on a pipe finds room and returns. Output is dropped only when the
+ * monitor gives up; a slow reader only slows the guest.
  */
+#define WAIT_SLICE_MS 50
+
+static int (*give_up_fn)(void *ctx);
+static void *give_up_ctx;
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void consback_set_give_up(int (*give_up)(void *ctx), void *ctx)
+{
+	give_up_fn = give_up;
+	give_up_ctx = ctx;
+}
+
+static int giving_up(void)
+{
+	return give_up_fn && give_up_fn(give_up_ctx);
+}
+
+/* Takes `m`, asking between slices whether to give up. 0, or -1 without the lock. */
+static int lock_or_give_up(pthread_mutex_t *m)
+{
+	for (;;) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += WAIT_SLICE_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		int r = pthread_mutex_timedlock(m, &ts);
+		if (r == 0)
+			return 0;
+		if (r != ETIMEDOUT || giving_up())
+			return -1;
+	}
+}
+
+/* Waits until fd takes output: 1, or 0 to give up (the fd is gone, or the monitor said so). */
+static int wait_writable(int fd)
+{
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		int r = poll(&p, 1, giving_up() ? 0 : WAIT_SLICE_MS);
+		if (r > 0)
+			return (p.revents & POLLNVAL) ? 0 : 1;   /* POLLERR, POLLHUP: write() says */
+		if (r < 0 && errno != EINTR)
+			return 0;
+		if (giving_up())
+			return 0;
+	}
+}
+
 void consback_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
+	if (len == 0 || lock_or_give_up(&write_lock) < 0)
+		return;
+	while (len > 0 && wait_writable(fd)) {
+		ssize_t n = write(fd, p, len < PIPE_BUF ? len : PIPE_BUF);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
-			return;   /* stdout gone: the output is lost, not the run */
+			break;   /* stdout gone: the output is lost, not the run */
 		p += n;
 		len -= (size_t)n;
 	}
+	pthread_mutex_unlock(&write_lock);
 }
 
 static void consback_drain(struct consback *c)
@@ -74,7 +140,9 @@ static void consback_drain(struct consback *c)
 	char out[8192];
 	size_t used = 0;
 
-	pthread_mutex_lock(&c->lock);
+	/* Another thread may hold the lock while it waits on a blocked stdout. */
+	if (lock_or_give_up(&c->lock) < 0)
+		return;
 	if (!c->attached || c->broken) {
 		pthread_mutex_unlock(&c->lock);
 		return;

@@ -27,7 +27,14 @@ struct consback {
 
 extern const struct backend_ops consback_ops;
 
-/* Writes all of buf to fd, also for the HC_CONSOLE_WRITE hypercall; gives up silently if fd is gone. */
+/*
+ * Writes all of buf to fd, also for the HC_CONSOLE_WRITE hypercall; gives up
+ * silently if fd is gone, or while it does not take output if the monitor's
+ * give_up() says so (consback.c).
+ */
 void consback_write_all(int fd, const void *buf, size_t len);
+
+/* Set once, before any thread runs: asked by a write that waits for a blocked fd. */
+void consback_set_give_up(int (*give_up)(void *ctx), void *ctx);
 
 #endif

@@ -27,6 +27,20 @@ static int net_check_buffer(const struct guest_memory *mem, uint64_t gpa, uint32
 	return 0;
 }
 
+/* "N" with 8 <= N <= 30 and nothing after it (atoi took "24x" and overflowed on long digits). */
+static int parse_prefix(const char *text, int *prefix)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < 8 || v > 30)
+		return -1;
+	*prefix = (int)v;
+	return 0;
+}
+
 static int parse_spec(struct netback *n, const char *spec, char *why, size_t why_len)
 {
 	char buf[128];
@@ -35,7 +49,8 @@ static int parse_spec(struct netback *n, const char *spec, char *why, size_t why
 	n->host_ip = htonl(0x0ac90001);    /* 10.201.0.1 */
 	n->guest_ip = htonl(0x0ac90002);   /* 10.201.0.2 */
 	if (strlen(spec) >= sizeof(buf) || strncmp(spec, "tap", 3) != 0 || (spec[3] && spec[3] != ',')) {
-		snprintf(why, why_len, "--net '%s': give tap[,host=IP][,guest=IP][,prefix=N]", spec);
+		snprintf(why, why_len, "--net '%.60s': give tap[,host=IP][,guest=IP][,prefix=N], at most %zu "
+			 "characters", spec, sizeof(buf) - 1);
 		return -1;
 	}
 	snprintf(buf, sizeof(buf), "%s", spec[3] ? spec + 4 : "");
@@ -45,11 +60,11 @@ static int parse_spec(struct netback *n, const char *spec, char *why, size_t why
 			n->host_ip = a.s_addr;
 		} else if (strncmp(opt, "guest=", 6) == 0 && inet_pton(AF_INET, opt + 6, &a) == 1) {
 			n->guest_ip = a.s_addr;
-		} else if (strncmp(opt, "prefix=", 7) == 0 && atoi(opt + 7) >= 8 && atoi(opt + 7) <= 30) {
-			prefix = atoi(opt + 7);
+		} else if (strncmp(opt, "prefix=", 7) == 0 && parse_prefix(opt + 7, &prefix) == 0) {
+			continue;
 		} else {
-			snprintf(why, why_len, "--net '%s': bad option '%s' (host=IP, guest=IP, prefix=8..30)",
-				 spec, opt);
+			snprintf(why, why_len, "--net: bad option '%.40s' in '%.60s' (host=IP, guest=IP, "
+				 "prefix=8..30)", opt, spec);
 			return -1;
 		}
 	}
@@ -146,13 +161,14 @@ static void respond(struct ring_back *r, uint64_t id, int status, uint32_t len)
 	ring_back_commit_response(r);
 }
 
-static void mark_broken(struct netback *n, const char *ring)
+/* The ring the front end broke is the one marked, so that its own wait sees it. */
+static void mark_broken(struct netback *n, struct ring_back *ring, const char *name)
 {
 	if (atomic_exchange(&n->broken, 1))
 		return;
-	n->tx.sring->broken = 1;
+	ring->sring->broken = 1;
 	fprintf(stderr, "lwvmm: network device %s marked broken: the %s producer ran more than "
-		"the ring's size ahead of the consumer\n", n->ifname, ring);
+		"the ring's size ahead of the consumer\n", n->ifname, name);
 	n->guest->raise_event(n->guest->ctx, n->port);
 }
 
@@ -164,7 +180,7 @@ static int transmit(struct netback *n)
 	while (done < MAX_BATCH) {
 		int64_t waiting = ring_unconsumed_requests(&n->tx);
 		if (waiting < 0)
-			mark_broken(n, "transmit");
+			mark_broken(n, &n->tx, "transmit");
 		if (waiting <= 0)
 			break;
 		struct net_tx_request req;
@@ -199,7 +215,7 @@ static int receive(struct netback *n)
 	while (done < MAX_BATCH) {
 		int64_t waiting = ring_unconsumed_requests(&n->rx);
 		if (waiting < 0)
-			mark_broken(n, "receive");
+			mark_broken(n, &n->rx, "receive");
 		if (waiting <= 0)
 			break;
 		struct net_rx_request req;

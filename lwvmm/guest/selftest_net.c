@@ -106,5 +106,9 @@ int selftest_net_hostile(const char *mode)
 		selftest_overrun(&nf.tx, nf.port, "network device");
 		return 0;
 	}
+	if (wl_strcmp(mode, "net-rx-overrun") == 0) {   /* the same on the receive ring */
+		selftest_overrun(&nf.rx, nf.port, "network device's receive ring");
+		return 0;
+	}
 	return 2;
 }

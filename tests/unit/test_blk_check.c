@@ -92,6 +92,34 @@ static void test_readonly(void **state)
 	assert_int_equal(check(BLK_OP_READ, 0, 0x300000, 512, &ro), 0);
 }
 
+/*
+ * The check's view of guest RAM, wrapped (-Wl,--wrap=guest_io_check in
+ * tests/build.mk). While `hostile_slot` is set, every call rewrites that slot,
+ * as a guest on another vCPU may at any moment, so also between the back
+ * end's copy and its check; and it records the buffer the RAM check was
+ * asked about. A blk_take_request() that checked the shared slot, or copied
+ * it after the check, would answer for what the guest wrote last.
+ */
+int __real_guest_io_check(const struct guest_memory *m, uint64_t gpa, uint64_t len,
+			  char *why, size_t why_len);
+static struct blk_request *hostile_slot;
+static int hostile_calls;
+static uint64_t checked_buffer;
+
+int __wrap_guest_io_check(const struct guest_memory *m, uint64_t gpa, uint64_t len,
+			  char *why, size_t why_len);
+int __wrap_guest_io_check(const struct guest_memory *m, uint64_t gpa, uint64_t len,
+			  char *why, size_t why_len)
+{
+	if (hostile_slot) {
+		hostile_calls++;
+		checked_buffer = gpa;
+		hostile_slot->buffer = MEM + 4096;   /* outside guest RAM */
+		hostile_slot->len = 512;
+	}
+	return __real_guest_io_check(m, gpa, len, why, why_len);
+}
+
 /* The back end acts on its own copy: what it checked is what it does. */
 static void test_take_request_copies_then_checks(void **state)
 {
@@ -112,11 +140,18 @@ static void test_take_request_copies_then_checks(void **state)
 	*slot = (struct blk_request){ .id = 42, .op = BLK_OP_READ, .len = 4096, .offset = 0, .buffer = 0x300000 };
 	ring_front_commit_request(&f);
 	ring_push_requests_and_check_notify(&f);
+	hostile_slot = slot;   /* the guest rewrites the slot while the back end checks */
+	hostile_calls = 0;
+	checked_buffer = 0;
 	assert_int_equal(blk_take_request(&b, &limits, &req, &status, why, sizeof(why)), 1);
-	slot->buffer = MEM + 4096;   /* the guest rewrites the slot after the copy */
+	hostile_slot = NULL;
+	assert_true(hostile_calls > 0);   /* the check ran, with the slot rewritten under it */
+	assert_int_equal(slot->buffer, MEM + 4096);
+	assert_int_equal(checked_buffer, 0x300000);   /* it checked the copy... */
 	assert_int_equal(status, 0);
 	assert_int_equal(req.id, 42);
-	assert_int_equal(req.buffer, 0x300000);
+	assert_int_equal(req.buffer, 0x300000);   /* ...and the copy is what is carried out */
+	assert_int_equal(req.len, 4096);
 
 	s->req_prod += 1000;   /* a producer far ahead of the consumer */
 	assert_int_equal(blk_take_request(&b, &limits, &req, &status, why, sizeof(why)), -1);

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# A stdout that takes nothing (a FIFO held open and full, never read) does not
+# hold lwvmm: --timeout and SIGTERM still end the run with 124 or 130 and a
+# message (issue 10, defect 4: the console write retried forever). Each run
+# has a safety kill at 30 s so that a hang fails the test (137) instead of
+# hanging prove.
+. "$(dirname "$0")/tap.sh"
+kvm_usable || skip_all "/dev/kvm is missing or not usable here"
+plan 8
+
+mkfifo "$TMP/fifo"
+exec 3<>"$TMP/fifo"   # a reader that never reads
+# Fill the pipe: a non-blocking writer stops at the first EAGAIN.
+dd if=/dev/zero of="$TMP/fifo" bs=4096 count=1024 oflag=nonblock 2>/dev/null
+
+timeout -s KILL 30 "$LWVMM" run --timeout 1 --workload cpu -- --size 64 >"$TMP/fifo" 2>"$TMP/err"
+is "$?" 124 "output blocked after the guest's exit: --timeout ends the run, status 124"
+like "$(cat "$TMP/err")" 'timeout after 1 s while the guest.s output waited' "the timeout and the blocked output are named"
+
+timeout -s KILL 30 "$LWVMM" run --timeout 1 --cpus 2 --workload cpu -- --size 64 >"$TMP/fifo" 2>"$TMP/err"
+is "$?" 124 "2 vCPUs: status 124"
+like "$(cat "$TMP/err")" 'timeout after 1 s' "2 vCPUs: the timeout is named"
+
+# SIGTERM at any moment of such a run ends it; timeout(1) passes it on.
+timeout -s KILL 30 "$LWVMM" run --workload cpu -- --size 64 >"$TMP/fifo" 2>"$TMP/err" &
+pid=$!
+sleep 1
+kill -TERM "$pid"
+wait "$pid"
+is "$?" 130 "output blocked: SIGTERM ends the run, status 130"
+like "$(cat "$TMP/err")" 'interrupted by Terminated' "SIGTERM is named"
+
+# A reader that is only slow loses nothing: the result line arrives.
+"$LWVMM" run --workload cpu -- --size 64 2>"$TMP/err" | { sleep 1; cat; } >"$TMP/out"
+is "${PIPESTATUS[0]}" 0 "a slow reader: status 0"
+like "$(cat "$TMP/out")" '^result workload=cpu ok=1' "a slow reader gets the result line"
+exec 3>&-

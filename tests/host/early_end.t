@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# A run ended during start-up ends as any other: status 124 and the timeout's
+# message, never a death by SIGUSR1 (issue 10, defect 3: vCPU threads were
+# kicked before they had installed their handler; exit 138, no message).
+. "$(dirname "$0")/tap.sh"
+kvm_usable || skip_all "/dev/kvm is missing or not usable here"
+N=10
+plan $((2 * N + 2))
+
+for i in $(seq $N); do
+	run_vm run --timeout 1e-9 --workload cpu
+	is "$RC" 124 "run $i, timeout before the first guest instruction: status 124"
+	like "$ERR" 'timeout: the guest ran for more than' "run $i: the timeout is named"
+done
+
+# With 2 vCPUs the kick reaches a second thread that may not have started.
+run_vm run --timeout 1e-9 --cpus 2 --workload cpu
+is "$RC" 124 "2 vCPUs, timeout at start-up: status 124"
+like "$ERR" 'timeout: the guest ran for more than' "2 vCPUs: the timeout is named"
