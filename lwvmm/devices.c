@@ -105,16 +105,17 @@ int64_t devices_attach(struct vcpu *vcpu, uint64_t index, uint64_t ring_gpa, uin
 	if (!d->ops->exit_doorbell) {
 		d->kick_fd = evtchn_bind_doorbell(&vm->evtchn, port);
 		if (d->kick_fd < 0) {
-			ret = LW_ENOSPC;
-			snprintf(why, sizeof(why), "KVM_IOEVENTFD for port %d: %s", port, strerror(errno));
+			int err = errno;
 			pthread_mutex_unlock(&ds->attach_lock);
-			vm_end(vm, LWVMM_EXIT_RESOURCES, "attaching device %d: %s", port, why);
-			return ret;
+			vm_device_failed(vcpu, err, "attaching device %d: KVM_IOEVENTFD for port %d: %s",
+					 port, port, strerror(err));
+			return LW_ENOSPC;
 		}
 	}
 	if (d->ops->attach(d->state, &vm->pv, ring_gpa, ring_bytes, port, d->kick_fd, why, sizeof(why)) < 0) {
+		int err = errno;   /* the back end's: the host's cause, or EINVAL for the guest's mistake */
 		pthread_mutex_unlock(&ds->attach_lock);
-		vm_fault(vcpu, "attaching device %d: %s", port, why);
+		vm_device_failed(vcpu, err, "attaching device %d: %s", port, why);
 		return LW_EINVAL;
 	}
 	d->attached = 1;

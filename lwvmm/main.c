@@ -10,6 +10,8 @@
  * vm.h). `info` prints what this host offers, one `key: value` per line.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -86,6 +88,27 @@ static int check_host_memory(uint64_t mem)
 			(unsigned long long)(avail >> 20));
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * --stats-json is opened (and emptied) before the run, so that a path that
+ * cannot be written is refused at once rather than found after the run.
+ */
+static int check_stats_json(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+	if (fd < 0) {
+		int err = errno;
+		if (errno_is_resource(err)) {
+			fprintf(stderr, "lwvmm: --stats-json %s: %s (%s)\n", path, strerror(err), resource_cause(err));
+			return LWVMM_EXIT_RESOURCES;
+		}
+		fprintf(stderr, "lwvmm: --stats-json %s: %s\n", path, strerror(err));
+		return LWVMM_EXIT_USAGE;
+	}
+	close(fd);
 	return 0;
 }
 
@@ -166,6 +189,8 @@ static int cmd_run(int argc, char **argv)
 				 (unsigned long long)(pagetable_max_mem() >> 30));
 	if (check_host_memory(c.mem_size) < 0)
 		return LWVMM_EXIT_RESOURCES;
+	if (c.stats_json_path && (n = check_stats_json(c.stats_json_path)) != 0)
+		return (int)n;
 	c.argc = argc - optind;
 	c.argv = argv + optind;
 	return vm_run(&c);

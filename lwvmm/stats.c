@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/kvm.h>
@@ -151,5 +152,12 @@ int stats_write_json(const char *path, const struct run_summary *s,
 		extra(f, ctx);
 	}
 	fprintf(f, "}\n");
-	return fclose(f);
+	/* A full file system shows in the stream's error (an earlier flush) or at the last flush. */
+	int failed = ferror(f);
+	if (fclose(f) != 0 || failed) {
+		if (failed && !errno)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
 }

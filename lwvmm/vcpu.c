@@ -166,9 +166,11 @@ static void handle_mmio(struct vcpu *vcpu)
 		return;
 	}
 	if (addr == LW_DOORBELL_GPA + DOORBELL_NOTIFY && run->mmio.is_write && run->mmio.len == 8) {
-		if (evtchn_register_notify(&vcpu->vm->evtchn) < 0)   /* later writes never exit */
-			vm_end(vcpu->vm, LWVMM_EXIT_RESOURCES, "cannot register the notify doorbell with "
-			       "KVM_IOEVENTFD: %s", strerror(errno));
+		if (evtchn_register_notify(&vcpu->vm->evtchn) < 0) {   /* later writes never exit */
+			int err = errno;
+			vm_device_failed(vcpu, err, "cannot register the notify doorbell with KVM_IOEVENTFD: %s",
+					 strerror(err));
+		}
 		return;
 	}
 	if (devices_handle_mmio(vcpu, addr, run->mmio.is_write, run->mmio.data, run->mmio.len) == 0)

@@ -78,6 +78,45 @@ void vm_fault(struct vcpu *vcpu, const char *fmt, ...)
 	       exit_reason_name(vcpu->run ? vcpu->run->exit_reason : 0), what);
 }
 
+int errno_is_resource(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOMEM || err == ENOSPC || err == EDQUOT ||
+	       err == EAGAIN;
+}
+
+const char *resource_cause(int err)
+{
+	switch (err) {
+	case EMFILE: return "EMFILE: lwvmm has no file descriptor left; raise ulimit -n";
+	case ENFILE: return "ENFILE: the system's file table is full";
+	case ENOMEM: return "ENOMEM: the host is out of memory";
+	case ENOSPC: return "ENOSPC: no space left";
+	case EDQUOT: return "EDQUOT: over the disk quota";
+	case EAGAIN: return "EAGAIN: the host is out of a resource (threads, locked memory)";
+	default: return strerror(err);
+	}
+}
+
+/*
+ * The host failed a device the guest asked for: with a resource errno (as
+ * EMFILE from io_uring_queue_init or eventfd) the run ends with 71 and the
+ * cause; otherwise the guest asked for something wrong, a guest fault.
+ */
+void vm_device_failed(struct vcpu *vcpu, int err, const char *fmt, ...)
+{
+	char what[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (errno_is_resource(err))
+		vm_end(vcpu->vm, LWVMM_EXIT_RESOURCES, "vCPU %d: %s (%s)", vcpu->index, what,
+		       resource_cause(err));
+	else
+		vm_fault(vcpu, "%s", what);
+}
+
 /*
  * Devices first: a bad --disk or --net is the user's mistake, reported before
  * any KVM object exists. (Creating a VM only to destroy it unrun also hung
@@ -87,6 +126,11 @@ static int vm_setup(struct vm *vm, char *why, size_t why_len, int *status)
 {
 	const struct vm_config *c = vm->config;
 
+	/*
+	 * errno is cleared before each step, so that what a failed step leaves
+	 * in it is its own cause (vm_run() reads it: host resources are 71).
+	 */
+	errno = 0;
 	*status = LWVMM_EXIT_USAGE;
 	if (devices_add(vm, "console", NULL, why, why_len) < 0)
 		return -1;
@@ -94,24 +138,29 @@ static int vm_setup(struct vm *vm, char *why, size_t why_len, int *status)
 		if (devices_add(vm, c->devices[i].kind, c->devices[i].spec, why, why_len) < 0)
 			return -1;
 	}
+	errno = 0;
 	*status = LWVMM_EXIT_UNAVAILABLE;
 	if (kvm_open(vm, why, why_len) < 0 || kvm_create_vm(vm, why, why_len) < 0)
 		return -1;
+	errno = 0;
 	*status = LWVMM_EXIT_RESOURCES;
 	if (guest_memory_create(&vm->mem, c->mem_size, LW_IMAGE_GPA, why, why_len) < 0 ||
 	    guest_memory_register(&vm->mem, vm->vm_fd, why, why_len) < 0)
 		return -1;
 	evtchn_bind_vm(&vm->evtchn, vm->vm_fd, guest_ptr(&vm->mem, LW_EVTCHN_GPA, sizeof(struct lw_evtchn_page)));
+	errno = 0;
 	*status = LWVMM_EXIT_UNAVAILABLE;
 	for (int i = 0; i < c->ncpus; i++) {
 		if (vcpu_create(vm, i, why, why_len) < 0)
 			return -1;
 		vm->ncpus = i + 1;
 	}
+	errno = 0;
 	*status = LWVMM_EXIT_USAGE;
 	if (boot_builtin_guest(vm, why, why_len) < 0)
 		return -1;
 	devices_describe(vm);
+	errno = 0;
 	*status = LWVMM_EXIT_UNAVAILABLE;
 	for (int i = 0; i < vm->ncpus; i++) {
 		if (vcpu_set_entry(&vm->vcpus[i], why, why_len) < 0)
@@ -281,8 +330,11 @@ static void report(struct vm *vm)
 		devices_print_stats(stderr, vm);
 		kvm_counters_print(stderr, &kvm);
 	}
-	if (c->stats_json_path && stats_write_json(c->stats_json_path, &s, json_extra, &extra) < 0)
-		fprintf(stderr, "lwvmm: cannot write %s: %s\n", c->stats_json_path, strerror(errno));
+	if (c->stats_json_path && stats_write_json(c->stats_json_path, &s, json_extra, &extra) < 0) {
+		fprintf(stderr, "lwvmm: cannot write --stats-json %s: %s\n", c->stats_json_path, strerror(errno));
+		if (vm->exit_status == 0)   /* a run whose statistics are lost did not succeed */
+			vm->exit_status = LWVMM_EXIT_RESOURCES;
+	}
 }
 
 int vm_run(const struct vm_config *config)
@@ -317,6 +369,12 @@ int vm_run(const struct vm_config *config)
 	consback_set_give_up(console_give_up, &vm);
 
 	if (vm_setup(&vm, why, sizeof(why), &status) < 0) {
+		int err = errno;
+		if (errno_is_resource(err)) {   /* not "no usable KVM" nor a usage error */
+			status = LWVMM_EXIT_RESOURCES;
+			size_t used = strlen(why);
+			snprintf(why + used, sizeof(why) - used, " (%s)", resource_cause(err));
+		}
 		fprintf(stderr, "lwvmm: %s\n", why);
 		devices_stop(&vm);   /* closes the disks and taps opened before the failure */
 		vm_teardown(&vm);

@@ -114,6 +114,10 @@ void vm_end(struct vm *vm, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void vm_fault(struct vcpu *vcpu, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void vm_device_failed(struct vcpu *vcpu, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int errno_is_resource(int err);         /* EMFILE, ENOMEM, ENOSPC...: status 71, not 64/69/70 */
+const char *resource_cause(int err);    /* its name and what to do */
 
 /* hypercall.c */
 void hypercall_handle(struct vcpu *vcpu, uint64_t block_gpa);

@@ -50,6 +50,16 @@ static int parse_disk_options(struct blkback *b, const char *spec, const char *o
 	}
 }
 
+/* What the user can do about a disk that would not open. */
+static const char *open_hint(const struct blkback *b, int err)
+{
+	if (b->direct && err == EINVAL)
+		return " (this file system has no O_DIRECT: drop ',direct')";
+	if (!b->readonly && (err == EPERM || err == EACCES || err == EROFS))
+		return " (the file is immutable or not writable; ,ro opens it read-only)";
+	return "";
+}
+
 static int blkback_open(void *state, const char *spec, int port, char *why, size_t why_len)
 {
 	struct blkback *b = state;
@@ -70,8 +80,7 @@ static int blkback_open(void *state, const char *spec, int port, char *why, size
 		return -1;
 	b->fd = open(b->path, (b->readonly ? O_RDONLY : O_RDWR) | (b->direct ? O_DIRECT : 0) | O_CLOEXEC);
 	if (b->fd < 0) {
-		snprintf(why, why_len, "--disk %s: %s%s", b->path, strerror(errno),
-			 b->direct && errno == EINVAL ? " (this file system has no O_DIRECT: drop ',direct')" : "");
+		snprintf(why, why_len, "--disk %s: %s%s", b->path, strerror(errno), open_hint(b, errno));
 		return -1;
 	}
 	if (fstat(b->fd, &st) < 0) {
@@ -192,6 +201,8 @@ static void complete(struct blkback *b, struct io_uring_cqe *cqe)
 	}
 	struct blk_inflight *f = data;
 	int status = cqe->res == (int)f->len ? 0 : LW_EIO;
+	if (cqe->res == -ENOSPC || cqe->res == -EDQUOT)
+		b->stats.enospc++;
 	respond(b, f->id, status, f->len);
 	b->stats.bytes += status == 0 ? f->len : 0;
 	f->busy = 0;
@@ -275,14 +286,17 @@ static int blkback_attach(void *state, struct pv_guest *g, uint64_t ring_gpa, ui
 	struct ring_shared *s = guest_ptr(g->mem, ring_gpa, ring_bytes);
 	uint32_t slots = ring_slots_for(ring_bytes, BLK_SLOT_SIZE);
 
+	/* errno on failure: EINVAL for the guest's mistake, else the host's cause (devices.c). */
 	if (!s || slots == 0) {
 		snprintf(why, why_len, "block ring 0x%llx+%llu is not in guest RAM",
 			 (unsigned long long)ring_gpa, (unsigned long long)ring_bytes);
+		errno = EINVAL;
 		return -1;
 	}
 	int r = io_uring_queue_init(2 * BLKBACK_DEPTH, &b->uring, 0);
 	if (r < 0) {
 		snprintf(why, why_len, "io_uring_queue_init: %s", strerror(-r));
+		errno = -r;
 		return -1;
 	}
 	b->guest = g;
@@ -290,9 +304,11 @@ static int blkback_attach(void *state, struct pv_guest *g, uint64_t ring_gpa, ui
 	b->kick_fd = kick_fd;
 	ring_back_init(&b->ring, s, slots, BLK_SLOT_SIZE);
 	b->limits = (struct blk_limits){ .disk_size = b->size, .readonly = b->readonly, .mem = g->mem };
-	if (pthread_create(&b->thread, NULL, blkback_thread, b) != 0) {
+	r = pthread_create(&b->thread, NULL, blkback_thread, b);
+	if (r != 0) {
 		io_uring_queue_exit(&b->uring);
-		snprintf(why, why_len, "cannot start the block back end thread");
+		snprintf(why, why_len, "cannot start the block back end thread: %s", strerror(r));
+		errno = r;
 		return -1;
 	}
 	b->attached = 1;
@@ -314,18 +330,24 @@ static void blkback_close(void *state)
 	struct blkback *b = state;
 
 	blkback_stop(b);
+	/* The guest only saw EIO: the one who can free space is told why. */
+	if (b->stats.enospc)
+		fprintf(stderr, "lwvmm: disk %s: %llu writes failed with ENOSPC: the file system holding "
+			"it is full (the guest saw I/O errors)\n", b->path, (unsigned long long)b->stats.enospc);
 	if (b->fd >= 0)
 		close(b->fd);
 	b->fd = -1;
 }
 
-static int transfer(int fd, int op, uint8_t *buf, uint32_t len, uint64_t offset)
+static int transfer(struct blkback *b, int op, uint8_t *buf, uint32_t len, uint64_t offset)
 {
 	while (len > 0) {
-		ssize_t n = op == BLK_OP_READ ? pread(fd, buf, len, (off_t)offset)
-					       : pwrite(fd, buf, len, (off_t)offset);
+		ssize_t n = op == BLK_OP_READ ? pread(b->fd, buf, len, (off_t)offset)
+					       : pwrite(b->fd, buf, len, (off_t)offset);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == ENOSPC || errno == EDQUOT))
+			b->stats.enospc++;
 		if (n <= 0)
 			return LW_EIO;
 		buf += n;
@@ -346,7 +368,7 @@ static int execute_sync(struct blkback *b, const struct guest_memory *mem, const
 	if (status == 0 && r->op == BLK_OP_FLUSH)
 		status = fdatasync(b->fd) == 0 ? 0 : LW_EIO;
 	else if (status == 0)
-		status = transfer(b->fd, (int)r->op, guest_io_ptr(mem, r->buffer, r->len), r->len, r->offset);
+		status = transfer(b, (int)r->op, guest_io_ptr(mem, r->buffer, r->len), r->len, r->offset);
 	b->stats.sync_requests++;
 	if (status == 0)
 		b->stats.sync_bytes += r->len;
@@ -416,11 +438,11 @@ static void blkback_json_stats(FILE *out, const void *state)
 
 	fprintf(out, "{\"type\":\"block\",\"requests\":%llu,\"bytes\":%llu,\"errors\":%llu,"
 		"\"kicks\":%llu,\"notifies\":%llu,\"sync_requests\":%llu,\"sync_bytes\":%llu,"
-		"\"broken\":%s}", (unsigned long long)s->requests,
+		"\"enospc\":%llu,\"broken\":%s}", (unsigned long long)s->requests,
 		(unsigned long long)s->bytes, (unsigned long long)s->errors,
 		(unsigned long long)s->kicks, (unsigned long long)s->notifies,
 		(unsigned long long)s->sync_requests, (unsigned long long)s->sync_bytes,
-		b->broken ? "true" : "false");
+		(unsigned long long)s->enospc, b->broken ? "true" : "false");
 }
 
 const struct backend_ops blkback_ops = {

@@ -26,6 +26,7 @@ struct blkback_stats {
 	uint64_t notifies;     /* notifications to the front end */
 	uint64_t sync_requests;/* trap-and-emulate requests */
 	uint64_t sync_bytes;
+	uint64_t enospc;       /* writes the host refused for want of space (ENOSPC, EDQUOT): the guest saw EIO */
 };
 
 struct blk_inflight {

@@ -41,6 +41,7 @@ static int consback_attach(void *state, struct pv_guest *g, uint64_t ring_gpa, u
 	if (!s || slots < 2) {
 		snprintf(why, why_len, "console ring 0x%llx+%llu is not in guest RAM or too small",
 			 (unsigned long long)ring_gpa, (unsigned long long)ring_bytes);
+		errno = EINVAL;   /* the guest's mistake (devices.c) */
 		return -1;
 	}
 	pthread_mutex_lock(&c->lock);

@@ -298,9 +298,11 @@ static int netback_attach(void *state, struct pv_guest *g, uint64_t ring_gpa, ui
 	uint32_t slots = ring_slots_for(NET_RING_BYTES, NET_SLOT_SIZE);
 	uint8_t *area = guest_ptr(g->mem, ring_gpa, ring_bytes);
 
+	/* errno on failure: EINVAL for the guest's mistake, else the host's cause (devices.c). */
 	if (!area || ring_bytes != 2 * NET_RING_BYTES) {
 		snprintf(why, why_len, "network rings 0x%llx+%llu: want %d bytes in guest RAM",
 			 (unsigned long long)ring_gpa, (unsigned long long)ring_bytes, 2 * NET_RING_BYTES);
+		errno = EINVAL;
 		return -1;
 	}
 	n->guest = g;
@@ -308,8 +310,10 @@ static int netback_attach(void *state, struct pv_guest *g, uint64_t ring_gpa, ui
 	n->kick_fd = kick_fd;
 	ring_back_init(&n->tx, (struct ring_shared *)area, slots, NET_SLOT_SIZE);
 	ring_back_init(&n->rx, (struct ring_shared *)(area + NET_RING_BYTES), slots, NET_SLOT_SIZE);
-	if (pthread_create(&n->thread, NULL, netback_thread, n) != 0) {
-		snprintf(why, why_len, "cannot start the network back end thread");
+	int r = pthread_create(&n->thread, NULL, netback_thread, n);
+	if (r != 0) {
+		snprintf(why, why_len, "cannot start the network back end thread: %s", strerror(r));
+		errno = r;
 		return -1;
 	}
 	n->attached = 1;
