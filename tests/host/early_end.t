@@ -5,7 +5,7 @@
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
 N=10
-plan $((2 * N + 2))
+plan $((2 * N + 3))
 
 for i in $(seq $N); do
 	run_vm run --timeout 1e-9 --workload cpu
@@ -17,3 +17,18 @@ done
 run_vm run --timeout 1e-9 --cpus 2 --workload cpu
 is "$RC" 124 "2 vCPUs, timeout at start-up: status 124"
 like "$ERR" 'timeout: the guest ran for more than' "2 vCPUs: the timeout is named"
+
+# SIGTERM in the first milliseconds (SIGINT would be ignored: a background
+# job of a script inherits SIG_IGN for it): 130 once lwvmm waits for it, 143
+# if it lands before (a plain death by SIGTERM), never 138 (SIGUSR1).
+bad=""
+for i in $(seq $N); do
+	"$LWVMM" run --cpus 2 --workload cpu -- --size 3000 >/dev/null 2>&1 &
+	pid=$!
+	[ $((i % 2)) = 0 ] && sleep 0.00$i
+	kill -TERM "$pid"
+	wait "$pid"
+	rc=$?
+	[ "$rc" = 130 ] || [ "$rc" = 143 ] || bad+="run $i: $rc "
+done
+is "$bad" "" "SIGTERM at start-up, $N runs: status 130 (or 143 before lwvmm's main) each time"
