@@ -50,8 +50,7 @@ static void on_kick(int sig)
  * a kick that arrives before a vCPU thread ran, or while it is in the
  * monitor, stays pending instead of killing the process (its default action),
  * and ends the next KVM_RUN at once. Only KVM_RUN itself runs with SIGUSR1
- * open (KVM_SET_SIGNAL_MASK, vcpu_create). No SA_RESTART, so KVM_RUN returns
- * EINTR.
+ * open (KVM_SET_SIGNAL_MASK, vcpu_create), and returns EINTR for it.
  */
 void vcpu_kick_signal_init(sigset_t *blocked)
 {
@@ -60,6 +59,24 @@ void vcpu_kick_signal_init(sigset_t *blocked)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaddset(blocked, SIGUSR1);
+}
+
+/*
+ * KVM_RUN ends with EINTR for a kick but puts the thread's mask back before
+ * the handler could run, so the kick stays pending and would end every later
+ * KVM_RUN at once: take it off here (as QEMU does).
+ */
+static void eat_kick(void)
+{
+	const struct timespec now = { 0, 0 };
+	sigset_t kick;
+	int saved = errno;
+
+	sigemptyset(&kick);
+	sigaddset(&kick, SIGUSR1);
+	while (sigtimedwait(&kick, NULL, &now) == SIGUSR1)
+		;
+	errno = saved;
 }
 
 /* The signal mask while in KVM_RUN: the thread's own, with SIGUSR1 open. */
@@ -220,6 +237,8 @@ void *vcpu_thread(void *arg)
 		uint64_t t1 = now_ns();
 		vcpu->stats.guest_ns += t1 - t0;
 		if (ret < 0) {
+			if (errno == EINTR)
+				eat_kick();
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			vm_fault(vcpu, "KVM_RUN failed: %s", strerror(errno));
