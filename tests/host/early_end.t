@@ -21,10 +21,14 @@ like "$ERR" 'timeout: the guest ran for more than' "2 vCPUs: the timeout is name
 # SIGTERM in the first milliseconds (SIGINT would be ignored: a background
 # job of a script inherits SIG_IGN for it): 130 once lwvmm waits for it, 143
 # if it lands before (a plain death by SIGTERM), never 138 (SIGUSR1).
+# Each signal waits for the exec: one that lands while bash is still between
+# fork and exec is caught by bash's own handler and lost (status 0).
+exe=$(readlink -f "$LWVMM")
 bad=""
 for i in $(seq $N); do
 	"$LWVMM" run --cpus 2 --workload cpu -- --size 3000 >/dev/null 2>&1 &
 	pid=$!
+	while [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" != "$exe" ] && kill -0 "$pid" 2>/dev/null; do :; done
 	[ $((i % 2)) = 0 ] && sleep 0.00$i
 	kill -TERM "$pid"
 	wait "$pid"
