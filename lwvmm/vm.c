@@ -367,6 +367,8 @@ int vm_run(const struct vm_config *config)
 	vcpu_kick_signal_init(&blocked);
 	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
 	consback_set_give_up(console_give_up, &vm);
+	/* A closed stdout (lwvmm ... | head) loses the guest's output, not the run and its statistics. */
+	signal(SIGPIPE, SIG_IGN);
 
 	if (vm_setup(&vm, why, sizeof(why), &status) < 0) {
 		int err = errno;

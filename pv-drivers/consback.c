@@ -72,6 +72,7 @@ static int consback_attach(void *state, struct pv_guest *g, uint64_t ring_gpa, u
 static int (*give_up_fn)(void *ctx);
 static void *give_up_ctx;
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+static int told_closed;   /* under write_lock */
 
 void consback_set_give_up(int (*give_up)(void *ctx), void *ctx)
 {
@@ -128,6 +129,11 @@ void consback_write_all(int fd, const void *buf, size_t len)
 		ssize_t n = write(fd, p, len < PIPE_BUF ? len : PIPE_BUF);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
+		if (n < 0 && errno == EPIPE && !told_closed) {
+			/* SIGPIPE is ignored (vm.c): nobody reads any more, the run goes on. */
+			fprintf(stderr, "lwvmm: standard output was closed: the guest's further output is dropped\n");
+			told_closed = 1;
+		}
 		if (n <= 0)
 			break;   /* stdout gone: the output is lost, not the run */
 		p += n;

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# A stdout that takes nothing (a FIFO held open and full, never read) does not
+# A stdout that takes nothing (a FIFO held open and full, never read) or is
+# closed does not
 # hold lwvmm: --timeout and SIGTERM still end the run with 124 or 130 and a
 # message (issue 10, defect 4: the console write retried forever). Each run
 # has a safety kill at 30 s so that a hang fails the test (137) instead of
 # hanging prove.
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
-plan 8
+plan 11
 
 mkfifo "$TMP/fifo"
 exec 3<>"$TMP/fifo"   # a reader that never reads
@@ -35,3 +36,10 @@ like "$(cat "$TMP/err")" 'interrupted by Terminated' "SIGTERM is named"
 is "${PIPESTATUS[0]}" 0 "a slow reader: status 0"
 like "$(cat "$TMP/out")" '^result workload=cpu ok=1' "a slow reader gets the result line"
 exec 3>&-
+
+# A stdout whose reader is gone (lwvmm ... | true): the output is lost, not
+# the run (it died of SIGPIPE, status 141, without its statistics).
+"$LWVMM" run --stats-json "$TMP/s.json" --workload cpu -- --size 64 2>"$TMP/err" | true
+is "${PIPESTATUS[0]}" 0 "a closed stdout: the run ends with the workload's status"
+like "$(cat "$TMP/err")" 'standard output was closed' "the closed stdout is named once"
+is "$(jq .exit_status "$TMP/s.json" 2>/dev/null)" 0 "the statistics are written"
