@@ -2,7 +2,7 @@
  * lwvmm: a lightweight KVM monitor.
  *
  *   lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]
- *             [--timeout SECONDS] --workload NAME [-- ARGS]
+ *             [--timeout SECONDS] [--no-seccomp] --workload NAME [-- ARGS]
  *   lwvmm info
  *
  * `run` boots the built-in guest, runs the workload inside it and exits with
@@ -35,7 +35,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]\n"
 		"                 [--timeout SECONDS] [--disk FILE[,ro][,direct]]...\n"
-		"                 [--net tap[,host=IP][,guest=IP][,prefix=N]]\n"
+		"                 [--net tap[,host=IP][,guest=IP][,prefix=N]] [--no-seccomp]\n"
 		"                 --workload NAME [-- ARGS]\n"
 		"       lwvmm info\n"
 		"  --cpus N           vCPUs, 1 to %d (default 1)\n"
@@ -47,12 +47,14 @@ static void usage(FILE *out)
 		"                     ro: read-only, direct: O_DIRECT on the host\n"
 		"  --net tap[,...]    a network device on a tap device that lives as long as lwvmm;\n"
 		"                     host end 10.201.0.1/24, guest 10.201.0.2 unless given\n"
+		"  --no-seccomp       no system call filters (debugging; capabilities are still dropped)\n"
 		"  --workload NAME    the built-in workload to run:",
 		LW_MAX_VCPUS);
 	for (int i = 0; wl_workload_names[i]; i++)
 		fprintf(out, " %s", wl_workload_names[i]);
 	fprintf(out, "\nexit status: the workload's, or 64 usage, 69 no KVM, 70 guest fault,\n"
-		     "71 out of resources, 124 timeout, 130 interrupted\n");
+		     "71 out of resources, 124 timeout, 130 interrupted; a system call the monitor's\n"
+		     "seccomp filter forbids ends it with 70 and a message naming the call\n");
 }
 
 static int known_workload(const char *name)
@@ -123,6 +125,7 @@ static int cmd_run(int argc, char **argv)
 		{ "workload", required_argument, NULL, 'w' },
 		{ "disk", required_argument, NULL, 'd' },
 		{ "net", required_argument, NULL, 'n' },
+		{ "no-seccomp", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -164,6 +167,9 @@ static int cmd_run(int argc, char **argv)
 				return bad_usage("--%s %s: at most %d devices", opt == 'd' ? "disk" : "net",
 						 optarg, LW_MAX_DEVICES - 1);
 			c.devices[c.ndevices++] = (struct device_spec){ opt == 'd' ? "disk" : "net", optarg };
+			break;
+		case 'S':
+			c.no_seccomp = 1;
 			break;
 		case 'h':
 			usage(stdout);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "pagetable.h"
+#include "seccomp.h"
 #include "vm.h"
 #include "x86.h"
 
@@ -228,6 +229,8 @@ void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
+
+	seccomp_confine(SECCOMP_VCPU);
 
 	if (vcpu->index == 0)
 		vm->t_first_entry_ns = now_ns();

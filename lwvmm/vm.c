@@ -23,6 +23,7 @@
 
 #include "consback.h"
 #include "kvm_stats.h"
+#include "seccomp.h"
 #include "vm.h"
 
 #define CONSOLE_TICK_NS 50000000ULL
@@ -294,6 +295,8 @@ static void json_extra(FILE *f, void *ctx)
 	devices_json_stats(f, x->vm);
 	fputc(',', f);
 	kvm_counters_json(f, x->kvm);
+	fputc(',', f);
+	seccomp_json_stats(f);
 }
 
 /* --stats and --stats-json; without either, nothing is collected. */
@@ -329,6 +332,7 @@ static void report(struct vm *vm)
 		stats_print_text(stderr, &s);
 		devices_print_stats(stderr, vm);
 		kvm_counters_print(stderr, &kvm);
+		seccomp_print_stats(stderr);
 	}
 	if (c->stats_json_path && stats_write_json(c->stats_json_path, &s, json_extra, &extra) < 0) {
 		fprintf(stderr, "lwvmm: cannot write --stats-json %s: %s\n", c->stats_json_path, strerror(errno));
@@ -370,7 +374,8 @@ int vm_run(const struct vm_config *config)
 	/* A closed stdout (lwvmm ... | head) loses the guest's output, not the run and its statistics. */
 	signal(SIGPIPE, SIG_IGN);
 
-	if (vm_setup(&vm, why, sizeof(why), &status) < 0) {
+	if (seccomp_prepare(config, why, sizeof(why), &status) < 0 || vm_setup(&vm, why, sizeof(why), &status) < 0 ||
+	    seccomp_start(&vm, why, sizeof(why), &status) < 0) {
 		int err = errno;
 		if (errno_is_resource(err)) {   /* not "no usable KVM" nor a usage error */
 			status = LWVMM_EXIT_RESOURCES;
@@ -389,6 +394,7 @@ int vm_run(const struct vm_config *config)
 		}
 		vm.vcpus[i].thread_started = 1;
 	}
+	seccomp_confine(SECCOMP_MAIN);
 	wait_for_end(&vm);
 	for (int i = 0; i < vm.ncpus; i++) {
 		if (vm.vcpus[i].thread_started)

@@ -58,6 +58,7 @@ struct vm_config {
 	double timeout_s;     /* 0: none */
 	int print_stats;
 	const char *stats_json_path;
+	int no_seccomp;       /* --no-seccomp: no system call filters (debugging) */
 	int ndevices;         /* --disk and --net, in the order given */
 	struct device_spec devices[LW_MAX_DEVICES - 1];
 };

@@ -26,6 +26,7 @@ struct pv_guest {
 	struct guest_memory *mem;
 	void (*raise_event)(void *ctx, int port);
 	void *ctx;
+	void (*confine_thread)(void);   /* called first by a back end's own thread; may be NULL */
 };
 
 struct backend_ops {

@@ -236,6 +236,8 @@ static void *blkback_thread(void *arg)
 	struct blkback *b = arg;
 	struct io_uring_cqe *cqe;
 
+	if (b->guest->confine_thread)
+		b->guest->confine_thread();
 	arm_kick(b);
 	for (;;) {
 		int stopping = atomic_load(&b->stop);

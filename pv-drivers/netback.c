@@ -259,6 +259,8 @@ static void *netback_thread(void *arg)
 {
 	struct netback *n = arg;
 
+	if (n->guest->confine_thread)
+		n->guest->confine_thread();
 	while (!atomic_load(&n->stop)) {
 		int work = 0;
 		if (!atomic_load(&n->broken)) {
