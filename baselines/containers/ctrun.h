@@ -60,6 +60,10 @@ int rootfs_libraries(const char *binary, char ***libs, char *err, size_t errlen)
  * malloc'ed path or NULL with err. */
 char *rootfs_get(const char *cache_dir, const struct rootfs_prog *progs, int n,
 		 int *cached, char *err, size_t errlen);
+/* Remove cache_dir/rootfs-*.tmp-PID whose PID is gone; how many. */
+int rootfs_sweep(const char *cache_dir);
+/* $CTRUN_CACHE, or tool_dir/../containers (malloc'ed). */
+char *ct_default_cache(const char *tool_dir);
 
 /* runtime.c: which OCI runtime, its version, the host's cgroup mode. */
 struct ct_runtime {

@@ -89,7 +89,12 @@ static int cmd_gc(void)
 		fprintf(stderr, "ctrun: %s\n", err);
 		return CT_EXIT_UNAVAILABLE;
 	}
+	char *cache = ct_default_cache(own_dir());
+	int builds = cache ? rootfs_sweep(cache) : 0;
+
+	free(cache);
 	printf("removed the leftovers of %d dead runs\n", cleanup_stale(&rt));
+	printf("removed %d unfinished root file system builds of dead runs\n", builds);
 	return 0;
 }
 

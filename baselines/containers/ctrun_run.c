@@ -78,7 +78,7 @@ static const char *tmp_dir(void)
 	return t && *t ? t : "/tmp";
 }
 
-static char *default_cache(const char *tool_dir)
+char *ct_default_cache(const char *tool_dir)
 {
 	const char *env = getenv("CTRUN_CACHE");
 	char *dir;
@@ -133,7 +133,7 @@ int ct_prepare(struct ct_run *r, const char *tool_dir)
 		fprintf(stderr, "ctrun: %s\n", err);
 		return CT_EXIT_UNAVAILABLE;
 	}
-	char *cache = o->cache_dir ? strdup(o->cache_dir) : default_cache(tool_dir);
+	char *cache = o->cache_dir ? strdup(o->cache_dir) : ct_default_cache(tool_dir);
 	r->rootfs = rootfs_get(cache, progs, n, &r->rootfs_cached, err, sizeof(err));
 	free(cache);
 	for (int i = 0; i < n; i++)
