@@ -62,7 +62,7 @@ for sig in INT TERM; do
 	finish $pid
 	is "$?" "$([ $sig = INT ] && echo 130 || echo 143)" "SIG$sig: workload io exits 128+N"
 	is "$(files "$TMPDIR/lwvmm-fio-*")" "" "SIG$sig: fio's output is removed"
-	gone "lwvmm-fio-$pid-"
+	gone "$TMPDIR/lwvmm-fio-$pid-"
 	ok $? "SIG$sig: fio is gone"
 done
 
@@ -72,7 +72,7 @@ pid=$!
 wait_for "$TMPDIR/lwvmm-fio-$pid-*"
 kill -KILL $pid
 wait $pid 2>/dev/null
-gone "lwvmm-fio-$pid-"
+gone "$TMPDIR/lwvmm-fio-$pid-"
 ok $? "SIGKILL: fio (its job a thread) dies with the workload"
 ok "$(compgen -G "$TMPDIR/lwvmm-fio-$pid-*" >/dev/null; echo $?)" "SIGKILL: the output of the dead workload is left"
 OUT=$("$WORKLOAD" io --file "$TMP/disk.img" --rw read --bs 64k --qd 1 --mib 1 --direct 0)
@@ -135,7 +135,7 @@ pid=$!
 wait_for "$TMPDIR/lwvmm-fio-*"
 kill -KILL $pid
 wait $pid 2>/dev/null
-gone "lwvmm-fio-"
+gone "$TMPDIR/lwvmm-fio-"
 ok $? "SIGKILL: vmbench's workload ends with it"
 is "$(files "$TMPDIR/lwvmm-fio-*")" "" "SIGKILL: the workload still removes fio's output"
 ok "$(compgen -G "$TMP/runs/b/disk-*.img" >/dev/null; echo $?)" "SIGKILL: the run's disk image is left"
@@ -148,7 +148,7 @@ pid=$!
 wait_for "$TMPDIR/lwvmm-fio-*"
 kill -KILL $pid
 wait $pid 2>/dev/null
-gone "lwvmm-fio-"
+gone "$TMPDIR/lwvmm-fio-"
 "$VMBENCH" gc "$TMP/runs" >"$TMP/out" 2>&1
 is "$(files "$TMP/runs/d/disk-*")" "" "vmbench gc DIR sweeps a dead run's disk image"
 like "$(cat "$TMP/out")" "disk images of dead runs: 1 removed" "and says so"
