@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "disk_image.h"
 #include "report.h"
 #include "run.h"
 
@@ -23,8 +24,11 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "gc"))
 		return cmd_gc(argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "report"))
+	if (argc >= 2 && !strcmp(argv[1], "report")) {
+		if (argc == 3 && argv[2][0] != '-')
+			disk_image_sweep_dir(argv[2]);   /* a SIGKILLed run's disk images */
 		return cmd_report(argc - 1, argv + 1);
+	}
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 			  !strcmp(argv[1], "help"))) {
 		usage(stdout);

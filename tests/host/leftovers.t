@@ -10,7 +10,7 @@ command -v fio >/dev/null || skip_all "fio is not installed (make deps)"
 VMBENCH=$ROOT/build/bin/vmbench
 TOOL=$ROOT/build/bin/vmbench-tool
 [ -x "$VMBENCH" ] && [ -x "$TOOL" ] || skip_all "vmbench or vmbench-tool is not built"
-plan 29
+plan 30
 export TMPDIR=$TMP/tmp
 mkdir -p "$TMPDIR"
 dd if=/dev/zero of="$TMP/disk.img" bs=1M count=16 status=none
@@ -152,4 +152,13 @@ gone "$TMPDIR/lwvmm-fio-"
 "$VMBENCH" gc "$TMP/runs" >"$TMP/out" 2>&1
 is "$(files "$TMP/runs/d/disk-*")" "" "vmbench gc DIR sweeps a dead run's disk image"
 like "$(cat "$TMP/out")" "disk images of dead runs: 1 removed" "and says so"
+
+"$VMBENCH" run --suite "$TMP/slowio.json" --out "$TMP/runs/e" >/dev/null 2>"$TMP/err" &
+pid=$!
+wait_for "$TMPDIR/lwvmm-fio-*"
+kill -KILL $pid
+wait $pid 2>/dev/null
+gone "$TMPDIR/lwvmm-fio-"
+"$VMBENCH" report "$TMP/runs/e" >/dev/null 2>&1
+is "$(files "$TMP/runs/e/disk-*")$(files "$TMP/runs/e/.vmbench-owner*")" "" "vmbench report DIR sweeps a dead run's disk image in DIR"
 exit $TAP_FAILED
