@@ -111,6 +111,13 @@ unsigned pmap_moves(const struct pmap *pm, uint64_t pfn)
 	return pm->page[pfn].moves;
 }
 
+void pmap_count_states(const struct pmap *pm, uint64_t counts[4])
+{
+	memset(counts, 0, 4 * sizeof(*counts));
+	for (uint64_t p = 0; p < pm->npages; p++)
+		counts[pm->page[p].state & 3]++;
+}
+
 static uint16_t *pmap_counts(const struct pmap *pm, uint64_t pfn, int node)
 {
 	return &pm->counts[(pfn * pm->nnodes + node) * 2];

@@ -40,6 +40,8 @@ void pmap_set_home(struct pmap *pm, uint64_t first, uint64_t count, int node);
 enum pmap_state pmap_state(const struct pmap *pm, uint64_t pfn);
 void pmap_set_state(struct pmap *pm, uint64_t pfn, enum pmap_state state);
 unsigned pmap_moves(const struct pmap *pm, uint64_t pfn);
+/* Pages in each state (for --stats): counts[PAGE_PRIVATE..PAGE_WRITE_SHARED]. */
+void pmap_count_states(const struct pmap *pm, uint64_t counts[4]);
 
 /* Access counts: one sample adds 1 (saturating); decay shifts every count right. */
 void pmap_count(struct pmap *pm, uint64_t pfn, int node, int is_write);

@@ -60,7 +60,7 @@ static void test_moves_and_replicas(void **state)
 {
 	(void)state;
 	struct pmap *pm = pmap_create(1000, 3);
-	uint64_t frame;
+	uint64_t frame, states[4];
 
 	assert_int_equal(pmap_note_migrated(pm, 5, 2), 0);
 	assert_int_equal(pmap_home(pm, 5), 2);
@@ -104,6 +104,11 @@ static void test_moves_and_replicas(void **state)
 	pmap_note_collapsed(pm, 100);
 	assert_int_equal(pmap_state(pm, 100), PAGE_MIGRATED);   /* it was migrated before */
 	assert_int_equal(pmap_moves(pm, 100), 3);
+	pmap_count_states(pm, states);
+	assert_int_equal(states[PAGE_MIGRATED], 2);       /* pages 5 and 100 */
+	assert_int_equal(states[PAGE_REPLICATED], 300);   /* 101-399 and 500 */
+	assert_int_equal(states[PAGE_PRIVATE], 698);
+	assert_int_equal(states[PAGE_WRITE_SHARED], 0);
 	pmap_destroy(pm);
 }
 
