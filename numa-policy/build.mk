@@ -22,7 +22,8 @@ NUMA_TESTS := $(NUMA_UNIT)/test_numa_topology $(NUMA_UNIT)/test_numa_placement \
 UNIT_TESTS += $(NUMA_TESTS)
 TEST_SRCS_test_numa_topology := numa-policy/topology.c numa-policy/spec.c
 TEST_LIBS_test_numa_topology := $(NUMA_LIBS)
-TEST_SRCS_test_numa_placement := numa-policy/placement.c numa-policy/topology.c numa-policy/spec.c
+TEST_SRCS_test_numa_placement := numa-policy/placement.c numa-policy/topology.c numa-policy/spec.c \
+	numa-policy/pmap.c
 TEST_LIBS_test_numa_placement := $(NUMA_LIBS)
 TEST_SRCS_test_numa_pmap := numa-policy/pmap.c
 TEST_SRCS_test_numa_policy := numa-policy/policy.c numa-policy/pmap.c

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "placement.h"
+#include "pmap.h"
 #include "spec.h"
 
 static const char *topo_kind(const struct numa_topology *t)
@@ -230,4 +231,25 @@ int placement_node_of(const struct numa_placement *p, uint64_t gpa)
 		if (gpa >= p->range[i].start && gpa - p->range[i].start < p->range[i].len)
 			return p->range[i].node;
 	return -1;
+}
+
+void placement_set_homes(const struct numa_placement *p, struct pmap *pm)
+{
+	int nodes[NUMA_MAX_NODES], n = 0;
+
+	if (p->mem == NUMA_MEM_FIRST_TOUCH) {
+		pmap_set_home(pm, 0, pmap_pages(pm), p->vcpu_node[0]);
+		return;
+	}
+	if (p->mem == NUMA_MEM_SHARE) {
+		for (int i = 0; i < p->nranges; i++)
+			pmap_set_home(pm, p->range[i].start >> 12, p->range[i].len >> 12,
+				      p->range[i].node);
+		return;
+	}
+	for (int i = 0; i < NUMA_MAX_NODES; i++)
+		if (p->mem_nodes & (1u << i))
+			nodes[n++] = i;
+	for (uint64_t pfn = 0; pfn < pmap_pages(pm); pfn++)
+		pmap_set_home(pm, pfn, 1, nodes[pfn % n]);
 }

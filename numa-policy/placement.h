@@ -51,4 +51,13 @@ int placement_parse(struct numa_placement *p, const char *spec,
 /* The node guest-physical address gpa is placed on, -1 if none is chosen. */
 int placement_node_of(const struct numa_placement *p, uint64_t gpa);
 
+struct pmap;
+/*
+ * Each page's home in the pmap as the placement puts it: its range's node;
+ * first-touch: vCPU 0's node (vCPU 0 boots the guest and touches it first);
+ * interleave: page i on the (i mod n)-th of the n nodes in mem_nodes, as the
+ * kernel's MPOL_INTERLEAVE does for a mapping that starts at file offset 0.
+ */
+void placement_set_homes(const struct numa_placement *p, struct pmap *pm);
+
 #endif

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "placement.h"
+#include "pmap.h"
 
 /* Two simulated nodes over host CPUs 0-3: 0-1 on node 0, 2-3 on node 1. */
 static void two_nodes(struct numa_topology *t)
@@ -114,12 +115,60 @@ static void test_bad(void **state)
 	bad("spread", 65, "handles 1 to 64 vCPUs, not 65");
 }
 
+/* A memory-only node (no CPUs, as a CXL expander): no vCPU can run there; spread skips it. */
+static void test_memory_only_node(void **state)
+{
+	(void)state;
+	struct numa_topology t;
+	struct numa_placement p;
+	char err[256] = "";
+
+	two_nodes(&t);
+	t.nnodes = 3;
+	assert_int_equal(placement_parse(&p, "vcpus=0@0,1@2", &t, 2, 1ULL << 30, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "node 2 has no CPU to run vCPUs on"));
+	assert_int_equal(placement_parse(&p, "spread", &t, 4, 1ULL << 30, err, sizeof(err)), 0);
+	assert_int_equal(p.vcpu_node[3], 1);
+	assert_int_equal(p.mem_nodes, 3);
+}
+
+/* The pmap's homes follow the placement. */
+static void test_homes(void **state)
+{
+	(void)state;
+	struct numa_topology t;
+	struct numa_placement p;
+	struct pmap *pm = pmap_create(256, 2);   /* 1 MiB */
+	char err[256] = "";
+
+	two_nodes(&t);
+	assert_int_equal(placement_parse(&p, "vcpus=0@0,1-3@1", &t, 4, 1 << 20, err, sizeof(err)), 0);
+	placement_set_homes(&p, pm);
+	assert_int_equal(pmap_home(pm, 63), 0);   /* a quarter, cut on 4 KiB: RAM < 2 MiB a node */
+	assert_int_equal(pmap_home(pm, 64), 1);
+	assert_int_equal(pmap_home(pm, 255), 1);
+	assert_int_equal(placement_parse(&p, "spread,mem=interleave", &t, 4, 1 << 20, err,
+					 sizeof(err)), 0);
+	placement_set_homes(&p, pm);
+	assert_int_equal(pmap_home(pm, 0), 0);
+	assert_int_equal(pmap_home(pm, 1), 1);
+	assert_int_equal(pmap_home(pm, 254), 0);
+	assert_int_equal(placement_parse(&p, "vcpus=0@1,1-3@0,mem=first-touch", &t, 4, 1 << 20,
+					 err, sizeof(err)), 0);
+	placement_set_homes(&p, pm);
+	assert_int_equal(pmap_home(pm, 0), 1);
+	assert_int_equal(pmap_home(pm, 200), 1);
+	pmap_destroy(pm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vcpus),
 		cmocka_unit_test(test_spread_and_mem),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_memory_only_node),
+		cmocka_unit_test(test_homes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
