@@ -35,6 +35,7 @@ include bench/workloads/build.mk
 include lwvmm/guest/build.mk
 include lwvmm/build.mk
 -include bench/vmbench/build.mk
+-include numa-policy/build.mk
 include tests/build.mk
 -include tests/lab/build.mk
 -include baselines/containers/build.mk
