@@ -25,9 +25,33 @@
 
 #define KICK_TAG ((void *)1)   /* user_data of the read on the kick eventfd */
 
+/*
+ * The options after FILE, read in place: each is one of "ro" and "direct".
+ * No copy, so no length limit but the argument's own, and no terminator to
+ * find in a truncated buffer.
+ */
+static int parse_disk_options(struct blkback *b, const char *spec, const char *opts,
+			      char *why, size_t why_len)
+{
+	for (const char *o = opts;; o += strcspn(o, ",") + 1) {
+		size_t len = strcspn(o, ",");
+		if (len == 2 && strncmp(o, "ro", 2) == 0) {
+			b->readonly = 1;
+		} else if (len == 6 && strncmp(o, "direct", 6) == 0) {
+			b->direct = 1;
+		} else {
+			/* The option first: `spec` may be long enough to be cut off. */
+			snprintf(why, why_len, "--disk: %s option '%.*s' in '%s' (options: ro, direct)",
+				 len ? "unknown" : "empty", (int)(len < 40 ? len : 40), o, spec);
+			return -1;
+		}
+		if (o[len] == '\0')
+			return 0;
+	}
+}
+
 int blkback_open(struct blkback *b, const char *spec, char *why, size_t why_len)
 {
-	char opts[64] = "";
 	const char *comma = strchr(spec, ',');
 	size_t len = comma ? (size_t)(comma - spec) : strlen(spec);
 	struct stat st;
@@ -36,24 +60,13 @@ int blkback_open(struct blkback *b, const char *spec, char *why, size_t why_len)
 	b->fd = b->kick_fd = -1;
 	pthread_mutex_init(&b->sync_lock, NULL);
 	if (len == 0 || len >= sizeof(b->path)) {
-		snprintf(why, why_len, "--disk '%s': give FILE[,ro][,direct]", spec);
+		snprintf(why, why_len, "--disk '%.*s': give FILE[,ro][,direct] with a FILE of 1 to %zu bytes",
+			 (int)(len < 60 ? len : 60), spec, sizeof(b->path) - 1);
 		return -1;
 	}
 	memcpy(b->path, spec, len);
-	if (comma)
-		snprintf(opts, sizeof(opts), "%s,", comma + 1);
-	for (char *o = opts, *next; *o; o = next) {
-		next = strchr(o, ',');
-		*next++ = '\0';
-		if (strcmp(o, "ro") == 0) {
-			b->readonly = 1;
-		} else if (strcmp(o, "direct") == 0) {
-			b->direct = 1;
-		} else {
-			snprintf(why, why_len, "--disk '%s': unknown option '%s' (ro, direct)", spec, o);
-			return -1;
-		}
-	}
+	if (comma && parse_disk_options(b, spec, comma + 1, why, why_len) < 0)
+		return -1;
 	b->fd = open(b->path, (b->readonly ? O_RDONLY : O_RDWR) | (b->direct ? O_DIRECT : 0) | O_CLOEXEC);
 	if (b->fd < 0) {
 		snprintf(why, why_len, "--disk %s: %s%s", b->path, strerror(errno),

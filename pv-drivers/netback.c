@@ -28,6 +28,20 @@ static int net_check_buffer(const struct net_limits *l, uint64_t gpa, uint32_t l
 	return 0;
 }
 
+/* "N" with 8 <= N <= 30 and nothing after it (atoi took "24x" and overflowed on long digits). */
+static int parse_prefix(const char *text, int *prefix)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < 8 || v > 30)
+		return -1;
+	*prefix = (int)v;
+	return 0;
+}
+
 static int parse_spec(struct netback *n, const char *spec, char *why, size_t why_len)
 {
 	char buf[128];
@@ -36,7 +50,8 @@ static int parse_spec(struct netback *n, const char *spec, char *why, size_t why
 	n->host_ip = htonl(0x0ac90001);    /* 10.201.0.1 */
 	n->guest_ip = htonl(0x0ac90002);   /* 10.201.0.2 */
 	if (strlen(spec) >= sizeof(buf) || strncmp(spec, "tap", 3) != 0 || (spec[3] && spec[3] != ',')) {
-		snprintf(why, why_len, "--net '%s': give tap[,host=IP][,guest=IP][,prefix=N]", spec);
+		snprintf(why, why_len, "--net '%.60s': give tap[,host=IP][,guest=IP][,prefix=N], at most %zu "
+			 "characters", spec, sizeof(buf) - 1);
 		return -1;
 	}
 	snprintf(buf, sizeof(buf), "%s", spec[3] ? spec + 4 : "");
@@ -46,11 +61,11 @@ static int parse_spec(struct netback *n, const char *spec, char *why, size_t why
 			n->host_ip = a.s_addr;
 		} else if (strncmp(opt, "guest=", 6) == 0 && inet_pton(AF_INET, opt + 6, &a) == 1) {
 			n->guest_ip = a.s_addr;
-		} else if (strncmp(opt, "prefix=", 7) == 0 && atoi(opt + 7) >= 8 && atoi(opt + 7) <= 30) {
-			prefix = atoi(opt + 7);
+		} else if (strncmp(opt, "prefix=", 7) == 0 && parse_prefix(opt + 7, &prefix) == 0) {
+			continue;
 		} else {
-			snprintf(why, why_len, "--net '%s': bad option '%s' (host=IP, guest=IP, prefix=8..30)",
-				 spec, opt);
+			snprintf(why, why_len, "--net: bad option '%.40s' in '%.60s' (host=IP, guest=IP, "
+				 "prefix=8..30)", opt, spec);
 			return -1;
 		}
 	}
