@@ -2,11 +2,12 @@
 # build/tests/fuzz/fuzz_NAME, built with ASan and UBSan (every report
 # aborts, so libFuzzer keeps the input). A target lists the project sources
 # it links in FUZZ_SRCS_NAME, extra flags in FUZZ_FLAGS_NAME and libraries in
-# FUZZ_LIBS_NAME; tests/fuzz/targets gives its limits. tests/fuzz/fuzz.t runs
+# FUZZ_LIBS_NAME, and a file it #includes (to reach static functions) in
+# FUZZ_INCLUDES_NAME; tests/fuzz/targets gives its limits. tests/fuzz/fuzz.t runs
 # each briefly in `make test`; `make fuzz` runs each for FUZZ_SECONDS.
 FUZZ_DIR := $(BUILD)/tests/fuzz
 FUZZ_CC := $(shell command -v clang-14 || command -v clang)
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -MMD -MP \
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-Ilwvmm -Ilwvmm/include -Ipv-drivers
 FUZZ_SECONDS ?= 60
@@ -16,10 +17,19 @@ FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 
 FUZZ_SRCS_blk_ring := pv-drivers/blk_check.c lwvmm/guest_memory.c
 FUZZ_SRCS_elf_loader := lwvmm/elf_loader.c lwvmm/guest_memory.c
+FUZZ_SRCS_lwvmm_options := lwvmm/options.c
+FUZZ_SRCS_disk_spec := pv-drivers/blkback.c pv-drivers/blk_check.c lwvmm/guest_memory.c
+FUZZ_LIBS_disk_spec := -luring -lpthread
+FUZZ_INCLUDES_net_spec := pv-drivers/netback.c
+FUZZ_SRCS_net_spec := lwvmm/guest_memory.c
+FUZZ_LIBS_net_spec := -lpthread
 
 ifneq ($(FUZZ_CC),)
 TEST_DEPS += $(FUZZ_BINS)
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*)
+# clang writes one .d file for several sources, so every header is a prerequisite.
+FUZZ_HEADERS := $(wildcard lwvmm/*.h lwvmm/include/*.h pv-drivers/*.h bench/vmbench/*.h \
+	bench/vmbench/tools/*.h reports/*.h baselines/containers/*.h)
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*) $$(FUZZ_INCLUDES_$$*) $(FUZZ_HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_FLAGS_$*) -o $@ $< $(FUZZ_SRCS_$*) $(FUZZ_LIBS_$*)
 endif
