@@ -20,6 +20,11 @@ static int parse_size(const char *text, uint64_t *out)
 	v = strtoull(text, &end, 10);
 	if (errno || end == text || *text == '-')
 		return -1;
+	/* 17179869188G would wrap to a 4 GiB limit */
+	int shift = *end == 'G' || *end == 'g' ? 30 : *end == 'M' || *end == 'm' ? 20 :
+		    *end == 'K' || *end == 'k' ? 10 : 0;
+	if (v > (~0ULL >> shift))
+		return -1;
 	switch (*end) {
 	case 'G': case 'g': v <<= 10; /* fall through */
 	case 'M': case 'm': v <<= 10; /* fall through */
