@@ -33,6 +33,22 @@ FUZZ_SRCS_netback := lwvmm/guest_memory.c
 FUZZ_LIBS_netback := -lpthread
 FUZZ_SRCS_ctrun_opts := baselines/containers/ctrun_opts.c
 FUZZ_FLAGS_ctrun_opts := -Ibaselines/containers
+FUZZ_SRCS_result_line := bench/vmbench/result_line.c
+FUZZ_FLAGS_result_line := -iquote bench/vmbench
+FUZZ_SRCS_suite := bench/vmbench/suite.c
+FUZZ_FLAGS_suite := -iquote bench/vmbench
+FUZZ_LIBS_suite := -ljansson
+FUZZ_SRCS_report := reports/report_data.c reports/report_md.c reports/report_cell.c \
+	reports/report_fmt.c reports/report_html.c bench/vmbench/stats.c bench/vmbench/paths.c
+FUZZ_FLAGS_report := -iquote reports -iquote bench/vmbench
+FUZZ_LIBS_report := -ljansson -lm
+FUZZ_SRCS_tool_json := bench/vmbench/tools/tool_parse_json.c bench/vmbench/result_line.c
+FUZZ_FLAGS_tool_json := -iquote bench/vmbench/tools -iquote bench/vmbench
+FUZZ_LIBS_tool_json := -ljansson
+FUZZ_SRCS_tool_yaml := bench/vmbench/tools/tool_parse_yaml.c bench/vmbench/tools/tool_parse_json.c \
+	bench/vmbench/result_line.c
+FUZZ_FLAGS_tool_yaml := -iquote bench/vmbench/tools -iquote bench/vmbench
+FUZZ_LIBS_tool_yaml := -ljansson -lyaml
 FUZZ_INCLUDES_net_spec := pv-drivers/netback.c
 FUZZ_SRCS_net_spec := lwvmm/guest_memory.c
 FUZZ_LIBS_net_spec := -lpthread

@@ -12,10 +12,18 @@
 
 #include "tool.h"
 
+/*
+ * A metric for the result line. A key vmbench would refuse (a character
+ * outside [a-z0-9_], or one it has already: a YAML mapping may repeat a key)
+ * is left out, so that the tool's odd output cannot fail a good run.
+ */
 void tool_metric(struct tool_result *r, const char *key, double value)
 {
-	if (r->n >= TOOL_MAX_METRICS)
+	if (r->n >= TOOL_MAX_METRICS || !*key || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(key))
 		return;
+	for (int i = 0; i < r->n; i++)
+		if (!strcmp(r->m[i].key, key))
+			return;
 	snprintf(r->m[r->n].key, sizeof(r->m[r->n].key), "%s", key);
 	r->m[r->n++].value = value;
 }
