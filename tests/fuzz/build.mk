@@ -67,5 +67,10 @@ HOST_TESTS += tests/fuzz/fuzz.t
 # make fuzz: every target for FUZZ_SECONDS with a random seed, its corpus
 # growing in build/fuzz/corpus/NAME (seeded from tests/fuzz/corpus/NAME).
 .PHONY: fuzz
+ifneq ($(FUZZ_CC),)
 fuzz: $(FUZZ_BINS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/fuzz-all $(FUZZ_NAMES)
+else
+fuzz:
+	@echo "make fuzz needs clang-14 and libclang-rt-14-dev (make deps)" >&2; exit 1
+endif
