@@ -57,7 +57,7 @@ ifneq ($(FUZZ_CC),)
 TEST_DEPS += $(FUZZ_BINS)
 # clang writes one .d file for several sources, so every header is a prerequisite.
 FUZZ_HEADERS := $(wildcard lwvmm/*.h lwvmm/include/*.h pv-drivers/*.h bench/vmbench/*.h \
-	bench/vmbench/tools/*.h reports/*.h baselines/containers/*.h)
+	bench/vmbench/tools/*.h reports/*.h baselines/containers/*.h tests/fuzz/*.h)
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*) $$(FUZZ_INCLUDES_$$*) $(FUZZ_HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_FLAGS_$*) -o $@ $< $(FUZZ_SRCS_$*) $(FUZZ_LIBS_$*)

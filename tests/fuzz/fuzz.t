@@ -9,6 +9,7 @@ names=$(awk '!/^#/ && NF { print $1 }' "$TARGETS")
 [ -x "$ROOT/build/tests/fuzz/fuzz_blk_ring" ] ||
 	skip_all "fuzz targets not built (needs clang-14 and libclang-rt-14-dev)"
 plan "$(wc -w <<<"$names")"
+export TMPDIR=$TMP   # the targets' temporary files go where tap.sh removes them
 while read -r name max_len runs; do
 	case $name in ''|'#'*) continue ;; esac
 	fuzzer=$ROOT/build/tests/fuzz/fuzz_$name

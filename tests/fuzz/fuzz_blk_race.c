@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "blkback.h"
+#include "fuzz_tmp.h"
 
 #define RAM_SIZE (1u << 20)
 #define RING_GPA 0x10000u
@@ -46,7 +47,7 @@ struct guest_side {
 
 static uint8_t *ram;
 static struct guest_memory mem;
-static char disk[64];
+static char disk[512];
 
 static void raise_event(void *ctx, int port)
 {
@@ -65,7 +66,7 @@ static void set_up(void)
 {
 	ram = calloc(1, RAM_SIZE);
 	mem = (struct guest_memory){ .fd = -1, .host = ram, .size = RAM_SIZE };
-	snprintf(disk, sizeof(disk), "/tmp/lwvmm-fuzz-disk-XXXXXX");
+	fuzz_tmp_template(disk, sizeof(disk), "disk");
 	int fd = mkstemp(disk);
 	if (!ram || fd < 0 || ftruncate(fd, DISK_BYTES) < 0)
 		abort();
@@ -137,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct rewrite_op ops[32];
 	struct blkback b;
 	uint32_t start, advance;
-	char spec[80], why[256];
+	char spec[600], why[256];
 
 	if (!ram)
 		set_up();

@@ -17,6 +17,7 @@
 #include "blkback.c"
 
 #include <stdlib.h>
+#include "fuzz_tmp.h"
 
 #define RAM_SIZE (1u << 20)
 #define RING_GPA 0x10000u
@@ -25,7 +26,7 @@
 
 static uint8_t *ram;
 static struct guest_memory mem;
-static char disk[64];
+static char disk[512];
 static struct blkback disks[2];   /* read-write, read-only */
 static int events;
 
@@ -46,11 +47,11 @@ static void remove_disk(void)
 /* Once: RAM, the disk file, both back ends opened as lwvmm opens them, and their io_urings. */
 static void set_up(void)
 {
-	char spec[80], why[256];
+	char spec[600], why[256];
 
 	ram = calloc(1, RAM_SIZE);
 	mem = (struct guest_memory){ .fd = -1, .host = ram, .size = RAM_SIZE };
-	snprintf(disk, sizeof(disk), "/tmp/lwvmm-fuzz-disk-XXXXXX");
+	fuzz_tmp_template(disk, sizeof(disk), "disk");
 	int fd = mkstemp(disk);
 	if (!ram || fd < 0 || ftruncate(fd, DISK_BYTES) < 0)
 		abort();

@@ -11,8 +11,9 @@
 #include <unistd.h>
 
 #include "blkback.h"
+#include "fuzz_tmp.h"
 
-static char disk[64];
+static char disk[512];
 
 static void remove_disk(void)
 {
@@ -21,7 +22,7 @@ static void remove_disk(void)
 
 static void make_disk(void)
 {
-	snprintf(disk, sizeof(disk), "/tmp/lwvmm-fuzz-disk-XXXXXX");
+	fuzz_tmp_template(disk, sizeof(disk), "disk");
 	int fd = mkstemp(disk);
 	if (fd < 0 || ftruncate(fd, 4096) < 0)
 		abort();

@@ -14,13 +14,14 @@
 #include "report_data.h"
 #include "report_html.h"
 #include "report_md.h"
+#include "fuzz_tmp.h"
 
-static char dir[64];
+static char dir[512];
 static const char *const files[] = { "results.jsonl", "environment.json", "suite.json" };
 
 static void remove_dir(void)
 {
-	char path[128];
+	char path[600];
 
 	for (int i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
@@ -32,10 +33,10 @@ static void remove_dir(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct report_data d;
-	char err[512], path[128];
+	char err[512], path[600];
 
 	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "/tmp/lwvmm-fuzz-report-XXXXXX");
+		fuzz_tmp_template(dir, sizeof(dir), "report");
 		if (!mkdtemp(dir))
 			abort();
 		atexit(remove_dir);

@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 #include "suite.h"
+#include "fuzz_tmp.h"
 
-static char path[64];
+static char path[512];
 
 static void remove_file(void)
 {
@@ -26,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512];
 
 	if (!path[0]) {
-		snprintf(path, sizeof(path), "/tmp/lwvmm-fuzz-suite-XXXXXX");
+		fuzz_tmp_template(path, sizeof(path), "suite");
 		int fd = mkstemp(path);
 		if (fd < 0)
 			abort();
