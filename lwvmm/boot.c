@@ -14,6 +14,7 @@
 #include "elf_loader.h"
 #include "pagetable.h"
 #include "vm.h"
+#include "x86.h"
 
 /* The guest ELF, embedded by guest_image.S. */
 extern const uint8_t lwvmm_guest_image_start[];
@@ -24,21 +25,6 @@ extern const uint8_t lwvmm_guest_image_end[];
 static uint64_t align_up(uint64_t x, uint64_t a)
 {
 	return (x + a - 1) & ~(a - 1);
-}
-
-/* A flat 64-bit GDT: the guest runs on the user segments (selectors 0x1b, 0x23). */
-static void write_gdt(uint8_t *area)
-{
-	uint64_t *gdt = (uint64_t *)(area + PT_GDT_OFFSET);
-	uint64_t tss = LW_PAGETABLE_GPA + PT_TSS_OFFSET;
-
-	gdt[1] = 0x00af9a000000ffffULL; /* kernel code, 64-bit */
-	gdt[2] = 0x00cf92000000ffffULL; /* kernel data */
-	gdt[3] = 0x00affa000000ffffULL; /* user code, 64-bit, DPL 3 */
-	gdt[4] = 0x00cff2000000ffffULL; /* user data, DPL 3 */
-	/* 64-bit TSS descriptor (two slots): limit 0x67, type 9, present. */
-	gdt[5] = 0x67 | ((tss & 0xffffff) << 16) | (0x89ULL << 40) | (((tss >> 24) & 0xff) << 56);
-	gdt[6] = tss >> 32;
 }
 
 static int write_bootinfo(struct vm *vm, char *why, size_t why_len)
@@ -88,7 +74,7 @@ int boot_builtin_guest(struct vm *vm, char *why, size_t why_len)
 
 	if (pagetable_build(area, &layout, why, why_len) < 0)
 		return -1;
-	write_gdt(area);
+	x86_write_gdt(area);
 	if (elf_load(lwvmm_guest_image_start,
 		     (size_t)(lwvmm_guest_image_end - lwvmm_guest_image_start),
 		     vm->mem.host, vm->mem.size, LW_IMAGE_GPA, &elf, why, why_len) < 0)

@@ -1,5 +1,7 @@
 /*
- * Carrying out a batch of hypercalls (the ABI is in lwvmm_abi.h).
+ * The hypercall table and how a batch is carried out (the ABI is in
+ * lwvmm_abi.h). Each hypercall is one line of the table: its number, its
+ * name, the check of its arguments (hypercall_check.c) and its handler.
  *
  * The requests are copied out of guest memory before they are checked and
  * run: another vCPU could change them in the meantime, and the monitor must
@@ -10,95 +12,127 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "consback.h"
 #include "hypercall_check.h"
 #include "vm.h"
 
-static void vcpu_park(struct vcpu *vcpu)
+static int64_t run_null(struct vcpu *vcpu, const struct hc_request *req)
 {
-	uint64_t t0 = now_ns();
-
-	pthread_mutex_lock(&vcpu->park_lock);
-	while (!vcpu->wake_pending && !atomic_load(&vcpu->vm->stopping))
-		pthread_cond_wait(&vcpu->park_cond, &vcpu->park_lock);
-	vcpu->wake_pending = 0;
-	pthread_mutex_unlock(&vcpu->park_lock);
-	vcpu->stats.parked_ns += now_ns() - t0;
+	(void)vcpu;
+	(void)req;
+	return 0;
 }
 
-static void vcpu_wake(struct vcpu *target)
-{
-	pthread_mutex_lock(&target->park_lock);
-	target->wake_pending = 1;
-	pthread_cond_signal(&target->park_cond);
-	pthread_mutex_unlock(&target->park_lock);
-}
-
-/* Runs one validated request; returns 1 when the VM is to stop. */
-static int run_request(struct vcpu *vcpu, struct hc_request *req)
+static int64_t run_console_write(struct vcpu *vcpu, const struct hc_request *req)
 {
 	struct vm *vm = vcpu->vm;
+
+	consback_write_all(STDOUT_FILENO, guest_io_ptr(&vm->mem, req->arg[0], req->arg[1]), req->arg[1]);
+	return (int64_t)req->arg[1];
+}
+
+static int64_t run_exit(struct vcpu *vcpu, const struct hc_request *req)
+{
+	vm_end(vcpu->vm, (int)req->arg[0], NULL);
+	return 0;
+}
+
+static int64_t run_time(struct vcpu *vcpu, const struct hc_request *req)
+{
 	struct timespec ts;
 
-	req->ret = 0;
-	switch (req->nr) {
-	case HC_NULL:
-		break;
-	case HC_CONSOLE_WRITE:
-		consback_write_all(STDOUT_FILENO, guest_ptr(&vm->mem, req->arg[0], req->arg[1]), req->arg[1]);
-		req->ret = (int64_t)req->arg[1];
-		break;
-	case HC_EXIT:
-		vm_end(vm, (int)req->arg[0], NULL);
-		return 1;
-	case HC_TIME:
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		req->ret = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-		break;
-	case HC_VCPU_PARK:
-		vcpu_park(vcpu);
-		break;
-	case HC_VCPU_WAKE:
-		vcpu_wake(&vm->vcpus[req->arg[0]]);
-		break;
-	case HC_DEVICE_ATTACH:
-		req->ret = devices_attach(vcpu, req->arg[0], req->arg[1], req->arg[2]);
-		return atomic_load(&vm->stopping);
-	case HC_EVTCHN_WAIT:
-		req->ret = (int64_t)devices_wait_event(vcpu, req->arg[0], req->arg[1]);
-		break;
-	}
+	(void)vcpu;
+	(void)req;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int64_t run_vcpu_park(struct vcpu *vcpu, const struct hc_request *req)
+{
+	(void)req;
+	vcpu_park(vcpu);
 	return 0;
+}
+
+static int64_t run_vcpu_wake(struct vcpu *vcpu, const struct hc_request *req)
+{
+	vcpu_wake(&vcpu->vm->vcpus[req->arg[0]]);
+	return 0;
+}
+
+static int64_t run_device_attach(struct vcpu *vcpu, const struct hc_request *req)
+{
+	return devices_attach(vcpu, req->arg[0], req->arg[1], req->arg[2]);
+}
+
+/* Time asleep here is idle, not monitor work. */
+static int64_t run_evtchn_wait(struct vcpu *vcpu, const struct hc_request *req)
+{
+	uint64_t t0 = now_ns();
+	uint64_t pending = evtchn_wait(&vcpu->vm->evtchn, req->arg[0], req->arg[1]);
+
+	vcpu->stats.parked_ns += now_ns() - t0;
+	return (int64_t)pending;
+}
+
+struct hypercall {
+	const char *name;
+	int (*check)(const struct hc_request *req, const struct hc_env *env, char *why, size_t why_len);
+	int64_t (*run)(struct vcpu *vcpu, const struct hc_request *req);
+};
+
+static const struct hypercall hypercalls[HC_COUNT] = {
+	[HC_NULL]          = { "null", hc_check_no_args, run_null },
+	[HC_CONSOLE_WRITE] = { "console_write", hc_check_console_write, run_console_write },
+	[HC_EXIT]          = { "exit", hc_check_exit, run_exit },
+	[HC_TIME]          = { "time", hc_check_no_args, run_time },
+	[HC_VCPU_PARK]     = { "vcpu_park", hc_check_no_args, run_vcpu_park },
+	[HC_VCPU_WAKE]     = { "vcpu_wake", hc_check_vcpu_wake, run_vcpu_wake },
+	[HC_DEVICE_ATTACH] = { "device_attach", hc_check_device_attach, run_device_attach },
+	[HC_EVTCHN_WAIT]   = { "evtchn_wait", hc_check_evtchn_wait, run_evtchn_wait },
+};
+
+const char *hypercall_name(unsigned nr)
+{
+	if (nr < HC_COUNT && hypercalls[nr].name)
+		return hypercalls[nr].name;
+	return "unknown";
 }
 
 void hypercall_handle(struct vcpu *vcpu, uint64_t block_gpa)
 {
 	struct vm *vm = vcpu->vm;
+	struct hc_env env = { .mem = &vm->mem, .ncpus = vm->ncpus };
 	struct hc_request reqs[HC_BATCH_MAX];
-	uint32_t count;
-	char why[160];
+	char why[200];
 
 	vcpu->stats.hypercall_exits++;
-	if (hc_check_block_gpa(vm->mem.size, block_gpa, why, sizeof(why)) < 0) {
+	if (hc_check_block_gpa(block_gpa, vcpu->index, why, sizeof(why)) < 0) {
 		vm_fault(vcpu, "bad hypercall: %s", why);
 		return;
 	}
-	struct hc_block *block = guest_ptr(&vm->mem, block_gpa, hc_block_bytes(0));
-	count = block->count;
-	if (hc_check_block_count(vm->mem.size, block_gpa, count, why, sizeof(why)) < 0) {
+	struct hc_block *block = guest_ptr(&vm->mem, block_gpa, sizeof(*block));
+	uint32_t count = __atomic_load_n(&block->count, __ATOMIC_RELAXED);
+	if (hc_check_block_count(count, why, sizeof(why)) < 0) {
 		vm_fault(vcpu, "bad hypercall: %s", why);
 		return;
 	}
 	memcpy(reqs, block->req, count * sizeof(reqs[0]));
 	for (uint32_t i = 0; i < count; i++) {
-		if (hc_check_request(&reqs[i], vm->mem.size, vm->ncpus, why, sizeof(why)) < 0) {
-			vm_fault(vcpu, "bad hypercall %s (request %u of %u): %s",
-				 hypercall_name((unsigned)reqs[i].nr), i + 1, count, why);
+		const struct hc_request *req = &reqs[i];
+		const struct hypercall *hc = req->nr < HC_COUNT ? &hypercalls[req->nr] : NULL;
+		if (!hc || !hc->run) {
+			vm_fault(vcpu, "bad hypercall (request %u of %u): unknown hypercall number %llu",
+				 i + 1, count, (unsigned long long)req->nr);
 			return;
 		}
-		vcpu->stats.hypercalls[reqs[i].nr]++;
-		int stop = run_request(vcpu, &reqs[i]);
-		block->req[i].ret = reqs[i].ret;
-		if (stop)
+		if (hc->check(req, &env, why, sizeof(why)) < 0) {
+			vm_fault(vcpu, "bad hypercall %s (request %u of %u): %s", hc->name, i + 1, count, why);
+			return;
+		}
+		vcpu->stats.hypercalls[req->nr]++;
+		block->req[i].ret = hc->run(vcpu, req);
+		if (atomic_load(&vm->stopping))   /* HC_EXIT, or a fault in a handler */
 			return;
 	}
 }

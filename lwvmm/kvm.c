@@ -69,14 +69,17 @@ int kvm_open(struct vm *vm, char *why, size_t why_len)
 		if (errno == ENOENT)
 			snprintf(why, why_len, "/dev/kvm does not exist: this host cannot run VMs "
 				 "(load kvm_intel, kvm_amd or kvm_pvm)");
-		else
+		else if (errno == EACCES || errno == EPERM)
 			snprintf(why, why_len, "cannot open /dev/kvm: %s (add yourself to the kvm group or run as root)",
 				 strerror(errno));
+		else   /* EMFILE, say: vm_run names the cause */
+			snprintf(why, why_len, "cannot open /dev/kvm: %s", strerror(errno));
 		return -1;
 	}
 	int version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 	if (version != KVM_API_VERSION) {
 		snprintf(why, why_len, "KVM API version %d, lwvmm needs %d", version, KVM_API_VERSION);
+		errno = 0;   /* not a host resource: status 69 (vm_run) */
 		return -1;
 	}
 	vm->flavour = detect_flavour();

@@ -2,7 +2,7 @@
  * lwvmm: a lightweight KVM monitor.
  *
  *   lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]
- *             [--timeout SECONDS] --workload NAME [-- ARGS]
+ *             [--timeout SECONDS] [--no-seccomp] --workload NAME [-- ARGS]
  *   lwvmm info
  *
  * `run` boots the built-in guest, runs the workload inside it and exits with
@@ -10,6 +10,8 @@
  * vm.h). `info` prints what this host offers, one `key: value` per line.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,7 +35,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]\n"
 		"                 [--timeout SECONDS] [--disk FILE[,ro][,direct]]...\n"
-		"                 [--net tap[,host=IP][,guest=IP][,prefix=N]]\n"
+		"                 [--net tap[,host=IP][,guest=IP][,prefix=N]] [--no-seccomp]\n"
 		"                 --workload NAME [-- ARGS]\n"
 		"       lwvmm info\n"
 		"  --cpus N           vCPUs, 1 to %d (default 1)\n"
@@ -45,12 +47,14 @@ static void usage(FILE *out)
 		"                     ro: read-only, direct: O_DIRECT on the host\n"
 		"  --net tap[,...]    a network device on a tap device that lives as long as lwvmm;\n"
 		"                     host end 10.201.0.1/24, guest 10.201.0.2 unless given\n"
+		"  --no-seccomp       no system call filters (debugging; capabilities are still dropped)\n"
 		"  --workload NAME    the built-in workload to run:",
 		LW_MAX_VCPUS);
 	for (int i = 0; wl_workload_names[i]; i++)
 		fprintf(out, " %s", wl_workload_names[i]);
 	fprintf(out, "\nexit status: the workload's, or 64 usage, 69 no KVM, 70 guest fault,\n"
-		     "71 out of resources, 124 timeout, 130 interrupted\n");
+		     "71 out of resources, 124 timeout, 130 interrupted; a system call the monitor's\n"
+		     "seccomp filter forbids ends it with 70 and a message naming the call\n");
 }
 
 static int known_workload(const char *name)
@@ -89,6 +93,27 @@ static int check_host_memory(uint64_t mem)
 	return 0;
 }
 
+/*
+ * --stats-json is opened (and emptied) before the run, so that a path that
+ * cannot be written is refused at once rather than found after the run.
+ */
+static int check_stats_json(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+	if (fd < 0) {
+		int err = errno;
+		if (errno_is_resource(err)) {
+			fprintf(stderr, "lwvmm: --stats-json %s: %s (%s)\n", path, strerror(err), resource_cause(err));
+			return LWVMM_EXIT_RESOURCES;
+		}
+		fprintf(stderr, "lwvmm: --stats-json %s: %s\n", path, strerror(err));
+		return LWVMM_EXIT_USAGE;
+	}
+	close(fd);
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -100,6 +125,7 @@ static int cmd_run(int argc, char **argv)
 		{ "workload", required_argument, NULL, 'w' },
 		{ "disk", required_argument, NULL, 'd' },
 		{ "net", required_argument, NULL, 'n' },
+		{ "no-seccomp", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -136,14 +162,14 @@ static int cmd_run(int argc, char **argv)
 			c.workload = optarg;
 			break;
 		case 'd':
-			if (c.ndisks >= LW_MAX_DEVICES - 1)
-				return bad_usage("--disk %s: too many disks", optarg);
-			c.disks[c.ndisks++] = optarg;
-			break;
 		case 'n':
-			if (c.ndisks + c.nnets >= LW_MAX_DEVICES - 1)
-				return bad_usage("--net %s: too many devices", optarg);
-			c.nets[c.nnets++] = optarg;
+			if (c.ndevices >= LW_MAX_DEVICES - 1)
+				return bad_usage("--%s %s: at most %d devices", opt == 'd' ? "disk" : "net",
+						 optarg, LW_MAX_DEVICES - 1);
+			c.devices[c.ndevices++] = (struct device_spec){ opt == 'd' ? "disk" : "net", optarg };
+			break;
+		case 'S':
+			c.no_seccomp = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -169,6 +195,8 @@ static int cmd_run(int argc, char **argv)
 				 (unsigned long long)(pagetable_max_mem() >> 30));
 	if (check_host_memory(c.mem_size) < 0)
 		return LWVMM_EXIT_RESOURCES;
+	if (c.stats_json_path && (n = check_stats_json(c.stats_json_path)) != 0)
+		return (int)n;
 	c.argc = argc - optind;
 	c.argv = argv + optind;
 	return vm_run(&c);

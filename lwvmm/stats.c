@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/kvm.h>
@@ -33,29 +34,11 @@ static const char *const exit_names[] = {
 	[39] = "MEMORY_FAULT",
 };
 
-static const char *const hypercall_names[HC_COUNT] = {
-	[HC_NULL] = "null",
-	[HC_CONSOLE_WRITE] = "console_write",
-	[HC_EXIT] = "exit",
-	[HC_TIME] = "time",
-	[HC_VCPU_PARK] = "vcpu_park",
-	[HC_VCPU_WAKE] = "vcpu_wake",
-	[HC_DEVICE_ATTACH] = "device_attach",
-	[HC_EVTCHN_WAIT] = "evtchn_wait",
-};
-
 const char *exit_reason_name(unsigned reason)
 {
 	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) && exit_names[reason])
 		return exit_names[reason];
 	return "OTHER";
-}
-
-const char *hypercall_name(unsigned nr)
-{
-	if (nr < HC_COUNT && hypercall_names[nr])
-		return hypercall_names[nr];
-	return "unknown";
 }
 
 void stats_add(struct vcpu_stats *total, const struct vcpu_stats *one)
@@ -169,5 +152,12 @@ int stats_write_json(const char *path, const struct run_summary *s,
 		extra(f, ctx);
 	}
 	fprintf(f, "}\n");
-	return fclose(f);
+	/* A full file system shows in the stream's error (an earlier flush) or at the last flush. */
+	int failed = ferror(f);
+	if (fclose(f) != 0 || failed) {
+		if (failed && !errno)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
 }

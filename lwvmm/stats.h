@@ -37,7 +37,7 @@ struct run_summary {
 };
 
 const char *exit_reason_name(unsigned reason);
-const char *hypercall_name(unsigned nr);
+const char *hypercall_name(unsigned nr);   /* hypercall.c: the table's name */
 void stats_add(struct vcpu_stats *total, const struct vcpu_stats *one);
 void stats_print_text(FILE *out, const struct run_summary *s);
 /* `extra`, when given, appends more "key":value members to the object. */

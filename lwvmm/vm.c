@@ -5,6 +5,7 @@
  *
  * The main thread only waits. It blocks SIGINT, SIGTERM and SIGUSR2 and
  * sleeps in sigtimedwait(); a vCPU that ends the run sends it SIGUSR2.
+ * SIGUSR1, the kick out of KVM_RUN, is blocked everywhere but in KVM_RUN.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,7 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "consback.h"
 #include "kvm_stats.h"
+#include "seccomp.h"
 #include "vm.h"
 
 #define CONSOLE_TICK_NS 50000000ULL
@@ -44,10 +47,7 @@ static void vm_end_va(struct vm *vm, int status, const char *fmt, va_list ap)
 		atomic_store(&vm->stopping, 1);
 	}
 	pthread_mutex_unlock(&vm->end_lock);
-	/* Every vCPU asleep in HC_EVTCHN_WAIT waits on the one VM-wide condition. */
-	pthread_mutex_lock(&vm->evt_lock);
-	pthread_cond_broadcast(&vm->evt_cond);
-	pthread_mutex_unlock(&vm->evt_lock);
+	evtchn_wake_all(&vm->evtchn);   /* the vCPUs asleep in HC_EVTCHN_WAIT */
 	for (int i = 0; i < vm->ncpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
 	pthread_kill(vm->main_thread, SIGUSR2);
@@ -79,33 +79,43 @@ void vm_fault(struct vcpu *vcpu, const char *fmt, ...)
 	       exit_reason_name(vcpu->run ? vcpu->run->exit_reason : 0), what);
 }
 
-/*
- * The no-reply doorbell: once registered with KVM_IOEVENTFD, a guest write
- * only signals an eventfd and the vCPU never leaves the kernel. It is
- * registered on first use (that first write exits as MMIO), because an
- * ioeventfd makes the VM's teardown wait for an SRCU grace period: about
- * 5-9 ms on the PVM development hosts, a third of a short run.
- */
-void vm_register_notify_doorbell(struct vcpu *vcpu)
+int errno_is_resource(int err)
 {
-	struct vm *vm = vcpu->vm;
+	return err == EMFILE || err == ENFILE || err == ENOMEM || err == ENOSPC || err == EDQUOT ||
+	       err == EAGAIN;
+}
 
-	pthread_mutex_lock(&vm->end_lock);
-	if (vm->notify_eventfd < 0) {
-		int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		struct kvm_ioeventfd io = {
-			.addr = LW_DOORBELL_GPA + DOORBELL_NOTIFY,
-			.len = 8,
-			.fd = fd,
-		};
-		if (fd >= 0 && ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) == 0)
-			vm->notify_eventfd = fd;
-		else if (fd >= 0)
-			close(fd);
+const char *resource_cause(int err)
+{
+	switch (err) {
+	case EMFILE: return "EMFILE: lwvmm has no file descriptor left; raise ulimit -n";
+	case ENFILE: return "ENFILE: the system's file table is full";
+	case ENOMEM: return "ENOMEM: the host is out of memory";
+	case ENOSPC: return "ENOSPC: no space left";
+	case EDQUOT: return "EDQUOT: over the disk quota";
+	case EAGAIN: return "EAGAIN: the host is out of a resource (threads, locked memory)";
+	default: return strerror(err);
 	}
-	pthread_mutex_unlock(&vm->end_lock);
-	if (vm->notify_eventfd < 0)
-		vm_fault(vcpu, "cannot register the notify doorbell with KVM_IOEVENTFD: %s", strerror(errno));
+}
+
+/*
+ * The host failed a device the guest asked for: with a resource errno (as
+ * EMFILE from io_uring_queue_init or eventfd) the run ends with 71 and the
+ * cause; otherwise the guest asked for something wrong, a guest fault.
+ */
+void vm_device_failed(struct vcpu *vcpu, int err, const char *fmt, ...)
+{
+	char what[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (errno_is_resource(err))
+		vm_end(vcpu->vm, LWVMM_EXIT_RESOURCES, "vCPU %d: %s (%s)", vcpu->index, what,
+		       resource_cause(err));
+	else
+		vm_fault(vcpu, "%s", what);
 }
 
 /*
@@ -117,34 +127,41 @@ static int vm_setup(struct vm *vm, char *why, size_t why_len, int *status)
 {
 	const struct vm_config *c = vm->config;
 
+	/*
+	 * errno is cleared before each step, so that what a failed step leaves
+	 * in it is its own cause (vm_run() reads it: host resources are 71).
+	 */
+	errno = 0;
 	*status = LWVMM_EXIT_USAGE;
-	if (devices_add_console(vm, why, why_len) < 0)
+	if (devices_add(vm, "console", NULL, why, why_len) < 0)
 		return -1;
-	for (int i = 0; i < c->ndisks; i++) {
-		if (devices_add_disk(vm, c->disks[i], why, why_len) < 0)
+	for (int i = 0; i < c->ndevices; i++) {
+		if (devices_add(vm, c->devices[i].kind, c->devices[i].spec, why, why_len) < 0)
 			return -1;
 	}
-	for (int i = 0; i < c->nnets; i++) {
-		if (devices_add_net(vm, c->nets[i], why, why_len) < 0)
-			return -1;
-	}
+	errno = 0;
 	*status = LWVMM_EXIT_UNAVAILABLE;
 	if (kvm_open(vm, why, why_len) < 0 || kvm_create_vm(vm, why, why_len) < 0)
 		return -1;
+	errno = 0;
 	*status = LWVMM_EXIT_RESOURCES;
-	if (guest_memory_create(&vm->mem, c->mem_size, why, why_len) < 0 ||
+	if (guest_memory_create(&vm->mem, c->mem_size, LW_IMAGE_GPA, why, why_len) < 0 ||
 	    guest_memory_register(&vm->mem, vm->vm_fd, why, why_len) < 0)
 		return -1;
+	evtchn_bind_vm(&vm->evtchn, vm->vm_fd, guest_ptr(&vm->mem, LW_EVTCHN_GPA, sizeof(struct lw_evtchn_page)));
+	errno = 0;
 	*status = LWVMM_EXIT_UNAVAILABLE;
 	for (int i = 0; i < c->ncpus; i++) {
 		if (vcpu_create(vm, i, why, why_len) < 0)
 			return -1;
 		vm->ncpus = i + 1;
 	}
+	errno = 0;
 	*status = LWVMM_EXIT_USAGE;
 	if (boot_builtin_guest(vm, why, why_len) < 0)
 		return -1;
 	devices_describe(vm);
+	errno = 0;
 	*status = LWVMM_EXIT_UNAVAILABLE;
 	for (int i = 0; i < vm->ncpus; i++) {
 		if (vcpu_set_entry(&vm->vcpus[i], why, why_len) < 0)
@@ -162,8 +179,7 @@ static void vm_teardown(struct vm *vm)
 		if (v->fd >= 0)
 			close(v->fd);
 	}
-	if (vm->notify_eventfd >= 0)
-		close(vm->notify_eventfd);
+	evtchn_destroy(&vm->evtchn);
 	guest_memory_destroy(&vm->mem);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
@@ -171,31 +187,98 @@ static void vm_teardown(struct vm *vm)
 		close(vm->kvm_fd);
 }
 
+/*
+ * Ended by the timeout or a signal: blocked console output is dropped from
+ * now on (consback.c). If the guest had already exited and lwvmm was only
+ * waiting to write its last output, the run ends with this status instead,
+ * with `late` as the reason; a fault's status and message stay.
+ */
+static void vm_abandon(struct vm *vm, int status, const char *message, const char *late)
+{
+	int was_stopping;
+
+	if (atomic_load(&vm->abandoned))
+		return;
+	pthread_mutex_lock(&vm->end_lock);
+	was_stopping = atomic_load(&vm->stopping);
+	if (was_stopping && !vm->end_message[0]) {
+		snprintf(vm->end_message, sizeof(vm->end_message), "%s while the guest's output waited "
+			 "for a stdout that took none (the guest had exited with %d)", late, vm->exit_status);
+		vm->exit_status = status;
+	}
+	atomic_store(&vm->abandoned, 1);
+	pthread_mutex_unlock(&vm->end_lock);
+	if (!was_stopping)
+		vm_end(vm, status, "%s", message);
+}
+
+/*
+ * The main thread's watch: the deadline, and SIGINT/SIGTERM (or SIGUSR2,
+ * a vCPU's end), waited for up to sleep_ns. Returns what sigtimedwait() did.
+ */
+static int watch_end(struct vm *vm, uint64_t sleep_ns)
+{
+	if (vm->deadline_ns) {
+		uint64_t now = now_ns();
+		if (now >= vm->deadline_ns) {
+			char message[80], late[80];
+			snprintf(message, sizeof(message), "timeout: the guest ran for more than %g s",
+				 vm->config->timeout_s);
+			snprintf(late, sizeof(late), "timeout after %g s", vm->config->timeout_s);
+			vm_abandon(vm, LWVMM_EXIT_TIMEOUT, message, late);
+			return 0;
+		}
+		if (vm->deadline_ns - now < sleep_ns)
+			sleep_ns = vm->deadline_ns - now;
+	}
+	struct timespec ts = { .tv_sec = (time_t)(sleep_ns / 1000000000ULL),
+			       .tv_nsec = (long)(sleep_ns % 1000000000ULL) };
+	int sig = sigtimedwait(&vm->end_signals, NULL, &ts);
+	if (sig == SIGINT || sig == SIGTERM) {
+		char message[80];
+		snprintf(message, sizeof(message), "interrupted by %s", strsignal(sig));
+		vm_abandon(vm, LWVMM_EXIT_INTERRUPTED, message, message);
+	}
+	return sig;
+}
+
+/* Asked by a console write that waits for a blocked stdout (consback.c). */
+static int console_give_up(void *ctx)
+{
+	struct vm *vm = ctx;
+
+	if (pthread_equal(pthread_self(), vm->main_thread))
+		watch_end(vm, 0);   /* the main thread in a write watches the end itself */
+	return atomic_load(&vm->abandoned);
+}
+
 /* Sleeps until a vCPU ends the run, a signal arrives or the timeout passes. */
-static void wait_for_end(struct vm *vm, const sigset_t *waited)
+static void wait_for_end(struct vm *vm)
 {
 	double timeout = vm->config->timeout_s;
-	uint64_t deadline = timeout > 0 ? now_ns() + (uint64_t)(timeout * 1e9) : 0;
 
+	vm->deadline_ns = timeout > 0 ? now_ns() + (uint64_t)(timeout * 1e9) : 0;
 	while (!atomic_load(&vm->stopping)) {
 		/* Wake every 50 ms to pass on console output the guest has not kicked for. */
-		uint64_t sleep = CONSOLE_TICK_NS;
-		if (deadline) {
-			uint64_t now = now_ns();
-			if (now >= deadline) {
-				vm_end(vm, LWVMM_EXIT_TIMEOUT, "timeout: the guest ran for more than %g s", timeout);
-				break;
-			}
-			if (deadline - now < sleep)
-				sleep = deadline - now;
-		}
-		struct timespec ts = { .tv_sec = (time_t)(sleep / 1000000000ULL),
-				       .tv_nsec = (long)(sleep % 1000000000ULL) };
-		int sig = sigtimedwait(waited, NULL, &ts);
-		if (sig < 0)
+		if (watch_end(vm, CONSOLE_TICK_NS) < 0 && !atomic_load(&vm->stopping))
 			devices_tick(vm);
-		if (sig == SIGINT || sig == SIGTERM)
-			vm_end(vm, LWVMM_EXIT_INTERRUPTED, "interrupted by %s", strsignal(sig));
+	}
+}
+
+/* Joins a vCPU thread, still watching the end: it may wait on a blocked stdout. */
+static void join_watching(struct vm *vm, pthread_t thread)
+{
+	for (;;) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += (long)CONSOLE_TICK_NS;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		if (pthread_timedjoin_np(thread, NULL, &ts) != ETIMEDOUT)
+			return;
+		watch_end(vm, 0);
 	}
 }
 
@@ -212,6 +295,8 @@ static void json_extra(FILE *f, void *ctx)
 	devices_json_stats(f, x->vm);
 	fputc(',', f);
 	kvm_counters_json(f, x->kvm);
+	fputc(',', f);
+	seccomp_json_stats(f);
 }
 
 /* --stats and --stats-json; without either, nothing is collected. */
@@ -247,9 +332,13 @@ static void report(struct vm *vm)
 		stats_print_text(stderr, &s);
 		devices_print_stats(stderr, vm);
 		kvm_counters_print(stderr, &kvm);
+		seccomp_print_stats(stderr);
 	}
-	if (c->stats_json_path && stats_write_json(c->stats_json_path, &s, json_extra, &extra) < 0)
-		fprintf(stderr, "lwvmm: cannot write %s: %s\n", c->stats_json_path, strerror(errno));
+	if (c->stats_json_path && stats_write_json(c->stats_json_path, &s, json_extra, &extra) < 0) {
+		fprintf(stderr, "lwvmm: cannot write --stats-json %s: %s\n", c->stats_json_path, strerror(errno));
+		if (vm->exit_status == 0)   /* a run whose statistics are lost did not succeed */
+			vm->exit_status = LWVMM_EXIT_RESOURCES;
+	}
 }
 
 int vm_run(const struct vm_config *config)
@@ -257,30 +346,42 @@ int vm_run(const struct vm_config *config)
 	static struct vm vm;   /* static: large, and lives for the whole process */
 	char why[256] = "";
 	int status;
-	sigset_t waited;
+	sigset_t blocked;
 
 	vm.t_main_ns = now_ns();
 	vm.config = config;
-	vm.kvm_fd = vm.vm_fd = vm.notify_eventfd = vm.mem.fd = -1;
+	vm.kvm_fd = vm.vm_fd = vm.mem.fd = -1;
 	for (int i = 0; i < LW_MAX_VCPUS; i++)
 		vm.vcpus[i].fd = -1;
 	pthread_mutex_init(&vm.end_lock, NULL);
-	pthread_mutex_init(&vm.evt_lock, NULL);
-	pthread_condattr_t attr;   /* timed waits (HC_EVTCHN_WAIT) run on the monotonic clock */
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&vm.evt_cond, &attr);
-	vm.pv = (struct pv_guest){ .mem = &vm.mem, .raise_event = devices_raise_event, .ctx = &vm };
+	pthread_mutex_init(&vm.devices.attach_lock, NULL);
+	evtchn_init(&vm.evtchn, &vm.stopping);
+	vm.pv = (struct pv_guest){ .mem = &vm.mem, .raise_event = evtchn_raise, .ctx = &vm.evtchn };
 	vm.main_thread = pthread_self();
 
-	/* Block the signals the main thread waits for; vCPU threads inherit the mask. */
-	sigemptyset(&waited);
-	sigaddset(&waited, SIGINT);
-	sigaddset(&waited, SIGTERM);
-	sigaddset(&waited, SIGUSR2);
-	pthread_sigmask(SIG_BLOCK, &waited, NULL);
+	/*
+	 * Block the signals the main thread waits for, and the vCPU kick, before
+	 * any thread exists: every thread inherits the mask.
+	 */
+	sigemptyset(&vm.end_signals);
+	sigaddset(&vm.end_signals, SIGINT);
+	sigaddset(&vm.end_signals, SIGTERM);
+	sigaddset(&vm.end_signals, SIGUSR2);
+	blocked = vm.end_signals;
+	vcpu_kick_signal_init(&blocked);
+	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
+	consback_set_give_up(console_give_up, &vm);
+	/* A closed stdout (lwvmm ... | head) loses the guest's output, not the run and its statistics. */
+	signal(SIGPIPE, SIG_IGN);
 
-	if (vm_setup(&vm, why, sizeof(why), &status) < 0) {
+	if (seccomp_prepare(config, why, sizeof(why), &status) < 0 || vm_setup(&vm, why, sizeof(why), &status) < 0 ||
+	    seccomp_start(&vm, why, sizeof(why), &status) < 0) {
+		int err = errno;
+		if (errno_is_resource(err)) {   /* not "no usable KVM" nor a usage error */
+			status = LWVMM_EXIT_RESOURCES;
+			size_t used = strlen(why);
+			snprintf(why + used, sizeof(why) - used, " (%s)", resource_cause(err));
+		}
 		fprintf(stderr, "lwvmm: %s\n", why);
 		devices_stop(&vm);   /* closes the disks and taps opened before the failure */
 		vm_teardown(&vm);
@@ -293,10 +394,11 @@ int vm_run(const struct vm_config *config)
 		}
 		vm.vcpus[i].thread_started = 1;
 	}
-	wait_for_end(&vm, &waited);
+	seccomp_confine(SECCOMP_MAIN);
+	wait_for_end(&vm);
 	for (int i = 0; i < vm.ncpus; i++) {
 		if (vm.vcpus[i].thread_started)
-			pthread_join(vm.vcpus[i].thread, NULL);
+			join_watching(&vm, vm.vcpus[i].thread);
 	}
 	devices_stop(&vm);   /* the console's last output, then the disks' requests in flight */
 	if (vm.end_message[0])

@@ -6,15 +6,17 @@
 #define LWVMM_VM_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <linux/kvm.h>
 
 #include "lwvmm_abi.h"
-#include "guest_memory.h"
-#include "stats.h"
 #include "devices.h"
+#include "evtchn.h"
+#include "guest_ram.h"
+#include "stats.h"
 
 /* lwvmm's exit statuses; below 64 is the workload's own status. */
 enum lwvmm_status {
@@ -56,10 +58,9 @@ struct vm_config {
 	double timeout_s;     /* 0: none */
 	int print_stats;
 	const char *stats_json_path;
-	int ndisks;
-	const char *disks[LW_MAX_DEVICES - 1];   /* --disk FILE[,ro][,direct] */
-	int nnets;
-	const char *nets[LW_MAX_DEVICES - 1];    /* --net tap[,host=IP][,guest=IP][,prefix=N] */
+	int no_seccomp;       /* --no-seccomp: no system call filters (debugging) */
+	int ndevices;         /* --disk and --net, in the order given */
+	struct device_spec devices[LW_MAX_DEVICES - 1];
 };
 
 struct vm {
@@ -73,18 +74,17 @@ struct vm {
 	int ncpus;
 	uint64_t entry_rip;
 	uint64_t stack_base;        /* lowest stack byte; vCPU i's stack is above it */
-	int notify_eventfd;         /* DOORBELL_NOTIFY's eventfd, -1 until first used */
 
-	/* Devices and event channels (devices.c) */
-	struct device devices[LW_MAX_DEVICES];
-	int ndevices;
-	struct pv_guest pv;
-	pthread_mutex_t evt_lock;
-	pthread_cond_t evt_cond;
+	struct devices devices;     /* devices.c */
+	struct evtchn evtchn;       /* evtchn.c */
+	struct pv_guest pv;         /* what the back ends see of this VM */
 	pthread_t main_thread;
 
-	/* How the run ends: the first vCPU to end it wins. */
+	/* How the run ends: the first vCPU to end it wins; end_lock guards only that. */
 	atomic_int stopping;
+	atomic_int abandoned;       /* by the timeout or a signal: blocked console output is dropped */
+	uint64_t deadline_ns;       /* --timeout, 0: none */
+	sigset_t end_signals;       /* what the main thread waits for: SIGINT, SIGTERM, SIGUSR2 */
 	pthread_mutex_t end_lock;
 	int exit_status;
 	char end_message[256];
@@ -105,14 +105,20 @@ int vcpu_create(struct vm *vm, int index, char *why, size_t why_len);
 int vcpu_set_entry(struct vcpu *vcpu, char *why, size_t why_len);
 void *vcpu_thread(void *arg);
 void vcpu_kick(struct vcpu *vcpu);
+void vcpu_park(struct vcpu *vcpu);     /* HC_VCPU_PARK: sleep until woken or the VM stops */
+void vcpu_wake(struct vcpu *target);   /* HC_VCPU_WAKE */
+void vcpu_kick_signal_init(sigset_t *blocked);   /* before any thread is created */
 
 /* vm.c */
 int vm_run(const struct vm_config *config);
 void vm_end(struct vm *vm, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void vm_register_notify_doorbell(struct vcpu *vcpu);
 void vm_fault(struct vcpu *vcpu, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void vm_device_failed(struct vcpu *vcpu, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int errno_is_resource(int err);         /* EMFILE, ENOMEM, ENOSPC...: status 71, not 64/69/70 */
+const char *resource_cause(int err);    /* its name and what to do */
 
 /* hypercall.c */
 void hypercall_handle(struct vcpu *vcpu, uint64_t block_gpa);

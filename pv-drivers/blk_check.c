@@ -11,33 +11,28 @@ int blk_check_request(const struct blk_request *r, const struct blk_limits *l,
 		return 0;
 	if (r->op != BLK_OP_READ && r->op != BLK_OP_WRITE) {
 		snprintf(why, why_len, "unknown operation %u", r->op);
-		return BLK_EINVAL;
+		return LW_EINVAL;
 	}
 	if (r->op == BLK_OP_WRITE && l->readonly) {
 		snprintf(why, why_len, "write to a read-only disk");
-		return BLK_EROFS;
+		return LW_EROFS;
 	}
 	if (r->len == 0 || r->len > BLK_MAX_LEN || r->len % BLK_SECTOR || r->offset % BLK_SECTOR ||
 	    r->buffer % BLK_SECTOR) {
 		snprintf(why, why_len, "length %u, offset %llu or buffer 0x%llx not in whole sectors "
 			 "(or above %u bytes)", r->len, (unsigned long long)r->offset,
 			 (unsigned long long)r->buffer, BLK_MAX_LEN);
-		return BLK_EINVAL;
+		return LW_EINVAL;
 	}
 	if (!guest_range_ok(l->disk_size, r->offset, r->len)) {
 		snprintf(why, why_len, "bytes %llu+%u lie past the end of the disk",
 			 (unsigned long long)r->offset, r->len);
-		return BLK_EINVAL;
+		return LW_EINVAL;
 	}
-	if (!guest_range_ok(l->mem_size, r->buffer, r->len)) {
-		snprintf(why, why_len, "buffer 0x%llx+%u lies outside guest RAM",
-			 (unsigned long long)r->buffer, r->len);
-		return BLK_EINVAL;
-	}
-	if (l->ring_bytes && guest_ranges_overlap(r->buffer, r->len, l->ring_gpa, l->ring_bytes)) {
-		snprintf(why, why_len, "buffer 0x%llx+%u overlaps the ring",
-			 (unsigned long long)r->buffer, r->len);
-		return BLK_EINVAL;
+	char where[120];
+	if (guest_io_check(l->mem, r->buffer, r->len, where, sizeof(where)) < 0) {
+		snprintf(why, why_len, "buffer %s", where);
+		return LW_EINVAL;
 	}
 	return 0;
 }

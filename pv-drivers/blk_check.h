@@ -6,14 +6,13 @@
 #include <stdint.h>
 
 #include "blkif.h"
+#include "guest_memory.h"
 #include "ring.h"
 
 struct blk_limits {
 	uint64_t disk_size;   /* bytes */
 	int readonly;
-	uint64_t mem_size;    /* guest RAM */
-	uint64_t ring_gpa;    /* the ring's pages: buffers may not overlap them */
-	uint64_t ring_bytes;
+	const struct guest_memory *mem;   /* buffers: guest-owned RAM only (guest_io_check) */
 };
 
 /* 0 when the request may be carried out, else a negative BLK_E* status and `why`. */

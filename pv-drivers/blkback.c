@@ -50,13 +50,24 @@ static int parse_disk_options(struct blkback *b, const char *spec, const char *o
 	}
 }
 
-int blkback_open(struct blkback *b, const char *spec, char *why, size_t why_len)
+/* What the user can do about a disk that would not open. */
+static const char *open_hint(const struct blkback *b, int err)
 {
+	if (b->direct && err == EINVAL)
+		return " (this file system has no O_DIRECT: drop ',direct')";
+	if (!b->readonly && (err == EPERM || err == EACCES || err == EROFS))
+		return " (the file is immutable or not writable; ,ro opens it read-only)";
+	return "";
+}
+
+static int blkback_open(void *state, const char *spec, int port, char *why, size_t why_len)
+{
+	struct blkback *b = state;
 	const char *comma = strchr(spec, ',');
 	size_t len = comma ? (size_t)(comma - spec) : strlen(spec);
 	struct stat st;
 
-	memset(b, 0, sizeof(*b));
+	(void)port;
 	b->fd = b->kick_fd = -1;
 	pthread_mutex_init(&b->sync_lock, NULL);
 	if (len == 0 || len >= sizeof(b->path)) {
@@ -69,8 +80,7 @@ int blkback_open(struct blkback *b, const char *spec, char *why, size_t why_len)
 		return -1;
 	b->fd = open(b->path, (b->readonly ? O_RDONLY : O_RDWR) | (b->direct ? O_DIRECT : 0) | O_CLOEXEC);
 	if (b->fd < 0) {
-		snprintf(why, why_len, "--disk %s: %s%s", b->path, strerror(errno),
-			 b->direct && errno == EINVAL ? " (this file system has no O_DIRECT: drop ',direct')" : "");
+		snprintf(why, why_len, "--disk %s: %s%s", b->path, strerror(errno), open_hint(b, errno));
 		return -1;
 	}
 	if (fstat(b->fd, &st) < 0) {
@@ -126,10 +136,10 @@ static void submit(struct blkback *b, const struct blk_request *req)
 {
 	int slot = free_inflight_slot(b);
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&b->uring);
-	void *buf = guest_ptr(b->guest->mem, req->buffer, req->len);
+	void *buf = guest_io_ptr(b->guest->mem, req->buffer, req->len);
 
 	if (slot < 0 || !sqe || (req->op != BLK_OP_FLUSH && !buf)) {
-		respond(b, req->id, BLK_EIO, 0);
+		respond(b, req->id, LW_EIO, 0);
 		return;
 	}
 	if (req->op == BLK_OP_READ)
@@ -190,7 +200,9 @@ static void complete(struct blkback *b, struct io_uring_cqe *cqe)
 		return;
 	}
 	struct blk_inflight *f = data;
-	int status = cqe->res == (int)f->len ? 0 : BLK_EIO;
+	int status = cqe->res == (int)f->len ? 0 : LW_EIO;
+	if (cqe->res == -ENOSPC || cqe->res == -EDQUOT)
+		b->stats.enospc++;
 	respond(b, f->id, status, f->len);
 	b->stats.bytes += status == 0 ? f->len : 0;
 	f->busy = 0;
@@ -224,6 +236,8 @@ static void *blkback_thread(void *arg)
 	struct blkback *b = arg;
 	struct io_uring_cqe *cqe;
 
+	if (b->guest->confine_thread)
+		b->guest->confine_thread();
 	arm_kick(b);
 	for (;;) {
 		int stopping = atomic_load(&b->stop);
@@ -267,31 +281,36 @@ static void *blkback_thread(void *arg)
 	return NULL;
 }
 
-int blkback_attach(struct blkback *b, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
-		   int port, int kick_fd, char *why, size_t why_len)
+static int blkback_attach(void *state, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
+			  int port, int kick_fd, char *why, size_t why_len)
 {
+	struct blkback *b = state;
 	struct ring_shared *s = guest_ptr(g->mem, ring_gpa, ring_bytes);
 	uint32_t slots = ring_slots_for(ring_bytes, BLK_SLOT_SIZE);
 
+	/* errno on failure: EINVAL for the guest's mistake, else the host's cause (devices.c). */
 	if (!s || slots == 0) {
 		snprintf(why, why_len, "block ring 0x%llx+%llu is not in guest RAM",
 			 (unsigned long long)ring_gpa, (unsigned long long)ring_bytes);
+		errno = EINVAL;
 		return -1;
 	}
 	int r = io_uring_queue_init(2 * BLKBACK_DEPTH, &b->uring, 0);
 	if (r < 0) {
 		snprintf(why, why_len, "io_uring_queue_init: %s", strerror(-r));
+		errno = -r;
 		return -1;
 	}
 	b->guest = g;
 	b->port = port;
 	b->kick_fd = kick_fd;
 	ring_back_init(&b->ring, s, slots, BLK_SLOT_SIZE);
-	b->limits = (struct blk_limits){ .disk_size = b->size, .readonly = b->readonly,
-		.mem_size = g->mem->size, .ring_gpa = ring_gpa, .ring_bytes = ring_bytes };
-	if (pthread_create(&b->thread, NULL, blkback_thread, b) != 0) {
+	b->limits = (struct blk_limits){ .disk_size = b->size, .readonly = b->readonly, .mem = g->mem };
+	r = pthread_create(&b->thread, NULL, blkback_thread, b);
+	if (r != 0) {
 		io_uring_queue_exit(&b->uring);
-		snprintf(why, why_len, "cannot start the block back end thread");
+		snprintf(why, why_len, "cannot start the block back end thread: %s", strerror(r));
+		errno = r;
 		return -1;
 	}
 	b->attached = 1;
@@ -301,35 +320,38 @@ int blkback_attach(struct blkback *b, struct pv_guest *g, uint64_t ring_gpa, uin
 /* Stops the back end thread after the requests in flight complete. */
 static void blkback_stop(struct blkback *b)
 {
-	uint64_t one = 1;
-
 	if (!b->attached)
 		return;
-	atomic_store(&b->stop, 1);
-	if (write(b->kick_fd, &one, sizeof(one)) < 0)
-		perror("lwvmm: waking the block back end");
-	pthread_join(b->thread, NULL);
+	backend_thread_stop(&b->stop, b->kick_fd, b->thread, "block");
 	io_uring_queue_exit(&b->uring);
 	b->attached = 0;
 }
 
-void blkback_close(struct blkback *b)
+static void blkback_close(void *state)
 {
+	struct blkback *b = state;
+
 	blkback_stop(b);
+	/* The guest only saw EIO: the one who can free space is told why. */
+	if (b->stats.enospc)
+		fprintf(stderr, "lwvmm: disk %s: %llu writes failed with ENOSPC: the file system holding "
+			"it is full (the guest saw I/O errors)\n", b->path, (unsigned long long)b->stats.enospc);
 	if (b->fd >= 0)
 		close(b->fd);
 	b->fd = -1;
 }
 
-static int transfer(int fd, int op, uint8_t *buf, uint32_t len, uint64_t offset)
+static int transfer(struct blkback *b, int op, uint8_t *buf, uint32_t len, uint64_t offset)
 {
 	while (len > 0) {
-		ssize_t n = op == BLK_OP_READ ? pread(fd, buf, len, (off_t)offset)
-					       : pwrite(fd, buf, len, (off_t)offset);
+		ssize_t n = op == BLK_OP_READ ? pread(b->fd, buf, len, (off_t)offset)
+					       : pwrite(b->fd, buf, len, (off_t)offset);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == ENOSPC || errno == EDQUOT))
+			b->stats.enospc++;
 		if (n <= 0)
-			return BLK_EIO;
+			return LW_EIO;
 		buf += n;
 		len -= (uint32_t)n;
 		offset += (uint64_t)n;
@@ -337,25 +359,103 @@ static int transfer(int fd, int op, uint8_t *buf, uint32_t len, uint64_t offset)
 	return 0;
 }
 
-int blkback_execute_sync(struct blkback *b, struct guest_memory *mem, const struct blk_request *r)
+/* One request, carried out at once on the vCPU's thread (trap-and-emulate path). */
+static int execute_sync(struct blkback *b, const struct guest_memory *mem, const struct blk_request *r)
 {
-	struct blk_limits l = { .disk_size = b->size, .readonly = b->readonly, .mem_size = mem->size };
+	struct blk_limits l = { .disk_size = b->size, .readonly = b->readonly, .mem = mem };
 	char why[160];
 	int status;
 
-	pthread_mutex_lock(&b->sync_lock);
-	if (b->attached) {   /* the ring's pages are off limits here too */
-		l.ring_gpa = b->limits.ring_gpa;
-		l.ring_bytes = b->limits.ring_bytes;
-	}
 	status = blk_check_request(r, &l, why, sizeof(why));
 	if (status == 0 && r->op == BLK_OP_FLUSH)
-		status = fdatasync(b->fd) == 0 ? 0 : BLK_EIO;
+		status = fdatasync(b->fd) == 0 ? 0 : LW_EIO;
 	else if (status == 0)
-		status = transfer(b->fd, (int)r->op, guest_ptr(mem, r->buffer, r->len), r->len, r->offset);
+		status = transfer(b, (int)r->op, guest_io_ptr(mem, r->buffer, r->len), r->len, r->offset);
 	b->stats.sync_requests++;
 	if (status == 0)
 		b->stats.sync_bytes += r->len;
-	pthread_mutex_unlock(&b->sync_lock);
 	return status;
 }
+
+/*
+ * A register of the trap-and-emulate interface (lwvmm_abi.h): every access is
+ * an exit, as every access to an emulated disk controller is. Any vCPU may
+ * come here, so the registers are under a lock.
+ */
+static int blkback_mmio(void *state, const struct guest_memory *mem, uint64_t reg, int is_write,
+			uint8_t *data, uint32_t len)
+{
+	struct blkback *b = state;
+	uint64_t value = 0;
+	int ret = 0;
+
+	if (len != 8)
+		return -1;
+	memcpy(&value, data, 8);
+	pthread_mutex_lock(&b->sync_lock);
+	if (reg == MMIO_BLK_OFFSET && is_write)
+		b->regs.offset = value;
+	else if (reg == MMIO_BLK_BUFFER && is_write)
+		b->regs.buffer = value;
+	else if (reg == MMIO_BLK_LENGTH && is_write)
+		b->regs.len = (uint32_t)value;
+	else if (reg == MMIO_BLK_COMMAND && is_write) {
+		b->regs.op = (uint32_t)value;
+		b->regs_status = execute_sync(b, mem, &b->regs);
+	} else if (reg == MMIO_BLK_STATUS && !is_write)
+		memcpy(data, &b->regs_status, 8);
+	else
+		ret = -1;
+	pthread_mutex_unlock(&b->sync_lock);
+	return ret;
+}
+
+static void blkback_describe(const void *state, struct lw_device_desc *desc)
+{
+	const struct blkback *b = state;
+
+	desc->type = LW_DEV_BLOCK;
+	desc->flags = b->readonly ? LW_DEV_READONLY : 0;
+	desc->size = b->size;
+}
+
+static void blkback_print_stats(FILE *out, const void *state, int index)
+{
+	const struct blkback *b = state;
+	const struct blkback_stats *s = &b->stats;
+
+	fprintf(out, "  disk %d (%s): ring %llu requests, %llu MiB, %llu errors, "
+		"%llu kicks in, %llu notifications out; trap-and-emulate %llu requests, %llu MiB%s\n",
+		index, b->path, (unsigned long long)s->requests,
+		(unsigned long long)(s->bytes >> 20), (unsigned long long)s->errors,
+		(unsigned long long)s->kicks, (unsigned long long)s->notifies,
+		(unsigned long long)s->sync_requests, (unsigned long long)(s->sync_bytes >> 20),
+		b->broken ? ", BROKEN" : "");
+}
+
+static void blkback_json_stats(FILE *out, const void *state)
+{
+	const struct blkback *b = state;
+	const struct blkback_stats *s = &b->stats;
+
+	fprintf(out, "{\"type\":\"block\",\"requests\":%llu,\"bytes\":%llu,\"errors\":%llu,"
+		"\"kicks\":%llu,\"notifies\":%llu,\"sync_requests\":%llu,\"sync_bytes\":%llu,"
+		"\"enospc\":%llu,\"broken\":%s}", (unsigned long long)s->requests,
+		(unsigned long long)s->bytes, (unsigned long long)s->errors,
+		(unsigned long long)s->kicks, (unsigned long long)s->notifies,
+		(unsigned long long)s->sync_requests, (unsigned long long)s->sync_bytes,
+		(unsigned long long)s->enospc, b->broken ? "true" : "false");
+}
+
+const struct backend_ops blkback_ops = {
+	.kind = "block",
+	.type = LW_DEV_BLOCK,
+	.state_size = sizeof(struct blkback),
+	.open = blkback_open,
+	.describe = blkback_describe,
+	.attach = blkback_attach,
+	.mmio = blkback_mmio,
+	.stop = blkback_close,
+	.print_stats = blkback_print_stats,
+	.json_stats = blkback_json_stats,
+};

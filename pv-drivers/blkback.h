@@ -26,6 +26,7 @@ struct blkback_stats {
 	uint64_t notifies;     /* notifications to the front end */
 	uint64_t sync_requests;/* trap-and-emulate requests */
 	uint64_t sync_bytes;
+	uint64_t enospc;       /* writes the host refused for want of space (ENOSPC, EDQUOT): the guest saw EIO */
 };
 
 struct blk_inflight {
@@ -56,22 +57,18 @@ struct blkback {
 	int in_flight;
 	uint64_t kick_value;        /* buffer of the eventfd read */
 
-	pthread_mutex_t sync_lock;  /* trap-and-emulate requests come from any vCPU */
+	/* trap-and-emulate registers; requests come from any vCPU */
+	pthread_mutex_t sync_lock;
+	struct blk_request regs;
+	int64_t regs_status;
 	struct blkback_stats stats;
 	atomic_int broken;
 };
 
-/* Opens "FILE[,ro][,direct]". Returns 0 or -1 with `why`. */
-int blkback_open(struct blkback *b, const char *spec, char *why, size_t why_len);
-
-/* Starts serving the ring; the caller validated its place in guest RAM. */
-int blkback_attach(struct blkback *b, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
-		   int port, int kick_fd, char *why, size_t why_len);
-
-/* Stops the back end thread after the requests in flight complete, then closes the file. */
-void blkback_close(struct blkback *b);
-
-/* One request, carried out at once (trap-and-emulate path). Returns the status. */
-int blkback_execute_sync(struct blkback *b, struct guest_memory *mem, const struct blk_request *r);
+/*
+ * The device kind (backend.h): open takes "FILE[,ro][,direct]"; the MMIO
+ * window holds the trap-and-emulate registers.
+ */
+extern const struct backend_ops blkback_ops;
 
 #endif

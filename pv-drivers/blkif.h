@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "lwvmm_abi.h"   /* the errors: LW_E* */
+
 enum blk_op {
 	BLK_OP_READ = 1,
 	BLK_OP_WRITE = 2,
@@ -34,9 +36,5 @@ struct blk_response {
 
 /* One slot holds a request or, later, its response. */
 #define BLK_SLOT_SIZE 32
-
-#define BLK_EIO    (-5)
-#define BLK_EINVAL (-22)
-#define BLK_EROFS  (-30)
 
 #endif

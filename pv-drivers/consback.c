@@ -1,27 +1,47 @@
+#define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "consback.h"
 #include "consif.h"
 
-void consback_init(struct consback *c, int out_fd)
+/* The console writes to the monitor's standard output; it takes no options. */
+static int consback_open(void *state, const char *spec, int port, char *why, size_t why_len)
 {
-	memset(c, 0, sizeof(*c));
+	struct consback *c = state;
+
+	(void)spec;
+	(void)port;
+	(void)why;
+	(void)why_len;
 	pthread_mutex_init(&c->lock, NULL);
-	c->out_fd = out_fd;
+	c->out_fd = STDOUT_FILENO;
+	return 0;
 }
 
-int consback_attach(struct consback *c, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
-		    int port, char *why, size_t why_len)
+static void consback_describe(const void *state, struct lw_device_desc *desc)
 {
+	(void)state;
+	desc->type = LW_DEV_CONSOLE;
+}
+
+static int consback_attach(void *state, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
+			   int port, int kick_fd, char *why, size_t why_len)
+{
+	struct consback *c = state;
 	struct ring_shared *s = guest_ptr(g->mem, ring_gpa, ring_bytes);
 	uint32_t slots = ring_slots_for(ring_bytes, CONS_SLOT_SIZE);
 
+	(void)kick_fd;   /* the console's doorbell exits: see consback_ops */
 	if (!s || slots < 2) {
 		snprintf(why, why_len, "console ring 0x%llx+%llu is not in guest RAM or too small",
 			 (unsigned long long)ring_gpa, (unsigned long long)ring_bytes);
+		errno = EINVAL;   /* the guest's mistake (devices.c) */
 		return -1;
 	}
 	pthread_mutex_lock(&c->lock);
@@ -36,30 +56,100 @@ int consback_attach(struct consback *c, struct pv_guest *g, uint64_t ring_gpa, u
 }
 
 /*
- * Retries on EINTR: vCPU threads drain the console too, and their SIGUSR1
- * (the kick out of KVM_RUN) is installed without SA_RESTART.
+ * Console output never blocks the monitor for good. Standard output may be a
+ * pipe or FIFO that nobody reads: a plain write() would then sleep forever,
+ * with the vCPU or the main thread in it, and neither --timeout nor SIGTERM
+ * would end the run. So every write waits in poll() for at most a slice of
+ * WAIT_SLICE_MS and asks the monitor between slices whether to give up (the
+ * run is being abandoned: timeout, signal); the main thread's answer also
+ * looks at the deadline and the signals it waits for. Writes go out in
+ * pieces of at most PIPE_BUF, one writer at a time, so that a write after
+ * POLLOUT on a pipe finds room and returns. Output is dropped only when the
+ * monitor gives up; a slow reader only slows the guest.
  */
+#define WAIT_SLICE_MS 50
+
+static int (*give_up_fn)(void *ctx);
+static void *give_up_ctx;
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+static int told_closed;   /* under write_lock */
+
+void consback_set_give_up(int (*give_up)(void *ctx), void *ctx)
+{
+	give_up_fn = give_up;
+	give_up_ctx = ctx;
+}
+
+static int giving_up(void)
+{
+	return give_up_fn && give_up_fn(give_up_ctx);
+}
+
+/* Takes `m`, asking between slices whether to give up. 0, or -1 without the lock. */
+static int lock_or_give_up(pthread_mutex_t *m)
+{
+	for (;;) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += WAIT_SLICE_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		int r = pthread_mutex_timedlock(m, &ts);
+		if (r == 0)
+			return 0;
+		if (r != ETIMEDOUT || giving_up())
+			return -1;
+	}
+}
+
+/* Waits until fd takes output: 1, or 0 to give up (the fd is gone, or the monitor said so). */
+static int wait_writable(int fd)
+{
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		int r = poll(&p, 1, giving_up() ? 0 : WAIT_SLICE_MS);
+		if (r > 0)
+			return (p.revents & POLLNVAL) ? 0 : 1;   /* POLLERR, POLLHUP: write() says */
+		if (r < 0 && errno != EINTR)
+			return 0;
+		if (giving_up())
+			return 0;
+	}
+}
+
 void consback_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
+	if (len == 0 || lock_or_give_up(&write_lock) < 0)
+		return;
+	while (len > 0 && wait_writable(fd)) {
+		ssize_t n = write(fd, p, len < PIPE_BUF ? len : PIPE_BUF);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
+		if (n < 0 && errno == EPIPE && !told_closed) {
+			/* SIGPIPE is ignored (vm.c): nobody reads any more, the run goes on. */
+			fprintf(stderr, "lwvmm: standard output was closed: the guest's further output is dropped\n");
+			told_closed = 1;
+		}
 		if (n <= 0)
-			return;   /* stdout gone: the output is lost, not the run */
+			break;   /* stdout gone: the output is lost, not the run */
 		p += n;
 		len -= (size_t)n;
 	}
+	pthread_mutex_unlock(&write_lock);
 }
 
-void consback_drain(struct consback *c)
+static void consback_drain(struct consback *c)
 {
 	char out[8192];
 	size_t used = 0;
 
-	pthread_mutex_lock(&c->lock);
+	/* Another thread may hold the lock while it waits on a blocked stdout. */
+	if (lock_or_give_up(&c->lock) < 0)
+		return;
 	if (!c->attached || c->broken) {
 		pthread_mutex_unlock(&c->lock);
 		return;
@@ -104,3 +194,57 @@ void consback_drain(struct consback *c)
 		c->guest->raise_event(c->guest->ctx, c->port);
 	pthread_mutex_unlock(&c->lock);
 }
+
+static void consback_drain_state(void *state)
+{
+	consback_drain(state);
+}
+
+static void consback_doorbell(void *state)
+{
+	struct consback *c = state;
+
+	c->kicks++;
+	consback_drain(c);
+}
+
+static void consback_print_stats(FILE *out, const void *state, int index)
+{
+	const struct consback *c = state;
+
+	(void)index;
+	if (!c->attached)
+		return;
+	fprintf(out, "  console: %llu bytes in %llu slots, %llu kicks, %llu drains\n",
+		(unsigned long long)c->bytes, (unsigned long long)c->slots,
+		(unsigned long long)c->kicks, (unsigned long long)c->drains);
+}
+
+static void consback_json_stats(FILE *out, const void *state)
+{
+	const struct consback *c = state;
+
+	fprintf(out, "{\"type\":\"console\",\"bytes\":%llu,\"slots\":%llu,\"kicks\":%llu}",
+		(unsigned long long)c->bytes, (unsigned long long)c->slots,
+		(unsigned long long)c->kicks);
+}
+
+/*
+ * Kicks exit: the front end kicks only when the ring is half full, and the
+ * vCPU's thread drains it at once, so the console needs no thread of its own.
+ * The main thread drains it every tick and once more at the end.
+ */
+const struct backend_ops consback_ops = {
+	.kind = "console",
+	.type = LW_DEV_CONSOLE,
+	.state_size = sizeof(struct consback),
+	.exit_doorbell = 1,
+	.open = consback_open,
+	.describe = consback_describe,
+	.attach = consback_attach,
+	.doorbell = consback_doorbell,
+	.tick = consback_drain_state,
+	.stop = consback_drain_state,
+	.print_stats = consback_print_stats,
+	.json_stats = consback_json_stats,
+};

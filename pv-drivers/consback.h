@@ -25,12 +25,16 @@ struct consback {
 	uint64_t bytes, slots, kicks, drains;
 };
 
-void consback_init(struct consback *c, int out_fd);
-int consback_attach(struct consback *c, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
-		    int port, char *why, size_t why_len);
-void consback_drain(struct consback *c);
+extern const struct backend_ops consback_ops;
 
-/* Writes all of buf to fd, also for the HC_CONSOLE_WRITE hypercall; gives up silently if fd is gone. */
+/*
+ * Writes all of buf to fd, also for the HC_CONSOLE_WRITE hypercall; gives up
+ * silently if fd is gone, or while it does not take output if the monitor's
+ * give_up() says so (consback.c).
+ */
 void consback_write_all(int fd, const void *buf, size_t len);
+
+/* Set once, before any thread runs: asked by a write that waits for a blocked fd. */
+void consback_set_give_up(int (*give_up)(void *ctx), void *ctx);
 
 #endif

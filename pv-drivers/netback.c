@@ -18,13 +18,12 @@
 /* Ring passes per wake-up: a guest that never stops sending cannot starve the rest. */
 #define MAX_BATCH 256
 
-/* A frame buffer named by the guest: 0 when it may be used, else NET_EINVAL. */
-static int net_check_buffer(const struct net_limits *l, uint64_t gpa, uint32_t len, uint32_t min_len)
+/* A frame buffer named by the guest: 0 when it may be used, else LW_EINVAL. */
+static int net_check_buffer(const struct guest_memory *mem, uint64_t gpa, uint32_t len,
+			    uint32_t min_len)
 {
-	if (len < min_len || len > 65536 || !guest_range_ok(l->mem_size, gpa, len))
-		return NET_EINVAL;
-	if (guest_ranges_overlap(gpa, len, l->ring_gpa, l->ring_bytes))
-		return NET_EINVAL;
+	if (len < min_len || len > 65536 || guest_io_check(mem, gpa, len, NULL, 0) < 0)
+		return LW_EINVAL;
 	return 0;
 }
 
@@ -125,11 +124,12 @@ out:
 	return rc;
 }
 
-int netback_open(struct netback *n, const char *spec, int index, char *why, size_t why_len)
+/* Parses "tap[,host=IP][,guest=IP][,prefix=N]" and creates the tap device. */
+static int netback_open(void *state, const char *spec, int index, char *why, size_t why_len)
 {
+	struct netback *n = state;
 	struct ifreq ifr;
 
-	memset(n, 0, sizeof(*n));
 	n->tap_fd = n->kick_fd = -1;
 	if (parse_spec(n, spec, why, why_len) < 0)
 		return -1;
@@ -161,13 +161,14 @@ static void respond(struct ring_back *r, uint64_t id, int status, uint32_t len)
 	ring_back_commit_response(r);
 }
 
-static void mark_broken(struct netback *n, const char *ring)
+/* The ring the front end broke is the one marked, so that its own wait sees it. */
+static void mark_broken(struct netback *n, struct ring_back *ring, const char *name)
 {
 	if (atomic_exchange(&n->broken, 1))
 		return;
-	n->tx.sring->broken = 1;
+	ring->sring->broken = 1;
 	fprintf(stderr, "lwvmm: network device %s marked broken: the %s producer ran more than "
-		"the ring's size ahead of the consumer\n", n->ifname, ring);
+		"the ring's size ahead of the consumer\n", n->ifname, name);
 	n->guest->raise_event(n->guest->ctx, n->port);
 }
 
@@ -179,20 +180,20 @@ static int transmit(struct netback *n)
 	while (done < MAX_BATCH) {
 		int64_t waiting = ring_unconsumed_requests(&n->tx);
 		if (waiting < 0)
-			mark_broken(n, "transmit");
+			mark_broken(n, &n->tx, "transmit");
 		if (waiting <= 0)
 			break;
 		struct net_tx_request req;
 		memcpy(&req, ring_next_request_slot(&n->tx), sizeof(req));   /* the guest may rewrite it */
 		ring_back_consume_request(&n->tx);
-		int status = net_check_buffer(&n->limits, req.buffer, req.len, 14);
+		int status = net_check_buffer(n->guest->mem, req.buffer, req.len, 14);
 		if (status == 0 && req.len > NET_MAX_FRAME)
-			status = NET_EINVAL;
+			status = LW_EINVAL;
 		if (status == 0) {
-			ssize_t w = write(n->tap_fd, guest_ptr(n->guest->mem, req.buffer, req.len), req.len);
+			ssize_t w = write(n->tap_fd, guest_io_ptr(n->guest->mem, req.buffer, req.len), req.len);
 			/* A full tap queue drops the frame, as a real link would; TCP resends. */
 			if (w < 0 && errno != EAGAIN && errno != ENOBUFS)
-				status = NET_EIO;
+				status = LW_EIO;
 		}
 		if (status) {
 			n->stats.errors++;
@@ -214,24 +215,24 @@ static int receive(struct netback *n)
 	while (done < MAX_BATCH) {
 		int64_t waiting = ring_unconsumed_requests(&n->rx);
 		if (waiting < 0)
-			mark_broken(n, "receive");
+			mark_broken(n, &n->rx, "receive");
 		if (waiting <= 0)
 			break;
 		struct net_rx_request req;
 		memcpy(&req, ring_next_request_slot(&n->rx), sizeof(req));
-		if (net_check_buffer(&n->limits, req.buffer, req.size, NET_MAX_FRAME) != 0) {
+		if (net_check_buffer(n->guest->mem, req.buffer, req.size, NET_MAX_FRAME) != 0) {
 			ring_back_consume_request(&n->rx);
-			respond(&n->rx, req.id, NET_EINVAL, 0);
+			respond(&n->rx, req.id, LW_EINVAL, 0);
 			n->stats.errors++;
 			done++;
 			continue;
 		}
-		ssize_t r = read(n->tap_fd, guest_ptr(n->guest->mem, req.buffer, req.size), req.size);
+		ssize_t r = read(n->tap_fd, guest_io_ptr(n->guest->mem, req.buffer, req.size), req.size);
 		if (r < 0 && (errno == EAGAIN || errno == EINTR))
 			break;   /* the buffer stays posted for the next frame */
 		ring_back_consume_request(&n->rx);
 		if (r < 0) {
-			respond(&n->rx, req.id, NET_EIO, 0);
+			respond(&n->rx, req.id, LW_EIO, 0);
 			n->stats.errors++;
 		} else {
 			respond(&n->rx, req.id, 0, (uint32_t)r);
@@ -258,6 +259,8 @@ static void *netback_thread(void *arg)
 {
 	struct netback *n = arg;
 
+	if (n->guest->confine_thread)
+		n->guest->confine_thread();
 	while (!atomic_load(&n->stop)) {
 		int work = 0;
 		if (!atomic_load(&n->broken)) {
@@ -290,44 +293,95 @@ static void *netback_thread(void *arg)
 	return NULL;
 }
 
-int netback_attach(struct netback *n, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
-		   int port, int kick_fd, char *why, size_t why_len)
+static int netback_attach(void *state, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
+			  int port, int kick_fd, char *why, size_t why_len)
 {
+	struct netback *n = state;
 	uint32_t slots = ring_slots_for(NET_RING_BYTES, NET_SLOT_SIZE);
 	uint8_t *area = guest_ptr(g->mem, ring_gpa, ring_bytes);
 
+	/* errno on failure: EINVAL for the guest's mistake, else the host's cause (devices.c). */
 	if (!area || ring_bytes != 2 * NET_RING_BYTES) {
 		snprintf(why, why_len, "network rings 0x%llx+%llu: want %d bytes in guest RAM",
 			 (unsigned long long)ring_gpa, (unsigned long long)ring_bytes, 2 * NET_RING_BYTES);
+		errno = EINVAL;
 		return -1;
 	}
 	n->guest = g;
 	n->port = port;
 	n->kick_fd = kick_fd;
-	n->limits = (struct net_limits){ .mem_size = g->mem->size, .ring_gpa = ring_gpa,
-		.ring_bytes = ring_bytes };
 	ring_back_init(&n->tx, (struct ring_shared *)area, slots, NET_SLOT_SIZE);
 	ring_back_init(&n->rx, (struct ring_shared *)(area + NET_RING_BYTES), slots, NET_SLOT_SIZE);
-	if (pthread_create(&n->thread, NULL, netback_thread, n) != 0) {
-		snprintf(why, why_len, "cannot start the network back end thread");
+	int r = pthread_create(&n->thread, NULL, netback_thread, n);
+	if (r != 0) {
+		snprintf(why, why_len, "cannot start the network back end thread: %s", strerror(r));
+		errno = r;
 		return -1;
 	}
 	n->attached = 1;
 	return 0;
 }
 
-void netback_close(struct netback *n)
+static void netback_close(void *state)
 {
-	uint64_t one = 1;
+	struct netback *n = state;
 
 	if (n->attached) {
-		atomic_store(&n->stop, 1);
-		if (write(n->kick_fd, &one, sizeof(one)) < 0)
-			perror("lwvmm: waking the network back end");
-		pthread_join(n->thread, NULL);
+		backend_thread_stop(&n->stop, n->kick_fd, n->thread, "network");
 		n->attached = 0;
 	}
 	if (n->tap_fd >= 0)
 		close(n->tap_fd);   /* the tap device disappears with its last descriptor */
 	n->tap_fd = -1;
 }
+
+static void netback_describe(const void *state, struct lw_device_desc *desc)
+{
+	const struct netback *n = state;
+
+	desc->type = LW_DEV_NET;
+	memcpy(desc->mac, n->mac, 6);
+	desc->mtu = 1500;
+	desc->ip = n->guest_ip;
+	desc->netmask = n->netmask;
+	desc->gateway = n->host_ip;
+}
+
+static void netback_print_stats(FILE *out, const void *state, int index)
+{
+	const struct netback *n = state;
+	const struct netback_stats *s = &n->stats;
+
+	fprintf(out, "  net %d (%s): %llu frames out, %llu in, %llu MiB out, %llu MiB in, "
+		"%llu errors, %llu kicks in, %llu notifications out%s\n", index, n->ifname,
+		(unsigned long long)s->tx_frames, (unsigned long long)s->rx_frames,
+		(unsigned long long)(s->tx_bytes >> 20), (unsigned long long)(s->rx_bytes >> 20),
+		(unsigned long long)s->errors, (unsigned long long)s->kicks,
+		(unsigned long long)s->notifies, n->broken ? ", BROKEN" : "");
+}
+
+static void netback_json_stats(FILE *out, const void *state)
+{
+	const struct netback *n = state;
+	const struct netback_stats *s = &n->stats;
+
+	fprintf(out, "{\"type\":\"net\",\"tx_frames\":%llu,\"rx_frames\":%llu,"
+		"\"tx_bytes\":%llu,\"rx_bytes\":%llu,\"errors\":%llu,\"kicks\":%llu,"
+		"\"notifies\":%llu,\"broken\":%s}",
+		(unsigned long long)s->tx_frames, (unsigned long long)s->rx_frames,
+		(unsigned long long)s->tx_bytes, (unsigned long long)s->rx_bytes,
+		(unsigned long long)s->errors, (unsigned long long)s->kicks,
+		(unsigned long long)s->notifies, n->broken ? "true" : "false");
+}
+
+const struct backend_ops netback_ops = {
+	.kind = "net",
+	.type = LW_DEV_NET,
+	.state_size = sizeof(struct netback),
+	.open = netback_open,
+	.describe = netback_describe,
+	.attach = netback_attach,
+	.stop = netback_close,
+	.print_stats = netback_print_stats,
+	.json_stats = netback_json_stats,
+};

@@ -24,11 +24,6 @@ struct netback_stats {
 	uint64_t notifies;     /* notifications to the front end */
 };
 
-struct net_limits {
-	uint64_t mem_size;
-	uint64_t ring_gpa, ring_bytes;   /* both rings: no buffer may overlap them */
-};
-
 struct netback {
 	char ifname[16];
 	int tap_fd;
@@ -37,7 +32,6 @@ struct netback {
 
 	struct pv_guest *guest;
 	struct ring_back tx, rx;
-	struct net_limits limits;
 	int port;
 	int kick_fd;
 	int attached;
@@ -47,10 +41,7 @@ struct netback {
 	struct netback_stats stats;
 };
 
-/* Parses "tap[,host=IP][,guest=IP][,prefix=N]" and creates the tap device. */
-int netback_open(struct netback *n, const char *spec, int index, char *why, size_t why_len);
-int netback_attach(struct netback *n, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
-		   int port, int kick_fd, char *why, size_t why_len);
-void netback_close(struct netback *n);
+/* The device kind (backend.h): open takes "tap[,host=IP][,guest=IP][,prefix=N]". */
+extern const struct backend_ops netback_ops;
 
 #endif

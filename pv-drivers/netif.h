@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "lwvmm_abi.h"   /* the errors: LW_E* */
+
 #define NET_SLOT_SIZE 32
 #define NET_MAX_FRAME 1514      /* MTU 1500 plus the Ethernet header */
 #define NET_RING_BYTES 8192     /* each of the two rings */
@@ -36,8 +38,5 @@ struct net_response {
 	int32_t status;    /* 0 or a negative errno */
 	uint32_t len;      /* receive: the frame's length */
 };
-
-#define NET_EINVAL (-22)
-#define NET_EIO    (-5)
 
 #endif

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bench/vmbench/paths.h"
+#include "paths.h"
 #include "report.h"
 #include "report_chart.h"
 #include "report_data.h"

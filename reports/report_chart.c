@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../bench/vmbench/paths.h"
-#include "../bench/vmbench/spawn.h"
+#include "paths.h"
+#include "spawn.h"
 #include "report_chart.h"
 
 #define CHART "relative.svg"

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
-#include "../bench/vmbench/stats.h" /* lwvmm/ has a stats.h too */
+#include "../bench/common/stats.h" /* lwvmm/ has a stats.h too */
 
 #define REPORT_MAX_ENVS 8
 

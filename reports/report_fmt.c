@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bench/vmbench/paths.h"
+#include "paths.h"
 #include "report_fmt.h"
 
 const char *fmt_num(char *buf, size_t len, double v)

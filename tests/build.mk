@@ -4,7 +4,7 @@
 # extra libraries in TEST_LIBS_NAME. Tests print TAP (CMOCKA_MESSAGE_OUTPUT).
 UNIT_DIR := $(BUILD)/tests/unit
 TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror $(SAN) \
-	-Ilwvmm/include -Ilwvmm -Ipv-drivers -Ibench/workloads -Ibench/vmbench -Ireports
+	-Ilwvmm/include -Ilwvmm -Ipv-drivers -Ibench/workloads -Ibench/vmbench -Ibench/common -Ireports
 
 .SECONDEXPANSION:
 $(UNIT_DIR)/%: tests/unit/%.c $$(TEST_SRCS_$$*) | $(UNIT_DIR)
@@ -21,16 +21,17 @@ HOST_TESTS += $(sort $(wildcard tests/host/*.t))
 UNIT_TESTS += $(addprefix $(UNIT_DIR)/,test_pagetable test_hypercall_check test_options \
 	test_elf_loader test_workload_format)
 TEST_SRCS_test_pagetable := lwvmm/pagetable.c
-TEST_SRCS_test_hypercall_check := lwvmm/hypercall_check.c lwvmm/guest_memory.c
+TEST_SRCS_test_hypercall_check := lwvmm/hypercall_check.c pv-drivers/guest_memory.c
 TEST_SRCS_test_options := lwvmm/options.c
-TEST_SRCS_test_elf_loader := lwvmm/elf_loader.c lwvmm/guest_memory.c
+TEST_SRCS_test_elf_loader := lwvmm/elf_loader.c pv-drivers/guest_memory.c
 TEST_SRCS_test_workload_format := $(WL_SRCS) bench/workloads/wl_linux.c bench/workloads/io_native.c \
 	bench/workloads/workload_names.c
 TEST_LIBS_test_workload_format := -ljansson -lpthread -lm
 
 # The ring protocol and the block back end's checks.
 UNIT_TESTS += $(UNIT_DIR)/test_ring $(UNIT_DIR)/test_blk_check
-TEST_SRCS_test_blk_check := pv-drivers/blk_check.c lwvmm/guest_memory.c
+TEST_SRCS_test_blk_check := pv-drivers/blk_check.c pv-drivers/guest_memory.c
+TEST_LIBS_test_blk_check := -Wl,--wrap=guest_io_check   # a guest rewriting the slot during the check
 
 # Fuzz targets (libFuzzer, clang): their rules and how they run.
 include tests/fuzz/build.mk

@@ -36,13 +36,6 @@ struct cr_paths {
 	char pid_file[PATH_MAX + 16];
 };
 
-/* Wait for the runtime to exit: its container is gone or being killed. */
-static void reap(pid_t runtime)
-{
-	while (waitpid(runtime, NULL, 0) < 0 && errno == EINTR)
-		;
-}
-
 /* Until the program has run for --after ms: 0, or an exit status once the
  * runtime is gone (it ended, or was killed on a stop signal or the deadline). */
 static int wait_running(struct ct_run *r, pid_t runtime)
@@ -72,9 +65,8 @@ static int wait_running(struct ct_run *r, pid_t runtime)
 		if (r->started && ct_now_ns() >= checkpoint_at)
 			return 0;
 		if (ct_tick(r, TICK_NS)) {
-			ct_kill_container(r);
-			reap(runtime);
-			return CT_EXIT_FAILED;   /* ct_finish() turns this into 124 or 130 */
+			ct_wait_runtime(r, runtime, 1);
+			return CT_EXIT_FAILED;   /* ct_finish() turns this into 124 or 128+N */
 		}
 	}
 }
@@ -113,10 +105,10 @@ static int checkpoint(struct ct_run *r, pid_t runtime, const struct cr_paths *p,
 	if (rc != 0) {
 		log_error(p->dump_work, "dump.log", why, sizeof(why));
 		fprintf(stderr, "ctrun: %s checkpoint failed (exit %d): %s\n", r->rt.name, rc, why);
-		ct_kill_container(r);
 	}
-	/* the container is gone (killed by the checkpoint or by us): so is its runtime */
-	reap(runtime);
+	/* the container is gone (killed by the checkpoint), so its runtime ends;
+	 * after a failed checkpoint we end it */
+	ct_wait_runtime(r, runtime, rc != 0);
 	return rc == 0 ? 0 : CT_EXIT_FAILED;
 }
 
@@ -162,22 +154,24 @@ static int restore(struct ct_run *r, const struct cr_paths *p, uint64_t *ns)
 			 "--pid-file", (char *)p->pid_file, r->id, NULL };
 	uint64_t t0 = ct_now_ns();
 	pid_t runtime = ct_start_child(argv, -1);
-	int status, restored = 0;
+	int status = 0, code = -1, restored = 0;
 	char why[400];
 
 	if (runtime < 0) {
 		fprintf(stderr, "ctrun: fork: %s\n", strerror(errno));
 		return CT_EXIT_FAILED;
 	}
-	for (;;) {
-		if (waitpid(runtime, &status, WNOHANG) == runtime)
+	while (code < 0) {
+		if (waitpid(runtime, &status, WNOHANG) == runtime) {
+			code = proc_exit_status(status);
 			break;
+		}
 		if (!restored && pid_file_written(p->pid_file)) {
 			*ns = ct_now_ns() - t0;
 			restored = 1;
 		}
 		if (ct_tick(r, restored ? TICK_NS : RESTORE_TICK_NS))
-			ct_kill_container(r);   /* again every tick until the runtime is gone */
+			code = ct_wait_runtime(r, runtime, 1);
 	}
 	if (!restored && pid_file_written(p->pid_file)) {   /* it ended within a tick */
 		*ns = ct_now_ns() - t0;
@@ -186,11 +180,10 @@ static int restore(struct ct_run *r, const struct cr_paths *p, uint64_t *ns)
 	r->t_end = ct_now_ns();
 	if (!restored) {
 		log_error(p->restore_work, "restore.log", why, sizeof(why));
-		fprintf(stderr, "ctrun: %s restore failed (exit %d): %s\n", r->rt.name,
-			proc_exit_status(status), why);
+		fprintf(stderr, "ctrun: %s restore failed (exit %d): %s\n", r->rt.name, code, why);
 		return CT_EXIT_FAILED;
 	}
-	return proc_exit_status(status);
+	return code;
 }
 
 static int checkpoint_and_restore(struct ct_run *r)
@@ -213,7 +206,7 @@ static int checkpoint_and_restore(struct ct_run *r)
 	rc = checkpoint(r, runtime, &p, &dump_ns);
 	if (rc)
 		return rc;
-	if ((r->interrupted = ct_pending_stop()))
+	if (r->interrupted || r->timed_out || (r->interrupted = ct_pending_stop()))
 		return CT_EXIT_FAILED;
 	image_size(p.image, &total, &pages);
 	fprintf(stderr, "ctrun: checkpointed in %.1f ms, image %.1f MiB; restoring\n",

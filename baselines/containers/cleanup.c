@@ -60,6 +60,68 @@ static void remove_cgroups(const char *name)
 	closedir(d);
 }
 
+/* Write text into a control file; quietly nothing where it does not exist. */
+static void write_control(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return;
+	fputs(text, f);
+	fclose(f);
+}
+
+/* SIGKILL to every process listed in dir/cgroup.procs; how many. */
+static int kill_procs(const char *dir)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int pid, n = 0;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fscanf(f, "%d", &pid) == 1)
+		if (pid > 0 && kill(pid, SIGKILL) == 0)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * The runtime's own way (`kill ID KILL`) needs a runtime that answers; this
+ * goes around it: every process in the container's cgroup, in each
+ * hierarchy, gets SIGKILL, after a frozen cgroup is thawed (a frozen
+ * process does not die until it is).
+ */
+int cgroup_kill(const char *name)
+{
+	DIR *d = opendir("/sys/fs/cgroup");
+	struct dirent *e;
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	int n;
+
+	snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s", name);
+	snprintf(path, sizeof(path), "%s/cgroup.freeze", dir);
+	write_control(path, "0");
+	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+	write_control(path, "1");  /* unified v2: the kernel kills them all */
+	n = kill_procs(dir);
+	if (!d)
+		return n;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s/%s", e->d_name, name);
+		snprintf(path, sizeof(path), "%s/freezer.state", dir);
+		write_control(path, "THAWED");
+		n += kill_procs(dir);
+	}
+	closedir(d);
+	return n;
+}
+
 void cleanup_id(const struct ct_runtime *rt, int pid)
 {
 	char id[32], path[PATH_MAX], link[32];

@@ -14,8 +14,11 @@
 #define CT_EXIT_USAGE       64
 #define CT_EXIT_UNAVAILABLE 69  /* no OCI runtime, not root, no cgroups */
 #define CT_EXIT_FAILED      70  /* bundle, network or runtime failure */
+#define CT_EXIT_RESOURCES   71  /* too few open files allowed for the runtime */
 #define CT_EXIT_TIMEOUT     124
-#define CT_EXIT_INTERRUPTED 130
+#define CT_EXIT_SIGNAL_BASE 128 /* + the signal that ended the run: 130 SIGINT, 143 SIGTERM */
+
+#define CT_NOFILE 4096  /* RLIMIT_NOFILE inside; the runtime needs it as its hard limit */
 
 #define CT_PREFIX     "vmb-"          /* container ids, netns, cgroups */
 #define CT_VETH_HOST  "vmbh"          /* + pid: the host end of the veth pair */
@@ -57,6 +60,10 @@ int rootfs_libraries(const char *binary, char ***libs, char *err, size_t errlen)
  * malloc'ed path or NULL with err. */
 char *rootfs_get(const char *cache_dir, const struct rootfs_prog *progs, int n,
 		 int *cached, char *err, size_t errlen);
+/* Remove cache_dir/rootfs-*.tmp-PID whose PID is gone; how many. */
+int rootfs_sweep(const char *cache_dir);
+/* $CTRUN_CACHE, or tool_dir/../containers (malloc'ed). */
+char *ct_default_cache(const char *tool_dir);
 
 /* runtime.c: which OCI runtime, its version, the host's cgroup mode. */
 struct ct_runtime {
@@ -93,5 +100,7 @@ int criu_error_line(const char *line, size_t len, char *out, size_t outlen);
 void cleanup_id(const struct ct_runtime *rt, int pid);
 int cleanup_stale(const struct ct_runtime *rt); /* number of dead owners cleaned */
 int rmtree(const char *path);
+/* SIGKILL to every process of the cgroup NAME (vmb-PID) in each hierarchy; how many. */
+int cgroup_kill(const char *name);
 
 #endif

@@ -46,7 +46,8 @@ static void usage(FILE *f)
 		"PROGRAM is one of /bin in the container: workload, vmbench-tool, fio,\n"
 		"iperf3, stress-ng or a busybox applet.\n"
 		"exit status: the program's, or 64 usage, 69 no runtime or no permission,\n"
-		"70 container failure, 124 timeout, 130 interrupted\n");
+		"70 container failure, 71 resources (open-files limit), 124 timeout,\n"
+		"128+N ended by signal N (129 SIGHUP, 130 SIGINT, 143 SIGTERM)\n");
 }
 
 static const char *own_dir(void)
@@ -88,7 +89,12 @@ static int cmd_gc(void)
 		fprintf(stderr, "ctrun: %s\n", err);
 		return CT_EXIT_UNAVAILABLE;
 	}
+	char *cache = ct_default_cache(own_dir());
+	int builds = cache ? rootfs_sweep(cache) : 0;
+
+	free(cache);
 	printf("removed the leftovers of %d dead runs\n", cleanup_stale(&rt));
+	printf("removed %d unfinished root file system builds of dead runs\n", builds);
 	return 0;
 }
 

@@ -11,28 +11,34 @@
 #include "ctrun.h"
 #include "ctrun_opts.h"
 
+#define MEM_MAX ((uint64_t)INT64_MAX) /* config.json and --stats-json hold it signed */
+
+/* 0; -1 when malformed or below 4M; -2 when it does not fit in MEM_MAX bytes. */
 static int parse_size(const char *text, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
+	uint64_t unit = 1;
 
 	errno = 0;
 	v = strtoull(text, &end, 10);
-	if (errno || end == text || *text == '-')
+	if (end == text || *text == '-')
 		return -1;
-	/* 17179869188G would wrap to a 4 GiB limit */
-	int shift = *end == 'G' || *end == 'g' ? 30 : *end == 'M' || *end == 'm' ? 20 :
-		    *end == 'K' || *end == 'k' ? 10 : 0;
-	if (v > (~0ULL >> shift))
-		return -1;
+	if (errno == ERANGE)
+		return -2;
 	switch (*end) {
-	case 'G': case 'g': v <<= 10; /* fall through */
-	case 'M': case 'm': v <<= 10; /* fall through */
-	case 'K': case 'k': v <<= 10; end++; break;
+	case 'G': case 'g': unit = 1ULL << 30; end++; break;
+	case 'M': case 'm': unit = 1ULL << 20; end++; break;
+	case 'K': case 'k': unit = 1ULL << 10; end++; break;
 	case '\0': break;
 	default: return -1;
 	}
-	if (*end || v < (4 << 20)) /* runc needs some room for itself too */
+	if (*end)
+		return -1;
+	if (v > MEM_MAX / unit)   /* a shift would wrap round silently (to 4 GiB, say) */
+		return -2;
+	v *= unit;
+	if (v < (4 << 20)) /* runc needs some room for itself too */
 		return -1;
 	*out = v;
 	return 0;
@@ -94,11 +100,13 @@ int opts_parse(int argc, char **argv, struct ct_opts *o)
 			snprintf(o->cpuset, sizeof(o->cpuset), "%s", optarg);
 			break;
 		case 'm':
-			if (parse_size(optarg, &o->mem_bytes) < 0) {
+			bad = parse_size(optarg, &o->mem_bytes);
+			if (bad == -2)
+				fprintf(stderr, "ctrun: --mem '%s' is too large (at most %lluG)\n",
+					optarg, (unsigned long long)(MEM_MAX >> 30));
+			else if (bad)
 				fprintf(stderr, "ctrun: --mem must be a size of at least 4M like 512M or "
 					"1G, not '%s'\n", optarg);
-				return -1;
-			}
 			break;
 		case 'p': bad = parse_int(optarg, "--pids", 16, 1 << 22, &o->pids); break;
 		case 'n': o->net = 1; break;
@@ -163,9 +171,24 @@ static int cpulist_parse(const char *text, cpu_set_t *set)
 	return 0;
 }
 
+/* The host's online CPUs (/sys/devices/system/cpu/online, "0-1"); 0, or -1 when unreadable. */
+static int online_cpus(cpu_set_t *set, char *text, size_t textlen)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
+	int ok = f && fgets(text, (int)textlen, f);
+
+	if (f)
+		fclose(f);
+	if (!ok)
+		return -1;
+	text[strcspn(text, "\n")] = '\0';
+	return cpulist_parse(text, set);
+}
+
 int opts_resolve_cpus(struct ct_opts *o, char *err, size_t errlen)
 {
-	cpu_set_t set, own;
+	cpu_set_t set, own, online, outside;
+	char online_text[256];
 	int n;
 
 	if (sched_getaffinity(0, sizeof(own), &own) < 0)
@@ -173,6 +196,16 @@ int opts_resolve_cpus(struct ct_opts *o, char *err, size_t errlen)
 	if (o->cpuset[0] && cpulist_parse(o->cpuset, &set) < 0) {
 		snprintf(err, errlen, "--cpuset '%s' is not a CPU list", o->cpuset);
 		return -1;
+	}
+	/* the runtime would only fail later, with its raw log */
+	if (o->cpuset[0] && online_cpus(&online, online_text, sizeof(online_text)) == 0) {
+		CPU_XOR(&outside, &set, &online);
+		CPU_AND(&outside, &outside, &set);
+		if (CPU_COUNT(&outside)) {
+			snprintf(err, errlen, "--cpuset %s names CPUs this host does not have online: "
+				 "its CPUs are %s", o->cpuset, online_text);
+			return -1;
+		}
 	}
 	if (!o->cpuset[0]) {
 		/* the first --cpus CPUs we may run on (the harness pins us to the cell's) */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -58,10 +59,15 @@ int ct_tick(struct ct_run *r, long ns)
 	struct timespec t = { 0, ns };
 	int sig = sigtimedwait(&stops, NULL, &t);
 
-	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
-		r->interrupted = sig;
-	if (r->deadline && ct_now_ns() >= r->deadline)
+	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+		if (!r->interrupted)
+			r->interrupted = sig;
+		r->stop_requests++;
+	}
+	if (r->deadline && ct_now_ns() >= r->deadline && !r->timed_out) {
 		r->timed_out = 1;
+		r->stop_requests++;
+	}
 	return r->interrupted || r->timed_out;
 }
 
@@ -72,7 +78,7 @@ static const char *tmp_dir(void)
 	return t && *t ? t : "/tmp";
 }
 
-static char *default_cache(const char *tool_dir)
+char *ct_default_cache(const char *tool_dir)
 {
 	const char *env = getenv("CTRUN_CACHE");
 	char *dir;
@@ -96,6 +102,18 @@ void ct_run_init(struct ct_run *r, const struct ct_opts *o)
 		 (int)getpid());
 }
 
+int ct_check_nofile(void)
+{
+	struct rlimit l;
+
+	if (getrlimit(RLIMIT_NOFILE, &l) < 0 || l.rlim_max >= CT_NOFILE)
+		return 0;
+	fprintf(stderr, "ctrun: too few open files allowed: the hard limit is %llu (ulimit -Hn) "
+		"and the container's processes get %d; raise it (ulimit -n %d)\n",
+		(unsigned long long)l.rlim_max, CT_NOFILE, CT_NOFILE);
+	return CT_EXIT_RESOURCES;
+}
+
 int ct_prepare(struct ct_run *r, const char *tool_dir)
 {
 	const struct ct_opts *o = r->o;
@@ -103,6 +121,8 @@ int ct_prepare(struct ct_run *r, const char *tool_dir)
 	char err[512];
 	int n;
 
+	if ((n = ct_check_nofile()))
+		return n;
 	if (runtime_detect(o->runtime, &r->rt, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ctrun: %s\n", err);
 		return CT_EXIT_UNAVAILABLE;
@@ -113,7 +133,7 @@ int ct_prepare(struct ct_run *r, const char *tool_dir)
 		fprintf(stderr, "ctrun: %s\n", err);
 		return CT_EXIT_UNAVAILABLE;
 	}
-	char *cache = o->cache_dir ? strdup(o->cache_dir) : default_cache(tool_dir);
+	char *cache = o->cache_dir ? strdup(o->cache_dir) : ct_default_cache(tool_dir);
 	r->rootfs = rootfs_get(cache, progs, n, &r->rootfs_cached, err, sizeof(err));
 	free(cache);
 	for (int i = 0; i < n; i++)
@@ -248,21 +268,59 @@ pid_t ct_start_runtime(struct ct_run *r)
 	return pid;
 }
 
+int ct_stop_runtime(struct ct_run *r, pid_t runtime)
+{
+	uint64_t now = ct_now_ns();
+	int again = r->stop_requests > r->stop_seen;
+
+	if (r->stop_step == 0) {
+		ct_kill_container(r);
+	} else if (r->stop_step == 1 && (again || now - r->stop_at >= CT_GRACE_NS)) {
+		fprintf(stderr, "ctrun: %s has not ended the container; killing its processes "
+			"and %s (pid %d)\n", r->rt.name, r->rt.name, (int)runtime);
+		cgroup_kill(r->id);
+		kill(runtime, SIGKILL);
+	} else if (r->stop_step == 2 && now - r->stop_at >= CT_GIVE_UP_NS) {
+		fprintf(stderr, "ctrun: %s (pid %d) is still there %llu s after SIGKILL; "
+			"leaving it\n", r->rt.name, (int)runtime, CT_GIVE_UP_NS / 1000000000ULL);
+		return 1;
+	} else {
+		return 0;
+	}
+	r->stop_step++;
+	r->stop_at = now;
+	r->stop_seen = r->stop_requests;
+	return 0;
+}
+
+int ct_wait_runtime(struct ct_run *r, pid_t runtime, int force)
+{
+	int status;
+
+	for (;;) {
+		pid_t got = waitpid(runtime, &status, WNOHANG);
+
+		if (got == runtime)
+			return proc_exit_status(status);
+		if (got < 0 && errno != EINTR)
+			return CT_EXIT_FAILED;
+		/* A helper's exit (SIGCHLD) ends a tick early; each step acts only once. */
+		if ((ct_tick(r, SUPERVISE_TICK_NS) || force) && ct_stop_runtime(r, runtime))
+			return CT_EXIT_FAILED;
+	}
+}
+
 /* Run the runtime in the foreground until it exits. */
 static void supervise(struct ct_run *r)
 {
 	pid_t pid = ct_start_runtime(r);
-	int status;
 
 	if (pid < 0) {
 		r->status = CT_EXIT_FAILED;
 		return;
 	}
-	while (waitpid(pid, &status, WNOHANG) != pid)
-		if (ct_tick(r, SUPERVISE_TICK_NS))
-			ct_kill_container(r); /* again every tick until the runtime is gone */
+	r->status = ct_wait_runtime(r, pid, 0);
 	r->t_end = ct_now_ns();
-	r->status = proc_exit_status(status);
 }
 
 void ct_read_stamp(struct ct_run *r)
@@ -333,7 +391,7 @@ static int write_stats(const struct ct_run *r, int exit_status)
 int ct_finish(struct ct_run *r, int rc)
 {
 	if (r->interrupted)
-		rc = CT_EXIT_INTERRUPTED;
+		rc = CT_EXIT_SIGNAL_BASE + r->interrupted;
 	else if (r->timed_out)
 		rc = CT_EXIT_TIMEOUT;
 	else if (!rc && !r->started)

@@ -25,6 +25,9 @@ struct ct_run {
 	uint64_t t_main, t_runtime, t_stamp, t_end;
 	uint64_t deadline;       /* t_runtime + --timeout, or 0 */
 	int status, interrupted, timed_out, started;
+	int stop_requests;       /* stop signals taken, and the deadline once passed */
+	int stop_step, stop_seen; /* ct_stop_runtime(): the step done, stop_requests then */
+	uint64_t stop_at;        /* when that step was taken */
 	json_t *extra;           /* more figures for --stats-json (owned), or NULL */
 };
 
@@ -42,12 +45,29 @@ int ct_pending_stop(void);
  * 1 when the run must stop. */
 int ct_tick(struct ct_run *r, long ns);
 
+/* 0, or CT_EXIT_RESOURCES with a message: the runtime needs an open-files
+ * hard limit of at least CT_NOFILE (with fewer, runc hangs or fails). */
+int ct_check_nofile(void);
+
 /* fork+exec with an empty signal mask, dying with ctrun; stamp_w (if >= 0) as fd 3. */
 pid_t ct_start_child(char *const *argv, int stamp_w);
 /* `RUNTIME run --bundle B --preserve-fds 1 ID`, the stamp pipe's read end in
  * r->stamp_fd, --timeout's deadline in r->deadline; the runtime's pid, or -1. */
 pid_t ct_start_runtime(struct ct_run *r);
 void ct_kill_container(struct ct_run *r);
+/*
+ * One step of ending the runtime, called on every tick once the run must stop;
+ * each step acts once: `RUNTIME kill ID KILL`; CT_GRACE_NS later (or at the
+ * next stop signal) SIGKILL to the container's processes (its cgroup) and to
+ * the runtime itself; CT_GIVE_UP_NS after that, 1: stop waiting for it.
+ */
+#define CT_GRACE_NS   1000000000ULL  /* 1 s: vmbench's own grace for ctrun is 2 s */
+#define CT_GIVE_UP_NS 5000000000ULL
+int ct_stop_runtime(struct ct_run *r, pid_t runtime);
+/* Wait for the runtime to exit, ending it (ct_stop_runtime) on a stop signal,
+ * the deadline, or at once with force; its exit status, or CT_EXIT_FAILED
+ * when it had to be left behind. */
+int ct_wait_runtime(struct ct_run *r, pid_t runtime, int force);
 /* Read the container's start stamp, if it came (never blocks). */
 void ct_read_stamp(struct ct_run *r);
 

@@ -79,7 +79,7 @@ static json_t *process(const struct ct_spec *s)
 			 "cwd", "/",
 			 "capabilities", "bounding", strings(caps), "effective", strings(caps),
 			 "permitted", strings(caps), "ambient", strings(caps),
-			 "rlimits", "type", "RLIMIT_NOFILE", "hard", 4096, "soft", 4096,
+			 "rlimits", "type", "RLIMIT_NOFILE", "hard", CT_NOFILE, "soft", CT_NOFILE,
 			 "noNewPrivileges", 1);
 }
 

@@ -1,11 +1,14 @@
 /*
  * Helper commands (ip, runc kill/delete, ldd): fork, exec, wait. ctrun
  * keeps SIGINT/SIGTERM blocked all the time and reads them synchronously,
- * so children get an empty signal mask before exec.
+ * so children get an empty signal mask before exec. The clean-up helpers
+ * (proc_run_quiet: runc kill and delete, ip del) get PROC_QUIET_BOUND_NS and
+ * are then killed: a hung runtime must not hold ctrun's exit forever.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +17,8 @@
 #include <unistd.h>
 
 #include "ctrun.h"
+
+#define PROC_QUIET_BOUND_NS 10000000000ULL /* 10 s for a clean-up helper */
 
 uint64_t ct_now_ns(void)
 {
@@ -38,7 +43,18 @@ static int wait_status(pid_t pid)
 	return proc_exit_status(status);
 }
 
-int proc_run(char *const *argv, char *out, size_t outlen)
+/* Milliseconds until deadline (0: none) for poll(), at least 1 while it is ahead. */
+static int ms_until(uint64_t deadline)
+{
+	uint64_t now = ct_now_ns();
+
+	if (!deadline)
+		return -1;
+	return now >= deadline ? 0 : (int)((deadline - now) / 1000000ULL) + 1;
+}
+
+/* Run argv, its output in out; past deadline (0: none) it is killed. */
+static int run_until(char *const *argv, char *out, size_t outlen, uint64_t deadline)
 {
 	int fds[2];
 	size_t len = 0;
@@ -69,7 +85,18 @@ int proc_run(char *const *argv, char *out, size_t outlen)
 	}
 	close(fds[1]);
 	for (;;) {
+		struct pollfd p = { .fd = fds[0], .events = POLLIN };
 		char chunk[1024];
+		int ready = poll(&p, 1, ms_until(deadline));
+
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready == 0) {
+			fprintf(stderr, "ctrun: %s %s took longer than %llu s; killed it\n", argv[0],
+				argv[1] ? argv[1] : "", PROC_QUIET_BOUND_NS / 1000000000ULL);
+			kill(pid, SIGKILL);
+			break;
+		}
 		ssize_t n = read(fds[0], chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -86,7 +113,12 @@ int proc_run(char *const *argv, char *out, size_t outlen)
 	return wait_status(pid);
 }
 
+int proc_run(char *const *argv, char *out, size_t outlen)
+{
+	return run_until(argv, out, outlen, 0);
+}
+
 int proc_run_quiet(char *const *argv)
 {
-	return proc_run(argv, NULL, 0);
+	return run_until(argv, NULL, 0, ct_now_ns() + PROC_QUIET_BOUND_NS);
 }

@@ -5,13 +5,16 @@
  * distribution image. It is built once into CACHE/rootfs-HASH, where HASH
  * covers every program and library file (path, inode, size, mtime), and is
  * mounted read-only by every run, so repeated runs never rebuild it.
- * /etc/ctrun-manifest lists what went in.
+ * /etc/ctrun-manifest lists what went in. A build goes to rootfs-HASH.tmp-PID
+ * first and is renamed; rootfs_sweep() (every run, `ctrun gc`) removes
+ * the .tmp-PID of builds whose ctrun is gone.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,6 +305,31 @@ static void prune_old(const char *cache_dir, const char *keep)
 	closedir(d);
 }
 
+int rootfs_sweep(const char *cache_dir)
+{
+	DIR *d = opendir(cache_dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char path[PATH_MAX], *tmp = strstr(e->d_name, ".tmp-"), *end;
+		long pid;
+
+		if (strncmp(e->d_name, "rootfs-", 7) || !tmp)
+			continue;
+		pid = strtol(tmp + 5, &end, 10);
+		if (*end || pid <= 0 || !(kill((pid_t)pid, 0) < 0 && errno == ESRCH))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", cache_dir, e->d_name);
+		if (rmtree(path) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
 char *rootfs_get(const char *cache_dir, const struct rootfs_prog *progs, int n,
 		 int *cached, char *err, size_t errlen)
 {
@@ -330,6 +358,7 @@ char *rootfs_get(const char *cache_dir, const struct rootfs_prog *progs, int n,
 		final = NULL;
 		goto out;
 	}
+	rootfs_sweep(cache_dir);
 	*cached = access(final, F_OK) == 0;
 	if (*cached)
 		goto out;

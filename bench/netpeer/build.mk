@@ -16,7 +16,7 @@ ALL_TARGETS += $(BIN)/netpeer
 # folder is spelled out: tests/build.mk, which sets UNIT_DIR, comes later.
 NETPEER_UNIT := $(BUILD)/tests/unit/test_net_cell
 UNIT_TESTS += $(NETPEER_UNIT)
-TEST_SRCS_test_net_cell := bench/vmbench/netcell.c bench/vmbench/paths.c
+TEST_SRCS_test_net_cell := bench/vmbench/netcell.c bench/common/paths.c
 TEST_LIBS_test_net_cell := $(shell pkg-config --libs jansson hwloc)
-$(NETPEER_UNIT): TEST_CFLAGS += -iquote bench/vmbench
+$(NETPEER_UNIT): TEST_CFLAGS += -iquote bench/vmbench -iquote bench/common
 $(NETPEER_UNIT): | $(BIN)/netpeer

@@ -1,10 +1,10 @@
-# vmbench, the benchmark harness, and the report generator in reports/.
-# Every .c file in bench/vmbench/ and reports/ goes into build/bin/vmbench,
-# so a new runner (runner_container.c) needs no change here.
-VMBENCH_SRCS   := $(wildcard bench/vmbench/*.c) $(wildcard reports/*.c)
+# vmbench, the benchmark harness, and the report generator in reports/, with
+# what both use in bench/common/. Every .c file of those folders goes into
+# build/bin/vmbench, so a new runner (runner_container.c) needs no change here.
+VMBENCH_SRCS   := $(wildcard bench/vmbench/*.c) $(wildcard reports/*.c) $(wildcard bench/common/*.c)
 VMBENCH_OBJS   := $(patsubst %.c,$(BUILD)/obj/vmbench/%.o,$(VMBENCH_SRCS))
 VMBENCH_PKGS   := jansson hwloc
-VMBENCH_CFLAGS := $(CFLAGS) -Ibench/vmbench -Ireports \
+VMBENCH_CFLAGS := $(CFLAGS) -Ibench/vmbench -Ireports -Ibench/common \
 	$(shell pkg-config --cflags $(VMBENCH_PKGS))
 VMBENCH_LIBS   := $(shell pkg-config --libs $(VMBENCH_PKGS)) -lm
 
@@ -27,16 +27,16 @@ VMBENCH_TESTS := $(VMBENCH_UNIT)/test_result_line $(VMBENCH_UNIT)/test_stats \
 	$(VMBENCH_UNIT)/test_vmbench_spawn
 UNIT_TESTS += $(VMBENCH_TESTS)
 TEST_SRCS_test_result_line := bench/vmbench/result_line.c
-TEST_SRCS_test_stats := bench/vmbench/stats.c
+TEST_SRCS_test_stats := bench/common/stats.c
 TEST_LIBS_test_stats := -lm
 TEST_SRCS_test_vmbench_suite := bench/vmbench/suite.c
 TEST_LIBS_test_vmbench_suite := $(shell pkg-config --libs jansson)
 TEST_SRCS_test_vmbench_report := reports/report_data.c reports/report_md.c \
-	reports/report_cell.c reports/report_fmt.c reports/report_html.c bench/vmbench/stats.c bench/vmbench/paths.c
+	reports/report_cell.c reports/report_fmt.c reports/report_html.c bench/common/stats.c bench/common/paths.c
 TEST_LIBS_test_vmbench_report := $(shell pkg-config --libs jansson) -lm
-TEST_SRCS_test_vmbench_spawn := bench/vmbench/spawn.c
+TEST_SRCS_test_vmbench_spawn := bench/common/spawn.c
 TEST_LIBS_test_vmbench_spawn := $(shell pkg-config --libs hwloc)
 
 # lwvmm/ also has a stats.h and tests/build.mk puts -Ilwvmm first: -iquote
 # directories are searched before -I ones, so our headers win in our tests.
-$(VMBENCH_UNIT)/test_result_line $(VMBENCH_UNIT)/test_stats $(VMBENCH_UNIT)/test_vmbench_%: TEST_CFLAGS += -iquote bench/vmbench -iquote reports
+$(VMBENCH_UNIT)/test_result_line $(VMBENCH_UNIT)/test_stats $(VMBENCH_UNIT)/test_vmbench_%: TEST_CFLAGS += -iquote bench/vmbench -iquote reports -iquote bench/common

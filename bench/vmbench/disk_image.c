@@ -1,15 +1,21 @@
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "disk_image.h"
 
 #define CHUNK (1u << 20)
+#define OWNER_FILE ".vmbench-owner"   /* the claim: pid inside, flock()ed while we run */
+
+static int owner_fd = -1;
+static char *owner_path;
 
 /* The images this run has used: O_DIRECT is asked, and its absence told, once for each. */
 static struct image {
@@ -113,6 +119,98 @@ char *disk_image_prepare(const char *run_dir, uint64_t bytes, int *direct, char 
 	return path;
 }
 
+int disk_image_claim(const char *run_dir, char *why, size_t why_len)
+{
+	char *tmp = NULL, *path = NULL;
+	int fd;
+
+	/* Locked under a name of its own, then renamed: a sweep never sees it unlocked. */
+	if (asprintf(&tmp, "%s/" OWNER_FILE ".%d", run_dir, (int)getpid()) < 0 ||
+	    asprintf(&path, "%s/" OWNER_FILE, run_dir) < 0) {
+		snprintf(why, why_len, "out of memory");
+		free(tmp);
+		return -1;
+	}
+	fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || dprintf(fd, "%d\n", (int)getpid()) < 0 ||
+	    rename(tmp, path) < 0) {
+		snprintf(why, why_len, "cannot claim %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		free(tmp);
+		free(path);
+		return -1;
+	}
+	free(tmp);
+	owner_fd = fd;
+	owner_path = path;
+	return 0;
+}
+
+/* Remove dir/disk-*.img; how many. */
+static int remove_images(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (strncmp(e->d_name, "disk-", 5) || len < 9 || strcmp(e->d_name + len - 4, ".img"))
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) == 0) {
+			fprintf(stderr, "vmbench: removed %s/%s of a vmbench that is gone\n", dir,
+				e->d_name);
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+int disk_image_sweep_dir(const char *dir)
+{
+	char *path;
+	int fd, n = 0;
+
+	if (asprintf(&path, "%s/" OWNER_FILE, dir) < 0)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* the lock is free: its vmbench is dead (ours holds its own, so it is never swept) */
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		n = remove_images(dir);
+		unlink(path);
+	}
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return n;
+}
+
+int disk_image_sweep_children(const char *parent)
+{
+	DIR *d = opendir(parent);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char *dir;
+		if (e->d_name[0] == '.' || (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN))
+			continue;
+		if (asprintf(&dir, "%s/%s", parent, e->d_name) < 0)
+			break;
+		n += disk_image_sweep_dir(dir);
+		free(dir);
+	}
+	closedir(d);
+	return n;
+}
+
 void disk_image_cleanup(void)
 {
 	for (int i = 0; i < nimages; i++) {
@@ -123,4 +221,11 @@ void disk_image_cleanup(void)
 	free(images);
 	images = NULL;
 	nimages = 0;
+	if (owner_path)
+		unlink(owner_path);
+	if (owner_fd >= 0)
+		close(owner_fd);
+	free(owner_path);
+	owner_path = NULL;
+	owner_fd = -1;
 }

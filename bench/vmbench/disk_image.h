@@ -20,7 +20,22 @@
 char *disk_image_prepare(const char *run_dir, uint64_t bytes, int *direct, char *why,
 			 size_t why_len);
 
-/* Removes the images disk_image_prepare() created. */
+/* Removes the images disk_image_prepare() created, and the claim. */
 void disk_image_cleanup(void);
+
+/*
+ * A run's claim on its directory: run_dir/.vmbench-owner, holding the pid
+ * and an flock() for as long as this vmbench lives (the kernel drops it
+ * when vmbench dies, however). 0, or -1 with why.
+ */
+int disk_image_claim(const char *run_dir, char *why, size_t why_len);
+
+/*
+ * A run directory whose claim nobody holds any more (its vmbench was
+ * SIGKILLed): its disk-*.img and the claim go. sweep_dir does that for dir;
+ * sweep_children for every directory in parent. The number of images removed.
+ */
+int disk_image_sweep_dir(const char *dir);
+int disk_image_sweep_children(const char *parent);
 
 #endif

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "disk_image.h"
 #include "report.h"
 #include "run.h"
 
@@ -10,16 +11,24 @@ static void usage(FILE *f)
 	fprintf(f, "usage: vmbench run --suite NAME [--envs native,vm,...] [--workloads cpu,mem,...]\n"
 		   "                   [--reps N] [--out DIR] [--timeout SECONDS]\n"
 		   "       vmbench report DIR\n"
+		   "       vmbench gc [DIR...]\n"
 		   "`run` prints the run directory (results/<run-id>) on stdout, progress on stderr;\n"
-		   "`report` writes DIR/report.md (and report.html) and prints its path.\n");
+		   "`report` writes DIR/report.md (and report.html) and prints its path;\n"
+		   "`gc` removes what killed runs left (disk images in results/ and DIRs,\n"
+		   "temporary files, and as root containers through `ctrun gc`).\n");
 }
 
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "report"))
+	if (argc >= 2 && !strcmp(argv[1], "gc"))
+		return cmd_gc(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "report")) {
+		if (argc == 3 && argv[2][0] != '-')
+			disk_image_sweep_dir(argv[2]);   /* a SIGKILLed run's disk images */
 		return cmd_report(argc - 1, argv + 1);
+	}
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 			  !strcmp(argv[1], "help"))) {
 		usage(stdout);

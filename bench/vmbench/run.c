@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,23 @@ static char *make_run_dir(const char *out, const char *suite_name)
 	}
 	fprintf(stderr, "vmbench: too many runs named results/%s-%s\n", stamp, suite_name);
 	return NULL;
+}
+
+/*
+ * Disk images of runs whose vmbench is gone (SIGKILLed): in results/, and
+ * with --out DIR in DIR and beside it (disk_image_sweep_dir()).
+ */
+void sweep_dead_runs(const char *out)
+{
+	disk_image_sweep_children("results");
+	if (out) {
+		char *copy = strdup(out);
+
+		disk_image_sweep_dir(out);
+		if (copy)
+			disk_image_sweep_children(dirname(copy));
+		free(copy);
+	}
 }
 
 static int write_json_file(const char *dir, const char *name, json_t *doc)
@@ -611,9 +629,14 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "vmbench: %s\n", err);
 		goto out;
 	}
+	sweep_dead_runs(o.out);
 	dir = make_run_dir(o.out, h.suite.name);
 	if (!dir)
 		goto out;
+	if (disk_image_claim(dir, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vmbench: %s\n", err);
+		goto out;
+	}
 	results_path = paths_join(dir, "results.jsonl");
 	h.results = fopen(results_path, "w");
 	if (!h.results) {

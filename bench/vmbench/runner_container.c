@@ -74,8 +74,11 @@ static const char *ctrun_status(int code)
 	case 64: return "ctrun: bad usage (exit 64)";
 	case 69: return "ctrun: no OCI runtime or no permission (exit 69)";
 	case 70: return "ctrun: the container could not be set up or started (exit 70)";
+	case 71: return "ctrun: too few open files allowed (exit 71)";
 	case 124: return "ctrun: timed out (exit 124)";
+	case 129: return "ctrun: ended by SIGHUP (exit 129)";
 	case 130: return "ctrun: interrupted (exit 130)";
+	case 143: return "ctrun: ended by SIGTERM (exit 143)";
 	default: return NULL;
 	}
 }

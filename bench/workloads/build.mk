@@ -4,11 +4,14 @@
 # results match bit for bit; loops stay loops (no memcpy substitution), as
 # STREAM intends.
 WL_DIR      := bench/workloads
-WL_SRCS     := $(addprefix $(WL_DIR)/,cpu.c mem.c memlat.c noise.c hypercall.c selftest.c io.c io_common.c registry.c wl_common.c wl_format.c \
+WL_SRCS     := $(addprefix $(WL_DIR)/,cpu.c mem.c memlat.c noise.c io.c io_common.c registry.c wl_common.c wl_format.c \
 	net.c)
+# Linked into the guest only: the VM-only workloads and io's ring driver
+# (natively io_native.c runs fio instead). registry.c names them weakly.
+WL_VM_SRCS  := $(addprefix $(WL_DIR)/,hypercall.c selftest.c io_vm.c)
 WL_CODEGEN  := -O2 -fno-math-errno -fno-tree-loop-distribute-patterns
 WL_NATIVE_OBJS := $(patsubst %.c,$(BUILD)/native/%.o,$(WL_SRCS) $(WL_DIR)/wl_linux.c \
-	$(WL_DIR)/io_native.c $(WL_DIR)/net_linux.c $(WL_DIR)/workload_main.c)
+	$(WL_DIR)/io_native.c $(WL_DIR)/net_linux.c $(WL_DIR)/workload_main.c $(WL_DIR)/workload_names.c)
 
 $(BUILD)/native/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -24,10 +24,6 @@ static int hypercall_main(int argc, char **argv)
 
 	if (wl_check_options(argc, argv, opts, "[--iters N]") < 0)
 		return 2;
-	if (!wl_in_vm()) {
-		wl_printf("hypercall: this workload only runs inside lwvmm (lwvmm run --workload hypercall)\n");
-		return 2;
-	}
 	long iters = wl_option(argc, argv, "--iters", 20000);
 	if (iters < 1 || iters > 100000000) {
 		wl_printf("hypercall: --iters 1..100000000\n");
@@ -60,6 +56,5 @@ static int hypercall_main(int argc, char **argv)
 const struct workload wl_hypercall = {
 	.name = "hypercall",
 	.usage = "[--iters N]",
-	.vm_only = 1,
 	.main = hypercall_main,
 };

@@ -6,136 +6,14 @@
  * request, sleeps in the monitor, trap-and-emulate exits.
  *
  * Inside lwvmm it drives the disk given with --disk, through the shared ring
- * (--mode ring) or the trap-and-emulate registers (--mode mmio). Natively it
- * runs real fio on --file with the same parameters (io_native.c).
+ * (--mode ring) or the trap-and-emulate registers (--mode mmio): io_vm.c,
+ * linked into the guest. Natively it runs real fio on --file with the same
+ * parameters: io_native.c, linked into build/bin/workload. The build picks.
  *
  * --verify 1: writes put each sector's own byte offset in its first 8 bytes;
  * reads check it. Without it, the check is that every request succeeded.
  */
 #include "io.h"
-
-struct slot {
-	uint8_t *buf;
-	uint64_t offset;
-	uint64_t submitted_ns;
-	int flush;
-};
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-static void stamp(uint8_t *buf, uint32_t len, uint64_t offset)
-{
-	for (uint32_t s = 0; s < len; s += 512)
-		*(uint64_t *)(buf + s) = offset + s;
-}
-
-static int stamped(const uint8_t *buf, uint32_t len, uint64_t offset)
-{
-	for (uint32_t s = 0; s < len; s += 512) {
-		if (*(const uint64_t *)(buf + s) != offset + s)
-			return 0;
-	}
-	return 1;
-}
-
-static int run_vm(const struct io_params *p, struct io_figures *f)
-{
-	static struct lat_hist hist;
-	static struct slot slots[64];
-	struct wl_disk_completion done[64];
-	struct wl_disk_stats st;
-	uint64_t size;
-	int readonly, bad_data = 0;
-
-	struct wl_disk *d = wl_disk_open(p->disk, p->trap_and_emulate, &size, &readonly);
-	if (!d) {
-		wl_printf("io: the VM has no disk %d (give lwvmm --disk FILE)\n", p->disk);
-		return 2;
-	}
-	uint64_t blocks = size / p->bs;
-	if (blocks == 0 || (p->write && readonly)) {
-		wl_printf("io: disk %d is %s\n", p->disk, blocks ? "read-only" : "smaller than one block");
-		return 2;
-	}
-	for (int i = 0; i < p->qd; i++) {
-		slots[i].buf = wl_alloc(p->bs);
-		if (!slots[i].buf) {
-			wl_printf("io: cannot allocate %d buffers of %u bytes\n", p->qd, p->bs);
-			return 3;
-		}
-	}
-	uint64_t to_issue = (p->total + p->bs - 1) / p->bs, issued = 0, next_block = 0;
-	int writes_since_flush = 0;
-	int in_flight = 0;
-	uint64_t t0 = wl_time_ns();
-	while (issued < to_issue || in_flight > 0) {
-		/* Fill the queue, then publish the whole batch with one push. */
-		for (int i = 0; i < p->qd && issued < to_issue; i++) {
-			struct slot *s = &slots[i];
-			if (s->submitted_ns)
-				continue;
-			/* fio's fsync=N: a flush after every N writes, in the same queue. */
-			s->flush = p->fsync && writes_since_flush == p->fsync;
-			int op = s->flush ? WL_DISK_FLUSH : p->write ? WL_DISK_WRITE : WL_DISK_READ;
-			if (!s->flush) {
-				uint64_t block = p->random ? wl_random(&rng_state) % blocks : next_block++ % blocks;
-				s->offset = block * p->bs;
-				if (p->write && p->verify)
-					stamp(s->buf, p->bs, s->offset);
-			}
-			s->submitted_ns = wl_time_ns();
-			/* A flush names no data: offset, buffer and length 0. */
-			if (wl_disk_submit(d, op, (uint64_t)i, s->flush ? 0 : s->offset,
-					   s->flush ? 0 : s->buf, s->flush ? 0 : p->bs) < 0) {
-				s->submitted_ns = 0;
-				break;
-			}
-			issued += !s->flush;   /* --mib counts data requests only */
-			writes_since_flush = s->flush ? 0 : writes_since_flush + p->write;
-			in_flight++;
-		}
-		wl_disk_push(d);
-		int n = wl_disk_reap(d, done, 64, 1);
-		if (n < 0) {
-			wl_printf("io: the disk's back end marked the ring broken\n");
-			return 1;
-		}
-		uint64_t now = wl_time_ns();
-		for (int i = 0; i < n; i++) {
-			struct slot *s = &slots[done[i].id < 64 ? done[i].id : 0];
-			uint64_t submitted = s->submitted_ns;
-			s->submitted_ns = 0;
-			in_flight--;
-			if (s->flush) {   /* flushes count apart: fio reports them as sync latency */
-				f->flushes++;
-				f->errors += done[i].status != 0;
-				continue;
-			}
-			lat_add(&hist, now - submitted);
-			if (done[i].status)
-				f->errors++;
-			else
-				f->bytes += p->bs;
-			if (!p->write && p->verify && !done[i].status && !stamped(s->buf, p->bs, s->offset))
-				bad_data++;
-			f->requests++;
-		}
-	}
-	f->seconds = (double)(wl_time_ns() - t0) / 1e9;
-	f->clat_mean_ns = lat_mean(&hist);
-	f->clat_p50_ns = lat_percentile(&hist, 50);
-	f->clat_p99_ns = lat_percentile(&hist, 99);
-	f->clat_p999_ns = lat_percentile(&hist, 99.9);
-	wl_disk_get_stats(d, &st);
-	f->kicks = st.kicks;
-	f->sleeps = st.sleeps;
-	f->events = st.events;
-	f->mmio_exits = st.mmio_exits;
-	f->have_ring_stats = 1;
-	if (bad_data)
-		wl_printf("io: %d blocks read back with the wrong contents\n", bad_data);
-	return f->errors || bad_data;
-}
 
 static int io_main(int argc, char **argv)
 {
@@ -145,10 +23,7 @@ static int io_main(int argc, char **argv)
 
 	if (io_parse(argc, argv, &p) < 0)
 		return 2;
-	if (wl_in_vm())
-		status = run_vm(&p, &f);
-	else
-		status = io_run_fio(&p, &f);
+	status = io_run(&p, &f);
 	if (status >= 2)
 		return status;
 	io_report(&p, &f, status == 0);

@@ -31,7 +31,12 @@ int io_parse(int argc, char **argv, struct io_params *p);
 void io_report(const struct io_params *p, const struct io_figures *f, int ok);
 
 /* Natively: run fio with the same parameters (io_native.c). */
-int io_run_fio(const struct io_params *p, struct io_figures *f);
+/*
+ * Runs the I/O the parameters describe and fills the figures; 0 ok, 1 the
+ * check failed, 2 or more could not run. In the guest io_vm.c drives the
+ * disk; natively io_native.c runs fio.
+ */
+int io_run(const struct io_params *p, struct io_figures *f);
 
 /* A latency histogram with about 1.5% resolution: 64 buckets per power of two. */
 #define LAT_BUCKETS (64 * 40)

@@ -3,37 +3,125 @@
  * the same file the VM's disk uses, its JSON read with jansson. fio's figures
  * come back in the io workload's result line, so the harness compares like
  * with like.
+ *
+ * fio's JSON goes to $TMPDIR/lwvmm-fio-PID-XXXXXX (default /tmp). SIGINT,
+ * SIGTERM and SIGHUP are held while fio runs: one of them kills fio
+ * (SIGTERM, SIGKILL 1 s later), reaps it, removes the file and ends the
+ * workload with 128 + the signal. fio runs its job as a thread (--thread),
+ * so that the SIGKILL it gets when the workload is SIGKILLed (PDEATHSIG)
+ * ends the job too; a job process would go on alone. Files of a workload that was SIGKILLed
+ * (its PID is gone) are swept by the next native io run.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "io.h"
 
-static int run_fio(char **argv)
+#define FIO_PREFIX "lwvmm-fio-"          /* + owner's pid + "-XXXXXX" */
+#define FIO_KILL_AFTER_NS 1000000000LL   /* SIGTERM to fio, then SIGKILL */
+
+static const char *tmp_dir(void)
 {
-	pid_t pid = fork();
+	const char *t = getenv("TMPDIR");
+
+	return t && *t ? t : "/tmp";
+}
+
+/* Remove the output files of workloads that are gone (SIGKILLed ones). */
+static void sweep_dead_outputs(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, FIO_PREFIX, strlen(FIO_PREFIX)))
+			continue;
+		pid = strtol(e->d_name + strlen(FIO_PREFIX), &end, 10);
+		if (*end != '-' || pid <= 0 || pid == getpid())
+			continue;
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
+static sigset_t stop_signals(void)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, SIGINT);
+	sigaddset(&s, SIGTERM);
+	sigaddset(&s, SIGHUP);
+	return s;
+}
+
+static long long now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/*
+ * fio's exit status, or -1; *stopped_by the stop signal that ended it early.
+ * The caller holds the stop signals and SIGCHLD blocked; they are taken here
+ * with sigtimedwait(), so nothing can end us between fork and reap.
+ */
+static int run_fio(char **argv, const sigset_t *old_mask, int *stopped_by)
+{
+	sigset_t waits = stop_signals();
+	struct timespec tick = { 0, 100000000L };
+	long long kill_at = 0;
+	pid_t parent = getpid(), pid;
 	int status;
 
+	sigaddset(&waits, SIGCHLD);
+	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_WRONLY);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);   /* a SIGKILLed workload takes fio along */
+		if (getppid() != parent)
+			_exit(127);
+		sigprocmask(SIG_SETMASK, old_mask, NULL);
 		if (devnull >= 0)
 			dup2(devnull, STDOUT_FILENO);
 		execvp("fio", argv);
 		fprintf(stderr, "io: cannot run fio: %s (apt-get install fio)\n", strerror(errno));
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
+	while (waitpid(pid, &status, WNOHANG) != pid) {
+		int sig = sigtimedwait(&waits, NULL, &tick);
+
+		if (sig > 0 && sig != SIGCHLD && !*stopped_by) {
+			*stopped_by = sig;
+			kill(pid, SIGTERM);
+			kill_at = now_ns() + FIO_KILL_AFTER_NS;
+		}
+		if (kill_at && now_ns() >= kill_at)
+			kill(pid, SIGKILL);
+	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
@@ -63,11 +151,13 @@ static json_t *load_json(const char *path)
 	return root;
 }
 
-int io_run_fio(const struct io_params *p, struct io_figures *f)
+int io_run(const struct io_params *p, struct io_figures *f)
 {
-	char out[] = "/tmp/lwvmm-fio-XXXXXX", a[12][96], fsync[32];
+	char out[4096], out_opt[4200], a[12][96], fsync[32];
 	struct stat st;
 	uint64_t size = p->total;
+	sigset_t held = stop_signals(), old_mask;
+	int stopped_by = 0;
 
 	if (!p->file) {
 		fprintf(stderr, "io: natively the io workload runs fio and needs --file PATH\n");
@@ -75,9 +165,14 @@ int io_run_fio(const struct io_params *p, struct io_figures *f)
 	}
 	if (stat(p->file, &st) == 0 && st.st_size >= p->bs)
 		size = (uint64_t)st.st_size / p->bs * p->bs;
+	sigaddset(&held, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &held, &old_mask);
+	sweep_dead_outputs(tmp_dir());
+	snprintf(out, sizeof(out), "%s/" FIO_PREFIX "%d-XXXXXX", tmp_dir(), (int)getpid());
 	int fd = mkstemp(out);
 	if (fd < 0) {
-		fprintf(stderr, "io: mkstemp: %s\n", strerror(errno));
+		fprintf(stderr, "io: mkstemp %s: %s\n", out, strerror(errno));
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		return 3;
 	}
 	close(fd);
@@ -88,14 +183,20 @@ int io_run_fio(const struct io_params *p, struct io_figures *f)
 	snprintf(a[4], sizeof(a[4]), "--direct=%d", p->direct);
 	snprintf(a[5], sizeof(a[5]), "--size=%llu", (unsigned long long)size);
 	snprintf(a[6], sizeof(a[6]), "--io_size=%llu", (unsigned long long)p->total);
-	snprintf(a[7], sizeof(a[7]), "--output=%s", out);
+	snprintf(out_opt, sizeof(out_opt), "--output=%s", out);
 	snprintf(fsync, sizeof(fsync), "--fsync=%d", p->fsync);
 	char *argv[] = { "fio", "--name=io", a[0], a[1], a[2], a[3], a[4], a[5], a[6],
-			 "--ioengine=io_uring", "--percentile_list=50:99:99.9",
-			 "--output-format=json", a[7], fsync, NULL };
-	int rc = run_fio(argv);
-	json_t *root = load_json(out);
+			 "--ioengine=io_uring", "--thread", "--percentile_list=50:99:99.9",
+			 "--output-format=json", out_opt, fsync, NULL };
+	int rc = run_fio(argv, &old_mask, &stopped_by);
+	json_t *root = stopped_by ? NULL : load_json(out);
 	unlink(out);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	if (stopped_by) {
+		fprintf(stderr, "io: stopped by signal %d; fio killed, its output removed\n",
+			stopped_by);
+		return 128 + stopped_by;
+	}
 	json_t *job = json_array_get(json_object_get(root, "jobs"), 0);
 	if (rc != 0 || !job || json_integer_value(json_object_get(job, "error")) != 0) {
 		fprintf(stderr, "io: fio failed (exit %d, error %lld)\n", rc,

@@ -15,7 +15,7 @@
  *   ring-*    a hostile block front end (lwvmm/guest/selftest_rings.c): badbuf,
  *             overlap, pastdisk, overrun, flood, badattach; needs --disk
  *   net-arp   ARP for the host end of the link, raw frames; needs --net tap
- *   net-badbuf, net-overrun  a hostile network front end; needs --net tap
+ *   net-badbuf, net-overrun, net-rx-overrun  a hostile network front end; needs --net tap
  */
 #include "selftest.h"
 #include "wl.h"
@@ -63,10 +63,6 @@ static int selftest_main(int argc, char **argv)
 		wl_printf("usage: selftest --mode exit|threads|null|ud2|badcall|badbuf|badblock|mmio|hang [--status N]\n");
 		return 2;
 	}
-	if (!wl_in_vm()) {
-		wl_printf("selftest: runs inside lwvmm only\n");
-		return 2;
-	}
 	if (wl_strcmp(mode, "exit") == 0)
 		return (int)status;
 	if (wl_strcmp(mode, "threads") == 0)
@@ -87,7 +83,8 @@ static int selftest_main(int argc, char **argv)
 		return selftest_rings(mode);
 	if (wl_strcmp(mode, "net-arp") == 0)
 		return selftest_net_arp();
-	if (wl_strcmp(mode, "net-badbuf") == 0 || wl_strcmp(mode, "net-overrun") == 0)
+	if (wl_strcmp(mode, "net-badbuf") == 0 || wl_strcmp(mode, "net-overrun") == 0 ||
+	    wl_strcmp(mode, "net-rx-overrun") == 0)
 		return selftest_net_hostile(mode);
 	if (wl_strcmp(mode, "hang") == 0) {
 		for (;;)
@@ -100,6 +97,5 @@ static int selftest_main(int argc, char **argv)
 const struct workload wl_selftest = {
 	.name = "selftest",
 	.usage = "--mode MODE [--status N]   (misbehaves on purpose, for tests)",
-	.vm_only = 1,
 	.main = selftest_main,
 };

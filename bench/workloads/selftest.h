@@ -1,7 +1,7 @@
 /*
- * The selftest workload's guest-only modes: implemented in the built-in guest
- * (lwvmm/guest/selftest_rings.c, selftest_net.c), stubs returning 2 natively
- * (wl_linux.c). Each returns the exit status.
+ * The selftest workload's hostile front ends, in the built-in guest
+ * (lwvmm/guest/selftest_rings.c, selftest_net.c); like the workload itself
+ * they are linked into the guest only. Each returns the exit status.
  */
 #ifndef WL_SELFTEST_H
 #define WL_SELFTEST_H

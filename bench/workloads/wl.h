@@ -46,10 +46,7 @@ long wl_atol(const char *s);     /* accepts K/M/G suffixes (powers of 1024) */
 /* xorshift64*: a small deterministic generator, the same sequence in both builds. */
 uint64_t wl_random(uint64_t *state);
 
-/* 1 when running inside the lwvmm built-in guest. */
-int wl_in_vm(void);
-
-/* Hypercall costs, only meaningful in the guest (natively they return -1). */
+/* Hypercall costs and raw doorbells: the guest's library OS alone implements these. */
 int64_t wl_hypercall_null(void);
 int64_t wl_hypercall_null_batch(int count);
 void wl_doorbell_notify(void);
@@ -60,8 +57,8 @@ void wl_doorbell_raw(uint64_t offset, uint64_t value);
 /*
  * The VM's disks (--disk), asynchronous: submit requests, publish them, reap
  * completions. `trap_and_emulate` drives the disk through registers that exit
- * on every access instead of the shared ring. Natively wl_disk_open() returns
- * NULL: there the io workload runs fio on the same file.
+ * on every access instead of the shared ring. Only the guest implements these:
+ * natively the io workload runs fio on the same file (io_native.c).
  */
 struct wl_disk;
 struct wl_disk_completion {
@@ -124,10 +121,14 @@ void wl_result_end(struct wl_result *r); /* prints the line */
 struct workload {
 	const char *name;
 	const char *usage;
-	int vm_only;
 	int (*main)(int argc, char **argv);
 };
-extern const struct workload *const wl_workloads[];   /* NULL-terminated */
+/*
+ * Every workload, in workload_names.c's order; an entry is NULL where the
+ * workload is not linked into this build (hypercall and selftest natively).
+ */
+extern const struct workload *const wl_workloads[];
+extern const int wl_nworkloads;
 const struct workload *wl_find(const char *name);
 
 /* "--name value" options: the value, `def` when absent, -1 when not a number. */

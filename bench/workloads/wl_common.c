@@ -35,8 +35,8 @@ long wl_atol(const char *s)
 
 const struct workload *wl_find(const char *name)
 {
-	for (int i = 0; wl_workloads[i]; i++) {
-		if (wl_strcmp(wl_workloads[i]->name, name) == 0)
+	for (int i = 0; i < wl_nworkloads; i++) {
+		if (wl_workloads[i] && wl_strcmp(wl_workloads[i]->name, name) == 0)
 			return wl_workloads[i];
 	}
 	return 0;

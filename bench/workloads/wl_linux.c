@@ -10,7 +10,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "selftest.h"
 #include "wl.h"
 
 uint64_t wl_time_ns(void)
@@ -27,11 +26,6 @@ int wl_ncpus(void)
 	if (sched_getaffinity(0, sizeof(set), &set) < 0)
 		return 1;
 	return CPU_COUNT(&set);
-}
-
-int wl_in_vm(void)
-{
-	return 0;
 }
 
 void *wl_alloc(size_t bytes)
@@ -137,84 +131,4 @@ int wl_printf(const char *fmt, ...)
 	fputs(buf, stdout);
 	fflush(stdout);
 	return n;
-}
-
-int64_t wl_hypercall_null(void)
-{
-	return -1;
-}
-
-int64_t wl_hypercall_null_batch(int count)
-{
-	(void)count;
-	return -1;
-}
-
-void wl_doorbell_notify(void)
-{
-}
-
-int64_t wl_hypercall_raw(uint64_t nr, uint64_t a0, uint64_t a1)
-{
-	(void)nr;
-	(void)a0;
-	(void)a1;
-	return -1;
-}
-
-void wl_doorbell_raw(uint64_t offset, uint64_t value)
-{
-	(void)offset;
-	(void)value;
-}
-
-/* Natively the io workload runs fio instead (io_native.c). */
-struct wl_disk *wl_disk_open(int index, int trap_and_emulate, uint64_t *size, int *readonly)
-{
-	(void)index;
-	(void)trap_and_emulate;
-	(void)size;
-	(void)readonly;
-	return NULL;
-}
-
-int wl_disk_submit(struct wl_disk *d, int op, uint64_t id, uint64_t offset, void *buf, uint32_t len)
-{
-	(void)d, (void)op, (void)id, (void)offset, (void)buf, (void)len;
-	return -1;
-}
-
-void wl_disk_push(struct wl_disk *d)
-{
-	(void)d;
-}
-
-int wl_disk_reap(struct wl_disk *d, struct wl_disk_completion *c, int max, int wait)
-{
-	(void)d, (void)c, (void)max, (void)wait;
-	return -1;
-}
-
-void wl_disk_get_stats(struct wl_disk *d, struct wl_disk_stats *s)
-{
-	(void)d;
-	s->kicks = s->sleeps = s->events = s->mmio_exits = 0;
-}
-
-/* The hostile-ring modes of selftest exist only inside the guest. */
-int selftest_rings(const char *mode)
-{
-	(void)mode;
-	return 2;
-}
-
-int selftest_net_arp(void)
-{
-	return 2;
-}
-
-int selftest_net_hostile(const char *mode)
-{
-	(void)mode;
-	return 2;
 }

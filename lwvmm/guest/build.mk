@@ -8,7 +8,7 @@ GUEST_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -MMD -MP $(WL_CODEGEN) \
 	-Ipv-drivers -Ipv-drivers/front
 GUEST_SRCS  := $(addprefix $(GUEST_DIR)/,main.c hypercall.c libos.c threads.c string.c disk.c \
 	selftest_rings.c selftest_net.c) \
-	$(addprefix pv-drivers/front/,evtchn.c blkfront.c consfront.c netfront.c) $(WL_SRCS)
+	$(addprefix pv-drivers/front/,attach.c evtchn.c blkfront.c consfront.c netfront.c) $(WL_SRCS) $(WL_VM_SRCS)
 # GUEST_EXTRA_SRCS/GUEST_EXTRA_CFLAGS: more guest code from other fragments (the TCP/IP stack).
 GUEST_SRCS  += $(GUEST_EXTRA_SRCS)
 GUEST_CFLAGS += $(GUEST_EXTRA_CFLAGS)
@@ -25,3 +25,7 @@ $(BUILD)/guest/start.o: $(GUEST_DIR)/start.S
 # libgcc supplies 128-bit division (TSC to nanoseconds); it needs no libc.
 $(GUEST_ELF): $(GUEST_OBJS) $(GUEST_DIR)/guest.ld
 	$(CC) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T $(GUEST_DIR)/guest.ld -o $@ $(GUEST_OBJS) -lgcc
+
+# The front ends see no guest or workload header (pv-drivers/front/platform.h
+# is their whole view of the guest): their include path leaves both out.
+$(BUILD)/guest/pv-drivers/front/%.o: GUEST_CFLAGS := $(filter-out -Ibench/workloads -I$(GUEST_DIR),$(GUEST_CFLAGS))

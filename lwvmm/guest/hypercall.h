@@ -5,15 +5,13 @@
 #include <stdint.h>
 
 #include "lwvmm_abi.h"
-
-extern const struct lw_bootinfo *lw_boot;
+#include "platform.h"   /* lw_boot and hc_call3, which the front ends use too */
 
 /* This vCPU's index, from where its stack is. */
 int lw_vcpu_index(void);
 
 /* One request, one exit. */
 int64_t hc_call(uint64_t nr, uint64_t a0, uint64_t a1);
-int64_t hc_call3(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
 
 /* `count` requests (at most HC_BATCH_MAX) in one exit; results in req[i].ret. */
 void hc_call_batch(const struct hc_request *req, int count, int64_t *ret);

@@ -6,6 +6,7 @@
 #include "consfront.h"
 #include "hypercall.h"
 #include "io.h"
+#include "platform.h"
 #include "wl.h"
 
 static uint64_t heap_next;   /* bump allocator, shared by all vCPUs */
@@ -25,11 +26,6 @@ int wl_ncpus(void)
 	return (int)lw_boot->ncpus;
 }
 
-int wl_in_vm(void)
-{
-	return 1;
-}
-
 void *wl_alloc(size_t bytes)
 {
 	uint64_t size = (bytes + 4095) & ~4095ULL;   /* keeps every block 4 KiB aligned */
@@ -39,6 +35,17 @@ void *wl_alloc(size_t bytes)
 		return 0;
 	/* Fresh guest RAM is zero (a new memfd) and is never handed out twice. */
 	return (void *)start;
+}
+
+/* The front ends' platform (pv-drivers/front/platform.h). */
+void *front_alloc(size_t bytes)
+{
+	return wl_alloc(bytes);
+}
+
+uint64_t front_time_ns(void)
+{
+	return wl_time_ns();
 }
 
 /* A bump allocator: memory comes back only when the VM ends. */
@@ -98,11 +105,3 @@ void wl_doorbell_raw(uint64_t offset, uint64_t value)
 	*bell = value;
 }
 
-/* fio is a Linux program: inside the guest the io workload drives the disk itself. */
-int io_run_fio(const struct io_params *p, struct io_figures *f)
-{
-	(void)p;
-	(void)f;
-	wl_printf("io: fio does not run inside the built-in guest\n");
-	return 2;
-}

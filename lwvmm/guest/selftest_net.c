@@ -100,10 +100,14 @@ int selftest_net_hostile(const char *mode)
 			return 1;
 		const struct net_response *rsp = ring_next_response(&nf.tx);
 		wl_printf("selftest: frame outside RAM answered %d\n", rsp->status);
-		return rsp->status == NET_EINVAL ? 0 : 1;
+		return rsp->status == LW_EINVAL ? 0 : 1;
 	}
 	if (wl_strcmp(mode, "net-overrun") == 0) {
 		selftest_overrun(&nf.tx, nf.port, "network device");
+		return 0;
+	}
+	if (wl_strcmp(mode, "net-rx-overrun") == 0) {   /* the same on the receive ring */
+		selftest_overrun(&nf.rx, nf.port, "network device's receive ring");
 		return 0;
 	}
 	return 2;

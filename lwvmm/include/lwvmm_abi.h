@@ -21,8 +21,14 @@
  * KVM_IOEVENTFD, so KVM only signals an eventfd and the vCPU never leaves
  * the kernel. Later event channels use further notify offsets.
  *
- * Adding a hypercall: add a number below HC_COUNT and handle it in
- * lwvmm/hypercall.c; the block layout never changes.
+ * The block must be the calling vCPU's own (LW_HCBLOCK_GPA + index pages);
+ * every buffer a request names must lie in RAM the guest owns: at or above
+ * LW_IMAGE_GPA and over no attached ring.
+ *
+ * Adding a hypercall: a number below HC_COUNT here, a check of its arguments
+ * in lwvmm/hypercall_check.c, and one line (number, name, check, handler) in
+ * the table of lwvmm/hypercall.c with its handler; the block layout never
+ * changes.
  */
 #ifndef LWVMM_ABI_H
 #define LWVMM_ABI_H
@@ -108,12 +114,18 @@ enum hc_nr {
 	HC_COUNT
 };
 
-/* Errors returned in hc_request.ret (negated errno values, as in Linux). */
-#define HC_EINVAL  (-22)
-#define HC_EFAULT  (-14)
-#define HC_ENOSYS  (-38)
-#define HC_EBUSY   (-16)
-#define HC_ENODEV  (-19)
+/*
+ * The one set of errors, in hypercall results (hc_request.ret) and in ring
+ * responses (blkif.h, netif.h) alike: negated errno values, as in Linux.
+ */
+#define LW_EIO     (-5)
+#define LW_EFAULT  (-14)
+#define LW_EBUSY   (-16)
+#define LW_ENODEV  (-19)
+#define LW_EINVAL  (-22)
+#define LW_ENOSPC  (-28)
+#define LW_EROFS   (-30)
+#define LW_ENOSYS  (-38)
 
 struct hc_request {
 	uint64_t nr;

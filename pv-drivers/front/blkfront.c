@@ -1,7 +1,7 @@
+#include "attach.h"
 #include "blkfront.h"
 #include "evtchn.h"
-#include "hypercall.h"
-#include "wl.h"
+#include "platform.h"
 
 int blkfront_open(struct blkfront *f, int dev, int trap_and_emulate)
 {
@@ -16,16 +16,9 @@ int blkfront_open(struct blkfront *f, int dev, int trap_and_emulate)
 	f->kicks = f->events = f->mmio_accesses = 0;
 	if (trap_and_emulate)
 		return 0;
-	struct ring_shared *s = wl_alloc(BLKFRONT_RING_BYTES);
-	if (!s)
-		return -1;
-	ring_shared_init(s);
-	ring_front_init(&f->ring, s, ring_slots_for(BLKFRONT_RING_BYTES, BLK_SLOT_SIZE), BLK_SLOT_SIZE);
-	int64_t port = hc_call3(HC_DEVICE_ATTACH, (uint64_t)dev, (uint64_t)s, BLKFRONT_RING_BYTES);
-	if (port < 0)
-		return -1;
-	f->port = (int)port;
-	return 0;
+	struct ring_front *const rings[] = { &f->ring };
+	f->port = front_attach_rings(dev, rings, 1, BLKFRONT_RING_BYTES, BLK_SLOT_SIZE);
+	return f->port < 0 ? -1 : 0;
 }
 
 static void mmio_write(struct blkfront *f, uint64_t reg, uint64_t value)

@@ -4,12 +4,12 @@
  * full (then the push asks for a kick), so writing costs no exit at all in
  * the common case. Before the ring exists, output goes by hypercall.
  */
+#include "attach.h"
 #include "consfront.h"
 #include "consif.h"
 #include "evtchn.h"
-#include "hypercall.h"
 #include "ring.h"
-#include "wl.h"
+#include "platform.h"
 
 #define CONS_RING_BYTES 16384
 
@@ -20,14 +20,8 @@ void consfront_init(void)
 {
 	if (lw_boot->ndevices < 1 || lw_boot->devices[0].type != LW_DEV_CONSOLE)
 		return;
-	struct ring_shared *s = wl_alloc(CONS_RING_BYTES);
-	if (!s)
-		return;
-	ring_shared_init(s);
-	ring_front_init(&cons, s, ring_slots_for(CONS_RING_BYTES, CONS_SLOT_SIZE), CONS_SLOT_SIZE);
-	int64_t port = hc_call3(HC_DEVICE_ATTACH, 0, (uint64_t)s, CONS_RING_BYTES);
-	if (port >= 0)
-		cons_port = (int)port;
+	struct ring_front *const rings[] = { &cons };
+	cons_port = front_attach_rings(0, rings, 1, CONS_RING_BYTES, CONS_SLOT_SIZE);
 }
 
 /* Frees the slots the back end has answered. */

@@ -1,5 +1,5 @@
 #include "evtchn.h"
-#include "hypercall.h"
+#include "platform.h"
 
 #define SPIN_BEFORE_SLEEP 4000
 

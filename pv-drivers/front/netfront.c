@@ -1,7 +1,7 @@
+#include "attach.h"
 #include "evtchn.h"
-#include "hypercall.h"
 #include "netfront.h"
-#include "wl.h"
+#include "platform.h"
 
 #define BUFFER_BYTES 2048
 
@@ -40,17 +40,9 @@ int netfront_open(struct netfront *nf)
 	nf->gateway = d->gateway;
 	nf->tx_frames = nf->rx_frames = nf->kicks = nf->tx_errors = 0;
 
-	uint8_t *area = wl_alloc(2 * NET_RING_BYTES);
-	uint8_t *buffers = wl_alloc((NETFRONT_TX_BUFFERS + NETFRONT_RX_BUFFERS) * BUFFER_BYTES);
-	if (!area || !buffers)
+	uint8_t *buffers = front_alloc((NETFRONT_TX_BUFFERS + NETFRONT_RX_BUFFERS) * BUFFER_BYTES);
+	if (!buffers)
 		return -1;
-	struct ring_shared *tx = (struct ring_shared *)area;
-	struct ring_shared *rx = (struct ring_shared *)(area + NET_RING_BYTES);
-	uint32_t slots = ring_slots_for(NET_RING_BYTES, NET_SLOT_SIZE);
-	ring_shared_init(tx);
-	ring_shared_init(rx);
-	ring_front_init(&nf->tx, tx, slots, NET_SLOT_SIZE);
-	ring_front_init(&nf->rx, rx, slots, NET_SLOT_SIZE);
 	for (int i = 0; i < NETFRONT_TX_BUFFERS; i++) {
 		nf->tx_buf[i] = buffers + (uint64_t)i * BUFFER_BYTES;
 		nf->tx_free[i] = i;
@@ -59,10 +51,11 @@ int netfront_open(struct netfront *nf)
 	for (int i = 0; i < NETFRONT_RX_BUFFERS; i++)
 		nf->rx_buf[i] = buffers + (uint64_t)(NETFRONT_TX_BUFFERS + i) * BUFFER_BYTES;
 
-	int64_t port = hc_call3(HC_DEVICE_ATTACH, (uint64_t)dev, (uint64_t)area, 2 * NET_RING_BYTES);
-	if (port < 0)
+	/* The transmit ring in the first half of the area, the receive ring in the second. */
+	struct ring_front *const rings[] = { &nf->tx, &nf->rx };
+	nf->port = front_attach_rings(dev, rings, 2, NET_RING_BYTES, NET_SLOT_SIZE);
+	if (nf->port < 0)
 		return -1;
-	nf->port = (int)port;
 	for (int i = 0; i < NETFRONT_RX_BUFFERS; i++)
 		post_rx(nf, i);
 	notify_if_asked(nf, &nf->rx);
@@ -133,7 +126,7 @@ void netfront_wait(struct netfront *nf, uint64_t deadline_ns)
 	if (nf->tx_nfree == 0 && ring_final_check_for_responses(&nf->tx))
 		return;
 	if (deadline_ns) {
-		uint64_t now = wl_time_ns();
+		uint64_t now = front_time_ns();
 		if (now >= deadline_ns)
 			return;
 		timeout = deadline_ns - now;

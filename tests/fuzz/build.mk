@@ -15,21 +15,21 @@ FUZZ_SECONDS ?= 60
 FUZZ_NAMES := $(shell awk '!/^\#/ && NF { print $$1 }' tests/fuzz/targets)
 FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 
-FUZZ_SRCS_blk_ring := pv-drivers/blk_check.c lwvmm/guest_memory.c
-FUZZ_SRCS_elf_loader := lwvmm/elf_loader.c lwvmm/guest_memory.c
+FUZZ_SRCS_blk_ring := pv-drivers/blk_check.c pv-drivers/guest_memory.c
+FUZZ_SRCS_elf_loader := lwvmm/elf_loader.c pv-drivers/guest_memory.c
 FUZZ_SRCS_lwvmm_options := lwvmm/options.c
-FUZZ_SRCS_disk_spec := pv-drivers/blkback.c pv-drivers/blk_check.c lwvmm/guest_memory.c
+FUZZ_SRCS_disk_spec := pv-drivers/blkback.c pv-drivers/blk_check.c pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_disk_spec := -luring -lpthread
-FUZZ_SRCS_hypercall := lwvmm/hypercall_check.c lwvmm/guest_memory.c
+FUZZ_SRCS_hypercall := lwvmm/hypercall_check.c pv-drivers/guest_memory.c
 FUZZ_INCLUDES_blkback := pv-drivers/blkback.c
-FUZZ_SRCS_blkback := pv-drivers/blk_check.c lwvmm/guest_memory.c
+FUZZ_SRCS_blkback := pv-drivers/blk_check.c pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_blkback := -luring -lpthread
-FUZZ_SRCS_blk_race := pv-drivers/blkback.c pv-drivers/blk_check.c lwvmm/guest_memory.c
+FUZZ_SRCS_blk_race := pv-drivers/blkback.c pv-drivers/blk_check.c pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_blk_race := -luring -lpthread
-FUZZ_SRCS_consback := pv-drivers/consback.c lwvmm/guest_memory.c
+FUZZ_SRCS_consback := pv-drivers/consback.c pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_consback := -lpthread
 FUZZ_INCLUDES_netback := pv-drivers/netback.c
-FUZZ_SRCS_netback := lwvmm/guest_memory.c
+FUZZ_SRCS_netback := pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_netback := -lpthread
 FUZZ_SRCS_ctrun_opts := baselines/containers/ctrun_opts.c
 FUZZ_FLAGS_ctrun_opts := -Ibaselines/containers
@@ -39,8 +39,8 @@ FUZZ_SRCS_suite := bench/vmbench/suite.c
 FUZZ_FLAGS_suite := -iquote bench/vmbench
 FUZZ_LIBS_suite := -ljansson
 FUZZ_SRCS_report := reports/report_data.c reports/report_md.c reports/report_cell.c \
-	reports/report_fmt.c reports/report_html.c bench/vmbench/stats.c bench/vmbench/paths.c
-FUZZ_FLAGS_report := -iquote reports -iquote bench/vmbench
+	reports/report_fmt.c reports/report_html.c bench/common/stats.c bench/common/paths.c
+FUZZ_FLAGS_report := -iquote reports -iquote bench/vmbench -iquote bench/common
 FUZZ_LIBS_report := -ljansson -lm
 FUZZ_SRCS_tool_json := bench/vmbench/tools/tool_parse_json.c bench/vmbench/result_line.c
 FUZZ_FLAGS_tool_json := -iquote bench/vmbench/tools -iquote bench/vmbench
@@ -50,14 +50,14 @@ FUZZ_SRCS_tool_yaml := bench/vmbench/tools/tool_parse_yaml.c bench/vmbench/tools
 FUZZ_FLAGS_tool_yaml := -iquote bench/vmbench/tools -iquote bench/vmbench
 FUZZ_LIBS_tool_yaml := -ljansson -lyaml
 FUZZ_INCLUDES_net_spec := pv-drivers/netback.c
-FUZZ_SRCS_net_spec := lwvmm/guest_memory.c
+FUZZ_SRCS_net_spec := pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_net_spec := -lpthread
 
 ifneq ($(FUZZ_CC),)
 TEST_DEPS += $(FUZZ_BINS)
 # clang writes one .d file for several sources, so every header is a prerequisite.
 FUZZ_HEADERS := $(wildcard lwvmm/*.h lwvmm/include/*.h pv-drivers/*.h bench/vmbench/*.h \
-	bench/vmbench/tools/*.h reports/*.h baselines/containers/*.h tests/fuzz/*.h)
+	bench/vmbench/tools/*.h bench/common/*.h reports/*.h baselines/containers/*.h tests/fuzz/*.h)
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*) $$(FUZZ_INCLUDES_$$*) $(FUZZ_HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_FLAGS_$*) -o $@ $< $(FUZZ_SRCS_$*) $(FUZZ_LIBS_$*)

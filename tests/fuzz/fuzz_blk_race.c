@@ -1,11 +1,11 @@
 /*
- * libFuzzer target: the block back end's own thread (blkback_attach, the
+ * libFuzzer target: the block back end's own thread (blkback_ops.attach, the
  * real io_uring loop of pv-drivers/blkback.c) while a second thread, the
  * hostile guest, rewrites the shared ring under it: slot bytes, the
  * producer index (ahead, behind, far past the ring) and doorbell kicks, in
  * rounds, as fast as it can. The back end must copy each request before it
  * checks it, never trust the index twice, and stop cleanly at
- * blkback_close. ASan reports any access outside RAM or the ring, -timeout
+ * blkback_ops.stop. ASan reports any access outside RAM or the ring, -timeout
  * a back end that never stops. Not reproducible run to run (the two threads
  * race, which is the point); fuzz_blkback is the deterministic twin.
  *
@@ -30,6 +30,7 @@
 #define RING_BYTES 4096u
 #define DISK_BYTES (64u << 10)
 #define ROUNDS 16
+#define OWNED_FROM 0x8000u
 
 struct rewrite_op {
 	uint8_t kind;
@@ -65,7 +66,8 @@ static void remove_disk(void)
 static void set_up(void)
 {
 	ram = calloc(1, RAM_SIZE);
-	mem = (struct guest_memory){ .fd = -1, .host = ram, .size = RAM_SIZE };
+	mem = (struct guest_memory){ .fd = -1, .host = ram, .size = RAM_SIZE, .owned_from = OWNED_FROM,
+		.rings = { { RING_GPA, RING_BYTES } }, .nrings = 1 };
 	fuzz_tmp_template(disk, sizeof(disk), "disk");
 	int fd = mkstemp(disk);
 	if (!ram || fd < 0 || ftruncate(fd, DISK_BYTES) < 0)
@@ -164,15 +166,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	snprintf(spec, sizeof(spec), "%s%s", disk, readonly ? ",ro" : "");
 	int kick_fd = eventfd(0, EFD_CLOEXEC);
-	if (kick_fd < 0 || blkback_open(&b, spec, why, sizeof(why)) < 0 ||
-	    blkback_attach(&b, &guest, RING_GPA, RING_BYTES, 0, kick_fd, why, sizeof(why)) < 0)
+	memset(&b, 0, sizeof(b));
+	if (kick_fd < 0 || blkback_ops.open(&b, spec, 0, why, sizeof(why)) < 0 ||
+	    blkback_ops.attach(&b, &guest, RING_GPA, RING_BYTES, 0, kick_fd, why, sizeof(why)) < 0)
 		abort();
 	struct guest_side g = { .s = s, .ops = ops, .nops = nops, .kick_fd = kick_fd };
 	pthread_t t;
 	if (pthread_create(&t, NULL, hostile_guest, &g) != 0)
 		abort();
 	pthread_join(t, NULL);
-	blkback_close(&b);
+	blkback_ops.stop(&b);
 	close(kick_fd);
 	return 0;
 }

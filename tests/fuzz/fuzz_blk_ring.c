@@ -15,7 +15,7 @@
 #include "guest_memory.h"
 
 #define RAM_SIZE (4u << 20)
-#define RING_GPA 0x100000u
+#define RING_GPA 0x200000u
 #define RING_BYTES 8192u
 
 static uint8_t *ram;
@@ -38,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data += 8;
 	size -= 8;
 
-	mem = (struct guest_memory){ .fd = -1, .host = ram, .size = RAM_SIZE };
+	mem = (struct guest_memory){ .fd = -1, .host = ram, .size = RAM_SIZE, .owned_from = 0x100000,
+				     .rings = { { RING_GPA, RING_BYTES } }, .nrings = 1 };
 	struct ring_shared *s = guest_ptr(&mem, RING_GPA, RING_BYTES);
 	memset(s, 0, RING_BYTES);
 	memcpy(s->slots, data, size < RING_BYTES - RING_HEADER_BYTES ? size : RING_BYTES - RING_HEADER_BYTES);
@@ -46,15 +47,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ring_back_init(&back, s, ring_slots_for(RING_BYTES, BLK_SLOT_SIZE), BLK_SLOT_SIZE);
 	s->req_prod = start + advance;
 
-	struct blk_limits limits = { .disk_size = 1u << 30, .mem_size = RAM_SIZE,
-				     .ring_gpa = RING_GPA, .ring_bytes = RING_BYTES };
+	struct blk_limits limits = { .disk_size = 1u << 30, .mem = &mem };
 	/* Bounded as the real back end is: at most a ring's worth per pass. */
 	for (uint32_t n = 0; n < back.nr_slots; n++) {
 		int got = blk_take_request(&back, &limits, &req, &status, why, sizeof(why));
 		if (got <= 0)
 			break;
 		if (status == 0 && req.op != BLK_OP_FLUSH) {
-			uint8_t *buf = guest_ptr(&mem, req.buffer, req.len);
+			uint8_t *buf = guest_io_ptr(&mem, req.buffer, req.len);
 			if (!buf)
 				abort();   /* a checked request must name guest RAM */
 			buf[0] ^= 1;

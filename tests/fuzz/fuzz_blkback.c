@@ -4,7 +4,8 @@
  * controls: requests taken and checked, queued to io_uring against a small
  * temporary disk file, completed and answered, notifications raised; on a
  * read-write and on a read-only (",ro") disk; and, when the input asks, the
- * same requests through the trap-and-emulate path (blkback_execute_sync).
+ * same requests through the trap-and-emulate registers (blkback_mmio: offset,
+ * buffer, length, command, then status).
  *
  * blkback.c is included to drive its static loop steps (take_requests,
  * complete, push_responses, look_again) from this thread, in the order of
@@ -23,6 +24,7 @@
 #define RING_GPA 0x10000u
 #define RING_BYTES 4096u
 #define DISK_BYTES (64u << 10)
+#define OWNED_FROM 0x8000u   /* below: the monitor's pages */
 
 static uint8_t *ram;
 static struct guest_memory mem;
@@ -50,7 +52,8 @@ static void set_up(void)
 	char spec[600], why[256];
 
 	ram = calloc(1, RAM_SIZE);
-	mem = (struct guest_memory){ .fd = -1, .host = ram, .size = RAM_SIZE };
+	mem = (struct guest_memory){ .fd = -1, .host = ram, .size = RAM_SIZE, .owned_from = OWNED_FROM,
+		.rings = { { RING_GPA, RING_BYTES } }, .nrings = 1 };
 	fuzz_tmp_template(disk, sizeof(disk), "disk");
 	int fd = mkstemp(disk);
 	if (!ram || fd < 0 || ftruncate(fd, DISK_BYTES) < 0)
@@ -59,7 +62,7 @@ static void set_up(void)
 	atexit(remove_disk);
 	for (int ro = 0; ro < 2; ro++) {
 		snprintf(spec, sizeof(spec), "%s%s", disk, ro ? ",ro" : "");
-		if (blkback_open(&disks[ro], spec, why, sizeof(why)) < 0 ||
+		if (blkback_open(&disks[ro], spec, 0, why, sizeof(why)) < 0 ||
 		    io_uring_queue_init(2 * BLKBACK_DEPTH, &disks[ro].uring, 0) < 0)
 			abort();
 	}
@@ -71,8 +74,7 @@ static void attach(struct blkback *b, struct ring_shared *s)
 	b->guest = &guest;
 	b->port = 0;
 	ring_back_init(&b->ring, s, ring_slots_for(RING_BYTES, BLK_SLOT_SIZE), BLK_SLOT_SIZE);
-	b->limits = (struct blk_limits){ .disk_size = b->size, .readonly = b->readonly,
-		.mem_size = RAM_SIZE, .ring_gpa = RING_GPA, .ring_bytes = RING_BYTES };
+	b->limits = (struct blk_limits){ .disk_size = b->size, .readonly = b->readonly, .mem = &mem };
 	atomic_store(&b->broken, 0);
 	b->attached = 1;
 }
@@ -139,7 +141,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		     i += BLK_SLOT_SIZE) {
 			struct blk_request r;
 			memcpy(&r, data + i, sizeof(r));
-			blkback_execute_sync(b, &mem, &r);
+			uint64_t regs[4][2] = { { MMIO_BLK_OFFSET, r.offset }, { MMIO_BLK_BUFFER, r.buffer },
+						{ MMIO_BLK_LENGTH, r.len }, { MMIO_BLK_COMMAND, r.op } };
+			for (int k = 0; k < 4; k++)
+				blkback_mmio(b, &mem, regs[k][0], 1, (uint8_t *)&regs[k][1], 8);
+			uint64_t status;
+			blkback_mmio(b, &mem, MMIO_BLK_STATUS, 0, (uint8_t *)&status, 8);
+			/* and a register that is not there, or a short access */
+			blkback_mmio(b, &mem, r.id % 0x40, (int)(r.id >> 8) & 1, (uint8_t *)&status,
+				     (r.id >> 16) & 1 ? 4 : 8);
 		}
 	}
 	return 0;

@@ -1,8 +1,9 @@
 /*
  * libFuzzer target: the console back end (pv-drivers/consback.c) draining
  * a ring a hostile guest controls: slot contents, lengths, the producer
- * index, and a second advance between two drains. The output goes to
- * /dev/null. ASan reports any read outside a slot or the ring.
+ * index, and a second advance between two drains (a doorbell, then the
+ * monitor's tick), through consback_ops as the device table calls it. The
+ * output goes to /dev/null. ASan reports any read outside a slot or the ring.
  *
  * Input: 1 byte of flags (bit 0: an 8 KiB ring, else 4 KiB), 4 bytes of
  * starting index, 4 of producer advance, 4 of the second advance, then the
@@ -41,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		if (!ram || devnull < 0)
 			abort();
-		mem = (struct guest_memory){ .fd = -1, .host = ram, .size = RAM_SIZE };
+		mem = (struct guest_memory){ .fd = -1, .host = ram, .size = RAM_SIZE, .owned_from = 0x8000 };
 	}
 	if (size < 13)
 		return 0;
@@ -56,13 +57,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(s, 0, ring_bytes);
 	memcpy(s->slots, data, size < ring_bytes - RING_HEADER_BYTES ? size : ring_bytes - RING_HEADER_BYTES);
 	s->rsp_prod = start;
-	consback_init(&c, devnull);
-	if (consback_attach(&c, &guest, RING_GPA, ring_bytes, 0, why, sizeof(why)) < 0)
+	memset(&c, 0, sizeof(c));
+	if (consback_ops.open(&c, "", 0, why, sizeof(why)) < 0)
+		abort();
+	c.out_fd = devnull;
+	if (consback_ops.attach(&c, &guest, RING_GPA, ring_bytes, 0, -1, why, sizeof(why)) < 0)
 		abort();
 	s->req_prod = start + advance;
-	consback_drain(&c);
+	consback_ops.doorbell(&c);
 	s->req_prod = start + advance + more;
-	consback_drain(&c);
+	consback_ops.tick(&c);
 	if (c.bytes > c.slots * CONS_SLOT_BYTES)
 		abort();
 	pthread_mutex_destroy(&c.lock);

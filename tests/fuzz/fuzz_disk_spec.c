@@ -1,6 +1,6 @@
 /*
- * libFuzzer target: the --disk spec "FILE[,ro][,direct]" (blkback_open in
- * pv-drivers/blkback.c). FILE is always a small temporary file, the input
+ * libFuzzer target: the --disk spec "FILE[,ro][,direct]" (blkback_ops.open
+ * in pv-drivers/blkback.c). FILE is always a small temporary file, the input
  * follows its name (",ro,direct", or anything); the fuzzer never names a
  * file of its own. An accepted spec opens that file with the flags it gave.
  */
@@ -44,13 +44,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(spec, disk, name);
 	memcpy(spec + name, data, size);
 	spec[name + size] = '\0';
-	if (blkback_open(&b, spec, why, sizeof(why)) == 0) {
+	memset(&b, 0, sizeof(b));   /* as the device table hands it over */
+	if (blkback_ops.open(&b, spec, 0, why, sizeof(why)) == 0) {
 		if (strcmp(b.path, disk) != 0 || b.size != 4096 || b.fd < 0)
 			abort();
 		if (b.readonly != (strstr(spec, ",ro") != NULL))
 			abort();
 	}
-	blkback_close(&b);
+	blkback_ops.stop(&b);
 	free(spec);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #define RAM_SIZE (1u << 20)
 #define RING_GPA 0x10000u
 #define TX_SLOTS_BYTES 4096u
+#define OWNED_FROM 0x8000u
 
 static uint8_t *ram;
 static struct guest_memory mem;
@@ -40,7 +41,9 @@ static void set_up(void)
 	int big = 1 << 20;   /* room for a few oversized frames */
 	setsockopt(tap[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
 	setsockopt(tap[1], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
-	mem = (struct guest_memory){ .fd = -1, .host = ram, .size = RAM_SIZE };
+	/* The guest owns RAM from OWNED_FROM up, less its rings (guest_memory.h). */
+	mem = (struct guest_memory){ .fd = -1, .host = ram, .size = RAM_SIZE, .owned_from = OWNED_FROM,
+		.rings = { { RING_GPA, 2 * NET_RING_BYTES } }, .nrings = 1 };
 	for (size_t i = 0; i < sizeof(frame); i++)
 		frame[i] = (uint8_t)i;
 }
@@ -55,8 +58,6 @@ static void attach(struct netback *n, uint8_t *area)
 	n->tap_fd = tap[0];
 	n->kick_fd = -1;
 	n->guest = &guest;
-	n->limits = (struct net_limits){ .mem_size = RAM_SIZE, .ring_gpa = RING_GPA,
-		.ring_bytes = 2 * NET_RING_BYTES };
 	ring_back_init(&n->tx, (struct ring_shared *)area, slots, NET_SLOT_SIZE);
 	ring_back_init(&n->rx, (struct ring_shared *)(area + NET_RING_BYTES), slots, NET_SLOT_SIZE);
 	n->attached = 1;

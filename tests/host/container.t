@@ -5,7 +5,7 @@
 # when no OCI runtime or no permission is available.
 . "$(dirname "$0")/tap.sh"
 require_ctrun
-plan 39
+plan 43
 export CTRUN_CACHE=$TMP/cache   # a fresh root file system cache for this test
 
 # Bundle: config.json with the limits, a root file system with the programs and their libraries.
@@ -88,6 +88,15 @@ run_ct run -- sh -c 'exit 0' --bogus
 is "$RC" 0 "arguments after the program belong to it"
 run_ct run --mem 1 -- true
 is "$RC" 64 "a bad --mem is a usage error"
+run_ct run --mem 17179869188G -- true
+is "$RC" 64 "a --mem that does not fit in 64 bits is a usage error, not a 4 GiB limit"
+is "$ERR" "ctrun: --mem '17179869188G' is too large (at most 8589934591G)" "with one message"
+online=$(cat /sys/devices/system/cpu/online)
+past=$(( ${online##*[-,]} + 1 ))
+run_ct run --cpuset "$past-$((past + 2))" -- true
+is "$RC" 64 "--cpuset with CPUs the host does not have is a usage error"
+is "$ERR" "ctrun: --cpuset $past-$((past + 2)) names CPUs this host does not have online: its CPUs are $online" \
+	"with one message naming the CPUs that exist, not the runtime's log"
 mkdir -p "$TMP/path" && for t in ldd ip fio iperf3 stress-ng busybox; do ln -sf "$(command -v $t)" "$TMP/path/$t"; done
 PATH=$TMP/path "$CTRUN" run -- true >"$TMP/out" 2>"$TMP/err"
 RC=$?; ERR=$(cat "$TMP/err")

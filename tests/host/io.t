@@ -5,7 +5,7 @@
 # crashed or hung monitor.
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
-plan 33
+plan 34
 
 # A 16 MiB image whose every 512-byte sector starts with its own offset (the
 # pattern of --verify), written by the guest itself through the ring.
@@ -69,7 +69,7 @@ is "$RC" 64 "an unknown disk option is a usage error"
 like "$ERR" "unknown option 'fast'" "naming the option"
 
 # Hostile front ends.
-for m in badbuf overlap pastdisk; do
+for m in badbuf overlap lowbuf pastdisk; do
 	run_vm run --disk "$TMP/stamped.img" --workload selftest -- --mode "ring-$m"
 	is "$RC" 0 "ring-$m: the request is answered with an error (-EINVAL)"
 done
@@ -78,7 +78,7 @@ is "$RC" 0 "a producer far ahead of the consumer: the guest sees the device brok
 like "$ERR" 'marked broken: the request producer ran more than' "the monitor names the violation"
 run_vm run --disk "$TMP/stamped.img" --workload selftest -- --mode ring-badattach
 is "$RC" 70 "a ring outside guest RAM is a guest fault"
-like "$ERR" 'device_attach .* not in the guest.s RAM' "naming the ring"
+like "$ERR" 'attaching device 2: ring .* outside guest RAM' "naming the ring"
 run_vm run --timeout 1 --stats-json "$TMP/flood.json" --disk "$TMP/stamped.img" --workload selftest -- --mode ring-flood
 is "$RC" 124 "requests that never stop: the monitor stays in control and the timeout ends the run"
 jq -e '.devices[1].requests > 0 and .devices[1].errors == 0' "$TMP/flood.json" >/dev/null

@@ -23,10 +23,19 @@ static struct hc_request req(uint64_t nr, uint64_t a0, uint64_t a1)
 	return r;
 }
 
-static int check(struct hc_request r)
+/* RAM of MEM bytes, owned by the guest from 2 MiB up, with one ring at 0x400000. */
+static const struct guest_memory mem = {
+	.fd = -1, .size = MEM, .owned_from = 0x200000,
+	.rings = { { .gpa = 0x400000, .bytes = 8192 } }, .nrings = 1,
+};
+static const struct hc_env env = { .mem = &mem, .ncpus = 2 };
+
+typedef int check_fn(const struct hc_request *, const struct hc_env *, char *, size_t);
+
+static int check(check_fn *fn, struct hc_request r)
 {
 	why[0] = 0;
-	return hc_check_request(&r, MEM, 2, why, sizeof(why));
+	return fn(&r, &env, why, sizeof(why));
 }
 
 static void test_block_fits_a_page(void **state)
@@ -36,60 +45,79 @@ static void test_block_fits_a_page(void **state)
 	assert_int_equal(hc_block_bytes(HC_BATCH_MAX), sizeof(struct hc_block));
 }
 
+/* The block must be the caller's own page: the monitor writes results back there. */
 static void test_block_address(void **state)
 {
 	(void)state;
-	assert_int_equal(hc_check_block_gpa(MEM, LW_HCBLOCK_GPA, why, sizeof(why)), 0);
-	assert_int_equal(hc_check_block_gpa(MEM, LW_HCBLOCK_GPA + 4, why, sizeof(why)), -1);
-	assert_non_null(strstr(why, "aligned"));
-	assert_int_equal(hc_check_block_gpa(MEM, MEM, why, sizeof(why)), -1);
-	assert_non_null(strstr(why, "outside guest RAM"));
-	assert_int_equal(hc_check_block_gpa(MEM, MEM - 8, why, sizeof(why)), -1);
-	assert_int_equal(hc_check_block_gpa(MEM, UINT64_MAX - 7, why, sizeof(why)), -1);
+	assert_int_equal(hc_check_block_gpa(LW_HCBLOCK_GPA, 0, why, sizeof(why)), 0);
+	assert_int_equal(hc_check_block_gpa(LW_HCBLOCK_GPA + 4096, 1, why, sizeof(why)), 0);
+	assert_int_equal(hc_check_block_gpa(LW_HCBLOCK_GPA + 4096, 0, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "not vCPU 0's own block"));
+	assert_int_equal(hc_check_block_gpa(LW_HCBLOCK_GPA + 4, 0, why, sizeof(why)), -1);
+	assert_int_equal(hc_check_block_gpa(LW_PAGETABLE_GPA, 0, why, sizeof(why)), -1);
+	assert_int_equal(hc_check_block_gpa(UINT64_MAX - 7, 0, why, sizeof(why)), -1);
 }
 
 static void test_block_count(void **state)
 {
 	(void)state;
-	assert_int_equal(hc_check_block_count(MEM, LW_HCBLOCK_GPA, 1, why, sizeof(why)), 0);
-	assert_int_equal(hc_check_block_count(MEM, LW_HCBLOCK_GPA, HC_BATCH_MAX, why, sizeof(why)), 0);
-	assert_int_equal(hc_check_block_count(MEM, LW_HCBLOCK_GPA, 0, why, sizeof(why)), -1);
-	assert_int_equal(hc_check_block_count(MEM, LW_HCBLOCK_GPA, HC_BATCH_MAX + 1, why, sizeof(why)), -1);
-	assert_int_equal(hc_check_block_count(MEM, LW_HCBLOCK_GPA, UINT32_MAX, why, sizeof(why)), -1);
-	/* A header just inside RAM whose requests run past its end. */
-	assert_int_equal(hc_check_block_count(MEM, MEM - 64, 2, why, sizeof(why)), -1);
-	assert_non_null(strstr(why, "past the end"));
+	assert_int_equal(hc_check_block_count(1, why, sizeof(why)), 0);
+	assert_int_equal(hc_check_block_count(HC_BATCH_MAX, why, sizeof(why)), 0);
+	assert_int_equal(hc_check_block_count(0, why, sizeof(why)), -1);
+	assert_int_equal(hc_check_block_count(HC_BATCH_MAX + 1, why, sizeof(why)), -1);
+	assert_int_equal(hc_check_block_count(UINT32_MAX, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "1 to 63"));
 }
 
 static void test_console_write(void **state)
 {
 	(void)state;
-	assert_int_equal(check(req(HC_CONSOLE_WRITE, 0x300000, 100)), 0);
-	assert_int_equal(check(req(HC_CONSOLE_WRITE, MEM - 10, 10)), 0);
-	assert_int_equal(check(req(HC_CONSOLE_WRITE, MEM - 10, 11)), -1);
-	assert_int_equal(check(req(HC_CONSOLE_WRITE, UINT64_MAX - 4, 16)), -1);   /* wraps around */
-	assert_int_equal(check(req(HC_CONSOLE_WRITE, 0x300000, HC_CONSOLE_MAX + 1)), -1);
+	assert_int_equal(check(hc_check_console_write, req(HC_CONSOLE_WRITE, 0x300000, 100)), 0);
+	assert_int_equal(check(hc_check_console_write, req(HC_CONSOLE_WRITE, MEM - 10, 10)), 0);
+	assert_int_equal(check(hc_check_console_write, req(HC_CONSOLE_WRITE, MEM - 10, 11)), -1);
+	assert_int_equal(check(hc_check_console_write, req(HC_CONSOLE_WRITE, UINT64_MAX - 4, 16)), -1);
+	assert_int_equal(check(hc_check_console_write, req(HC_CONSOLE_WRITE, 0x300000, HC_CONSOLE_MAX + 1)), -1);
 	assert_non_null(strstr(why, "at most"));
+	/* Not from the monitor's pages, not from a ring. */
+	assert_int_equal(check(hc_check_console_write, req(HC_CONSOLE_WRITE, LW_PAGETABLE_GPA, 64)), -1);
+	assert_non_null(strstr(why, "below the guest image"));
+	assert_int_equal(check(hc_check_console_write, req(HC_CONSOLE_WRITE, 0x400000, 64)), -1);
+	assert_non_null(strstr(why, "overlaps an attached ring"));
 }
 
 static void test_exit_status(void **state)
 {
 	(void)state;
-	assert_int_equal(check(req(HC_EXIT, 0, 0)), 0);
-	assert_int_equal(check(req(HC_EXIT, 255, 0)), 0);
-	assert_int_equal(check(req(HC_EXIT, 256, 0)), -1);
+	assert_int_equal(check(hc_check_exit, req(HC_EXIT, 0, 0)), 0);
+	assert_int_equal(check(hc_check_exit, req(HC_EXIT, 255, 0)), 0);
+	assert_int_equal(check(hc_check_exit, req(HC_EXIT, 256, 0)), -1);
 }
 
-static void test_wake_and_unknown(void **state)
+static void test_wake_and_wait(void **state)
 {
 	(void)state;
-	assert_int_equal(check(req(HC_VCPU_WAKE, 1, 0)), 0);
-	assert_int_equal(check(req(HC_VCPU_WAKE, 2, 0)), -1);
-	assert_int_equal(check(req(HC_VCPU_WAKE, UINT64_MAX, 0)), -1);
-	assert_int_equal(check(req(HC_NULL, 0, 0)), 0);
-	assert_int_equal(check(req(HC_TIME, 0, 0)), 0);
-	assert_int_equal(check(req(HC_COUNT, 0, 0)), -1);
-	assert_non_null(strstr(why, "unknown hypercall"));
+	assert_int_equal(check(hc_check_vcpu_wake, req(HC_VCPU_WAKE, 1, 0)), 0);
+	assert_int_equal(check(hc_check_vcpu_wake, req(HC_VCPU_WAKE, 2, 0)), -1);
+	assert_int_equal(check(hc_check_vcpu_wake, req(HC_VCPU_WAKE, UINT64_MAX, 0)), -1);
+	assert_int_equal(check(hc_check_evtchn_wait, req(HC_EVTCHN_WAIT, 1, 0)), 0);
+	assert_int_equal(check(hc_check_evtchn_wait, req(HC_EVTCHN_WAIT, 0, 0)), -1);
+	assert_non_null(strstr(why, "empty port mask"));
+}
+
+static void test_device_attach_shape(void **state)
+{
+	struct hc_request r = req(HC_DEVICE_ATTACH, 1, 0x500000);
+
+	(void)state;
+	r.arg[2] = 8192;
+	assert_int_equal(check(hc_check_device_attach, r), 0);
+	r.arg[2] = 100;
+	assert_int_equal(check(hc_check_device_attach, r), -1);
+	r.arg[2] = HC_RING_MAX + 4096;
+	assert_int_equal(check(hc_check_device_attach, r), -1);
+	r = req(HC_DEVICE_ATTACH, LW_MAX_DEVICES, 0x500000);
+	r.arg[2] = 8192;
+	assert_int_equal(check(hc_check_device_attach, r), -1);
 }
 
 static void test_guest_range(void **state)
@@ -102,6 +130,23 @@ static void test_guest_range(void **state)
 	assert_false(guest_range_ok(MEM, 8, UINT64_MAX));
 }
 
+/* Rings are recorded only in guest-owned RAM and never over each other. */
+static void test_add_ring(void **state)
+{
+	struct guest_memory m = { .fd = -1, .size = MEM, .owned_from = 0x200000 };
+
+	(void)state;
+	assert_int_equal(guest_memory_add_ring(&m, 0x300000, 8192, why, sizeof(why)), 0);
+	assert_int_equal(guest_memory_add_ring(&m, 0x301000, 8192, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "overlaps"));
+	assert_int_equal(guest_memory_add_ring(&m, 0x100000, 4096, why, sizeof(why)), -1);
+	assert_int_equal(guest_memory_add_ring(&m, MEM - 4096, 8192, why, sizeof(why)), -1);
+	assert_int_equal(guest_memory_add_ring(&m, 0x302000, 4096, why, sizeof(why)), 0);
+	assert_int_equal(m.nrings, 2);
+	assert_int_equal(guest_io_check(&m, 0x302000, 1, why, sizeof(why)), -1);
+	assert_int_equal(guest_io_check(&m, 0x303000, 4096, why, sizeof(why)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -110,7 +155,9 @@ int main(void)
 		cmocka_unit_test(test_block_count),
 		cmocka_unit_test(test_console_write),
 		cmocka_unit_test(test_exit_status),
-		cmocka_unit_test(test_wake_and_unknown),
+		cmocka_unit_test(test_wake_and_wait),
+		cmocka_unit_test(test_device_attach_shape),
+		cmocka_unit_test(test_add_ring),
 		cmocka_unit_test(test_guest_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* Unit tests of the summary statistics (bench/vmbench/stats.c). */
+/* Unit tests of the summary statistics (bench/common/stats.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests of bench/vmbench/spawn.c: exit status, signals, capture,
+ * Unit tests of bench/common/spawn.c: exit status, signals, capture,
  * timeout, and that nothing the child started outlives spawn_run().
  */
 #include <stdarg.h>

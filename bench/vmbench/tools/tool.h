@@ -33,8 +33,16 @@ int iperf3_parse(const char *json, struct tool_result *r, char *err, size_t errl
 int stressng_parse(const char *yaml, const char *stressor, struct tool_result *r,
 		   char *err, size_t errlen);
 
-/* Runners of the tools (tool_run.c): the tool's exit status or -1. */
+/* Runners of the tools (tool_run.c): the tool's exit status or -1 (also
+ * when a stop signal came first). */
 int tool_exec(char *const *argv, const char *stdout_file, int quiet);
+/* Hold SIGINT, SIGTERM, SIGHUP and SIGCHLD blocked from now on (tools run
+ * with the mask from before). */
+void tool_hold_signals(void);
+/* In a forked child before exec: the signals a tool expects, unblocked. */
+void tool_child_signals(void);
+/* The stop signal taken (while a tool ran, or pending now), or 0. */
+int tool_stop_signal(void);
 char *tool_slurp(const char *path); /* the whole file, malloc'ed, or NULL */
 
 #endif

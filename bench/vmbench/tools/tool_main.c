@@ -1,16 +1,24 @@
 /*
  * vmbench-tool NAME --threads N [--seconds S] [TOOL OPTIONS]
  *   fio       --size-mib M (64): 4 KiB random read/write 70/30, O_DIRECT,
- *             psync, N jobs on one M MiB file in $TMPDIR (default /tmp)
+ *             psync, N jobs on one M MiB file in $TMPDIR (default /tmp); the
+ *             jobs are threads (--thread), so killing fio ends them all
  *   iperf3    TCP, N parallel streams, to $VMBENCH_PEER:$VMBENCH_PEER_PORT
  *             (the container's host end), else to its own server on 127.0.0.1
  *   stress-ng --stressor cpu|vm|switch|syscall|... [--vm-mib M (64)]: N
  *             instances, --metrics, YAML
  * Prints one result line; exit 0, 1 when the tool or its output failed
- * (the reason on stderr), 2 on bad usage.
+ * (the reason on stderr), 2 on bad usage, 128+N when signal N (SIGINT,
+ * SIGTERM, SIGHUP) stopped it: the tool is killed and reaped and the
+ * scratch directory $TMPDIR/vmbench-tool-PID-XXXXXX removed first. Scratch
+ * directories whose PID is gone (a SIGKILLed vmbench-tool) are removed by
+ * the next vmbench-tool run.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -85,12 +93,62 @@ static int parse(int argc, char **argv, struct tool_opts *o)
 	return 0;
 }
 
-static char *scratch_dir(void)
+#define SCRATCH_PREFIX "vmbench-tool-"   /* + owner's pid + "-XXXXXX" */
+
+static const char *tmp_dir(void)
 {
 	const char *tmp = getenv("TMPDIR");
+
+	return tmp && *tmp ? tmp : "/tmp";
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;   /* go on past what cannot be removed */
+}
+
+/* The scratch directory and all a tool wrote in it (stress-ng makes its own). */
+static void remove_dir(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Remove the scratch directories of vmbench-tools that are gone (SIGKILLed). */
+static void sweep_dead_scratch(void)
+{
+	DIR *d = opendir(tmp_dir());
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[4096], *end;
+		long pid;
+
+		if (strncmp(e->d_name, SCRATCH_PREFIX, strlen(SCRATCH_PREFIX)))
+			continue;
+		pid = strtol(e->d_name + strlen(SCRATCH_PREFIX), &end, 10);
+		if (*end != '-' || pid <= 0 || pid == getpid())
+			continue;
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+			snprintf(path, sizeof(path), "%s/%s", tmp_dir(), e->d_name);
+			remove_dir(path);
+		}
+	}
+	closedir(d);
+}
+
+static char *scratch_dir(void)
+{
 	char *dir;
 
-	if (asprintf(&dir, "%s/vmbench-tool-XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0)
+	if (asprintf(&dir, "%s/" SCRATCH_PREFIX "%d-XXXXXX", tmp_dir(), (int)getpid()) < 0)
 		return NULL;
 	if (!mkdtemp(dir)) {
 		perror("vmbench-tool: mkdtemp");
@@ -98,17 +156,6 @@ static char *scratch_dir(void)
 		return NULL;
 	}
 	return dir;
-}
-
-static void remove_dir(const char *dir, const char *const *files)
-{
-	char path[4096];
-
-	for (int i = 0; files[i]; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
 }
 
 static int run_fio(const struct tool_opts *o, char *dir, struct tool_result *r,
@@ -124,7 +171,7 @@ static int run_fio(const struct tool_opts *o, char *dir, struct tool_result *r,
 	snprintf(a_jobs, sizeof(a_jobs), "--numjobs=%d", o->threads);
 	snprintf(a_time, sizeof(a_time), "--runtime=%d", o->seconds);
 	char *argv[] = { "fio", "--name=randrw", a_dir, a_size,
-			 "--rw=randrw", "--rwmixread=70", "--bs=4k", "--ioengine=psync",
+			 "--rw=randrw", "--rwmixread=70", "--bs=4k", "--ioengine=psync", "--thread",
 			 "--direct=1", a_jobs, "--group_reporting", a_time, "--time_based",
 			 "--output-format=json", a_out, NULL };
 	int rc = tool_exec(argv, NULL, 1);
@@ -156,6 +203,7 @@ static int run_iperf3(const struct tool_opts *o, char *dir, struct tool_result *
 		if (server == 0) { /* exec'd here, so killing `server` ends iperf3 itself */
 			int null_fd = open("/dev/null", O_WRONLY);
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			tool_child_signals();
 			dup2(null_fd, 1);
 			dup2(null_fd, 2);
 			execvp(argv[0], argv);
@@ -177,7 +225,7 @@ static int run_iperf3(const struct tool_opts *o, char *dir, struct tool_result *
 			snprintf(err, errlen, "iperf3 exited %d", rc);
 			parsed = -1;
 		}
-		if (parsed == 0 || !strstr(err, "refused"))
+		if (parsed == 0 || !strstr(err, "refused") || tool_stop_signal())
 			break;
 		usleep(100000);
 	}
@@ -229,8 +277,6 @@ static int run_stressng(const struct tool_opts *o, char *dir, struct tool_result
 
 int main(int argc, char **argv)
 {
-	static const char *const files[] = { "data", "fio.json", "iperf3.json",
-					     "stress-ng.yaml", NULL };
 	struct tool_opts o;
 	struct tool_result r;
 	char err[512] = "", *dir;
@@ -242,6 +288,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmbench-tool: unknown tool '%s' (fio, iperf3, stress-ng)\n", o.name);
 		return 2;
 	}
+	tool_hold_signals();
+	sweep_dead_scratch();
 	dir = scratch_dir();
 	if (!dir)
 		return 1;
@@ -251,8 +299,13 @@ int main(int argc, char **argv)
 		rc = run_iperf3(&o, dir, &r, err, sizeof(err));
 	else
 		rc = run_stressng(&o, dir, &r, err, sizeof(err));
-	remove_dir(dir, files);
+	remove_dir(dir);
 	free(dir);
+	if (tool_stop_signal()) {
+		fprintf(stderr, "vmbench-tool: %s stopped by signal %d; its files are removed\n",
+			o.name, tool_stop_signal());
+		return 128 + tool_stop_signal();
+	}
 	if (rc < 0) {
 		fprintf(stderr, "vmbench-tool: %s: %s\n", o.name, err);
 		printf("result workload=%s ok=0 score=0 score_unit=none threads=%d\n", o.name,

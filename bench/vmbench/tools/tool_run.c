@@ -1,22 +1,122 @@
-/* Running a tool with its stdout in a file, and reading files back. */
+/*
+ * Running a tool with its stdout in a file, and reading files back.
+ * vmbench-tool holds SIGINT, SIGTERM and SIGHUP blocked (tool_hold_signals)
+ * and takes them while a tool runs: the tool gets SIGTERM (fio and
+ * stress-ng stop their workers on it), SIGKILL a second later, is reaped,
+ * and tool_stop_signal() tells main to remove its files and exit 128+N.
+ */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tool.h"
 
+#define KILL_AFTER_NS 1000000000LL   /* SIGTERM to the tool, then SIGKILL */
+
+static int stopped_by;               /* the first stop signal taken, or 0 */
+static sigset_t unheld_mask;         /* the mask before tool_hold_signals() */
+
+static sigset_t stop_signals(void)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, SIGINT);
+	sigaddset(&s, SIGTERM);
+	sigaddset(&s, SIGHUP);
+	return s;
+}
+
+void tool_hold_signals(void)
+{
+	sigset_t held = stop_signals();
+
+	sigaddset(&held, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &held, &unheld_mask);
+}
+
+void tool_child_signals(void)
+{
+	sigset_t held = stop_signals();
+
+	sigaddset(&held, SIGCHLD);
+	sigprocmask(SIG_SETMASK, &unheld_mask, NULL);
+	sigprocmask(SIG_UNBLOCK, &held, NULL);
+}
+
+int tool_stop_signal(void)
+{
+	sigset_t s = stop_signals();
+	struct timespec zero = { 0, 0 };
+	int sig;
+
+	if (!stopped_by && (sig = sigtimedwait(&s, NULL, &zero)) > 0)
+		stopped_by = sig;
+	return stopped_by;
+}
+
+static long long now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* Until pid exits; a stop signal ends it (SIGTERM, then SIGKILL). */
+static int wait_tool(pid_t pid)
+{
+	sigset_t waits = stop_signals();
+	struct timespec tick = { 0, 100000000L };
+	long long kill_at = 0;
+	int status;
+
+	sigaddset(&waits, SIGCHLD);
+	if (stopped_by) {
+		kill(pid, SIGTERM);
+		kill_at = now_ns() + KILL_AFTER_NS;
+	}
+	for (;;) {
+		pid_t got = waitpid(pid, &status, WNOHANG);
+
+		if (got == pid)
+			break;
+		if (got < 0 && errno != EINTR)
+			return -1;
+		int sig = sigtimedwait(&waits, NULL, &tick);
+		if (sig > 0 && sig != SIGCHLD && !stopped_by) {
+			stopped_by = sig;
+			kill(pid, SIGTERM);
+			kill_at = now_ns() + KILL_AFTER_NS;
+		}
+		if (kill_at && now_ns() >= kill_at)
+			kill(pid, SIGKILL);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int tool_exec(char *const *argv, const char *stdout_file, int quiet)
 {
-	int status;
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid;
 
+	if (tool_stop_signal())
+		return -1;
+	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);   /* a SIGKILLed vmbench-tool takes it along */
+		if (getppid() != parent)
+			_exit(127);
+		tool_child_signals();
 		int fd = stdout_file ? open(stdout_file, O_WRONLY | O_CREAT | O_TRUNC, 0644) :
 			 quiet ? open("/dev/null", O_WRONLY) : 1;
 		if (fd < 0 || (fd != 1 && dup2(fd, 1) < 0))
@@ -29,10 +129,7 @@ int tool_exec(char *const *argv, const char *stdout_file, int quiet)
 		fprintf(stderr, "vmbench-tool: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return wait_tool(pid);
 }
 
 char *tool_slurp(const char *path)

@@ -9,10 +9,13 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "guest_memory.h"
+#include "guest_ram.h"
 
-int guest_memory_create(struct guest_memory *mem, uint64_t size, char *why, size_t why_len)
+int guest_memory_create(struct guest_memory *mem, uint64_t size, uint64_t owned_from,
+			char *why, size_t why_len)
 {
+	mem->owned_from = owned_from;
+	mem->nrings = 0;
 	mem->fd = memfd_create("lwvmm-guest-ram", MFD_CLOEXEC);
 	if (mem->fd < 0) {
 		snprintf(why, why_len, "memfd_create: %s", strerror(errno));
@@ -60,20 +63,6 @@ void guest_memory_destroy(struct guest_memory *mem)
 		close(mem->fd);
 	mem->host = NULL;
 	mem->fd = -1;
-}
-
-int guest_range_ok(uint64_t mem_size, uint64_t gpa, uint64_t len)
-{
-	if (gpa > mem_size)
-		return 0;
-	return len <= mem_size - gpa;
-}
-
-void *guest_ptr(const struct guest_memory *mem, uint64_t gpa, uint64_t len)
-{
-	if (!guest_range_ok(mem->size, gpa, len))
-		return NULL;
-	return mem->host + gpa;
 }
 
 uint64_t guest_memory_touched_kib(const struct guest_memory *mem)

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -105,13 +106,18 @@ static char *capture_take(struct capture *c)
 }
 
 static void child_exec(const struct spawn_req *req, int out_fd, int err_fd,
-		       int report_fd, uint64_t fork_ns)
+		       int report_fd, uint64_t fork_ns, pid_t parent)
 {
 	struct sigaction dfl;
 	sigset_t none;
 	int null_fd = open("/dev/null", O_RDONLY);
 	int e;
 
+	/* A SIGKILLed vmbench ends its child as a Ctrl-C would, so that the child
+	 * cleans up (ctrun its container, workload io its fio files). */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(127);
 	setpgid(0, 0);
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
@@ -259,9 +265,10 @@ int spawn_run(const struct spawn_req *req, struct spawn_out *out)
 		goto close_err;
 
 	start_ns = spawn_now_ns();
+	pid_t parent = getpid();
 	pid = fork();
 	if (pid == 0)
-		child_exec(req, out_pipe[1], err_pipe[1], report_pipe[1], start_ns);
+		child_exec(req, out_pipe[1], err_pipe[1], report_pipe[1], start_ns, parent);
 	if (pid < 0) {
 		snprintf(out->error, sizeof(out->error), "fork: %s", strerror(errno));
 		close(report_pipe[0]);

@@ -1,0 +1,25 @@
+/*
+ * Guest RAM: one memfd, mapped once in the monitor and given to KVM as
+ * memory slot 0 at guest-physical address 0. A memfd (rather than anonymous
+ * memory) lets later work share RAM between processes and place it on NUMA
+ * nodes. What the monitor may do with guest addresses is in
+ * pv-drivers/guest_memory.h.
+ */
+#ifndef LWVMM_GUEST_RAM_H
+#define LWVMM_GUEST_RAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "guest_memory.h"
+
+/* `owned_from`: the first guest-physical byte the guest owns (its image). */
+int guest_memory_create(struct guest_memory *mem, uint64_t size, uint64_t owned_from,
+			char *why, size_t why_len);
+int guest_memory_register(struct guest_memory *mem, int vm_fd, char *why, size_t why_len);
+void guest_memory_destroy(struct guest_memory *mem);
+
+/* KiB of guest RAM the guest (or the monitor for it) has touched. */
+uint64_t guest_memory_touched_kib(const struct guest_memory *mem);
+
+#endif

@@ -1,0 +1,20 @@
+/* The x86 set-up of the built-in guest's vCPUs (x86.c). */
+#ifndef LWVMM_X86_H
+#define LWVMM_X86_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Selectors of the GDT x86_write_gdt() writes. */
+#define X86_USER_CS (0x18 | 3)
+#define X86_USER_DS (0x20 | 3)
+#define X86_TSS_SEL 0x28
+#define X86_GDT_ENTRIES 7
+
+/* The GDT and TSS descriptor, into the monitor's page-table area. */
+void x86_write_gdt(uint8_t *pagetable_area);
+
+/* CPUID, long mode at CPL3 with page-table root `cr3`, and XCR0. 0, or -1 and `why`. */
+int x86_setup_vcpu(int kvm_fd, int vcpu_fd, uint64_t cr3, char *why, size_t why_len);
+
+#endif
