@@ -4,7 +4,8 @@
 #
 #   make            build everything (build/bin/lwvmm, build/bin/vmbench, ...)
 #   make deps       install the Debian packages the project needs
-#   make test       run every test tier this host supports (unit, host)
+#   make test       run every test tier this host supports (unit, host, fuzz)
+#   make fuzz       run each fuzz target for FUZZ_SECONDS (tests/fuzz/README.md)
 #   make test-lab   run the lab tier (QEMU TCG with SVM and NUMA nodes)
 #   make bench      run the quick suite and print where the report is
 

@@ -33,13 +33,5 @@ UNIT_TESTS += $(UNIT_DIR)/test_ring $(UNIT_DIR)/test_blk_check
 TEST_SRCS_test_blk_check := pv-drivers/blk_check.c pv-drivers/guest_memory.c
 TEST_LIBS_test_blk_check := -Wl,--wrap=guest_io_check   # a guest rewriting the slot during the check
 
-# Fuzz targets (libFuzzer, clang), run briefly by tests/fuzz/*.t.
-FUZZ_DIR := $(BUILD)/tests/fuzz
-FUZZ_CC := $(shell command -v clang-14 || command -v clang)
-ifneq ($(FUZZ_CC),)
-TEST_DEPS += $(FUZZ_DIR)/fuzz_blk_ring
-$(FUZZ_DIR)/fuzz_blk_ring: tests/fuzz/fuzz_blk_ring.c pv-drivers/blk_check.c pv-drivers/guest_memory.c
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -Ilwvmm -Ilwvmm/include -Ipv-drivers -o $@ $^
-endif
-HOST_TESTS += tests/fuzz/blk_ring.t
+# Fuzz targets (libFuzzer, clang): their rules and how they run.
+include tests/fuzz/build.mk

@@ -6,16 +6,27 @@
  * iperf3: the headline is end.sum_received.bits_per_second in Gbit/s; with
  * --json a failed run still exits 0 and sets `error` (esnet/iperf#1405).
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <jansson.h>
 
 #include "tool.h"
 
+/*
+ * A metric for the result line. One vmbench would refuse (a key with a
+ * character outside [a-z0-9_], a key it has already: a YAML mapping may
+ * repeat one, or a value that is not finite: strtod reads "inf") is left
+ * out, so that the tool's odd output cannot fail a good run.
+ */
 void tool_metric(struct tool_result *r, const char *key, double value)
 {
-	if (r->n >= TOOL_MAX_METRICS)
+	if (r->n >= TOOL_MAX_METRICS || !*key || !isfinite(value) ||
+	    strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(key))
 		return;
+	for (int i = 0; i < r->n; i++)
+		if (!strcmp(r->m[i].key, key))
+			return;
 	snprintf(r->m[r->n].key, sizeof(r->m[r->n].key), "%s", key);
 	r->m[r->n++].value = value;
 }
@@ -77,8 +88,12 @@ int fio_parse(const char *text, struct tool_result *r, char *err, size_t errlen)
 		}
 	}
 	json_decref(doc);
-	if (ios <= 0) {
+	if (!(ios > 0)) {
 		snprintf(err, errlen, "fio did no I/O");
+		return -1;
+	}
+	if (!isfinite(iops[0] + iops[1])) {
+		snprintf(err, errlen, "fio reported IOPS beyond a double");
 		return -1;
 	}
 	r->ok = 1;

@@ -5,6 +5,7 @@
  * stress-ng says it succeeded (it does so when a cgroup starves it).
  * Every numeric key of the entry becomes a metric (dashes to underscores).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,12 +97,17 @@ int stressng_parse(const char *text, const char *stressor, struct tool_result *r
 		yaml_node_t *ops = lookup(&doc, entry, "bogo-ops");
 		double bogo = ops && ops->type == YAML_SCALAR_NODE ?
 			strtod((const char *)ops->data.scalar.value, NULL) : 0;
-		if (!rate || rate->type != YAML_SCALAR_NODE || bogo <= 0) {
+		if (!rate || rate->type != YAML_SCALAR_NODE || !(bogo > 0)) {
 			snprintf(err, errlen, "stressor %s did no work (0 bogo ops)", stressor);
 			goto out;
 		}
-		r->ok = 1;
 		r->score = strtod((const char *)rate->data.scalar.value, NULL);
+		if (!isfinite(r->score)) {
+			snprintf(err, errlen, "stressor %s: bogo-ops-per-second-real-time is not a finite number",
+				 stressor);
+			goto out;
+		}
+		r->ok = 1;
 		snprintf(r->unit, sizeof(r->unit), "bogo-ops/s");
 		add_metrics(&doc, entry, r);
 		rc = 0;
