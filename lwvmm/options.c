@@ -24,12 +24,10 @@ int parse_size(const char *s, uint64_t *out)
 	unsigned long long v;
 	int shift = 0;
 
-	if (*s < '0' || *s > '9')
+	if (!s || *s < '0' || *s > '9')
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno)
-		return -1;
 	switch (*end) {
 	case 'K': case 'k': shift = 10; end++; break;
 	case 'M': case 'm': shift = 20; end++; break;
@@ -37,10 +35,14 @@ int parse_size(const char *s, uint64_t *out)
 	case 'T': case 't': shift = 40; end++; break;
 	default: break;
 	}
-	if ((*end == 'i' || *end == 'B') && shift)   /* accept 512MiB, 512MB */
-		end += end[0] == 'i' && end[1] == 'B' ? 2 : 1;
-	if (*end || v == 0 || v > (~0ULL >> shift))
+	if (shift && end[0] == 'i' && end[1] == 'B')   /* 512MiB */
+		end += 2;
+	else if (shift && end[0] == 'B')              /* 512MB */
+		end++;
+	if (*end || v == 0)
 		return -1;
+	if (errno == ERANGE || v > (~0ULL >> shift))   /* a shift would wrap round silently */
+		return -2;
 	*out = (uint64_t)v << shift;
 	return 0;
 }

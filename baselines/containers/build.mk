@@ -1,8 +1,9 @@
 # baselines/containers: ctrun (OCI containers for vmbench's `container`
 # environment) and ctstamp (the container's first program, static).
+# lwvmm/options.c is the one size parser (--mem), shared with lwvmm and vmbench.
 CT_SRCS := $(filter-out baselines/containers/ctstamp.c,$(wildcard baselines/containers/*.c))
-CT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CT_SRCS))
-CT_CFLAGS := $(CFLAGS) $(shell pkg-config --cflags jansson)
+CT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CT_SRCS)) $(BUILD)/obj/ct/lwvmm/options.o
+CT_CFLAGS := $(CFLAGS) -idirafter lwvmm $(shell pkg-config --cflags jansson)
 CT_LIBS := $(shell pkg-config --libs jansson)
 
 ALL_TARGETS += $(BIN)/ctrun $(BIN)/ctstamp
@@ -16,6 +17,10 @@ $(BIN)/ctstamp: baselines/containers/ctstamp.c
 	$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -static -o $@ $<
 
 $(BUILD)/obj/baselines/containers/%.o: baselines/containers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/ct/lwvmm/options.o: lwvmm/options.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CT_CFLAGS) -c -o $@ $<
 -include bench/vmbench/tools/build.mk

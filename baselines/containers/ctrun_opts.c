@@ -10,35 +10,21 @@
 
 #include "ctrun.h"
 #include "ctrun_opts.h"
+#include "options.h"   /* lwvmm/: the one size parser */
 
 #define MEM_MAX ((uint64_t)INT64_MAX) /* config.json and --stats-json hold it signed */
 
-/* 0; -1 when malformed or below 4M; -2 when it does not fit in MEM_MAX bytes. */
-static int parse_size(const char *text, uint64_t *out)
+/* --mem: lwvmm's size parser, then ctrun's bounds. 0; -1 malformed or below 4M; -2 too large. */
+static int parse_mem(const char *text, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
-	uint64_t unit = 1;
+	uint64_t v;
+	int r = parse_size(text, &v);
 
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (end == text || *text == '-')
-		return -1;
-	if (errno == ERANGE)
+	if (r < 0)
+		return r;
+	if (v > MEM_MAX)
 		return -2;
-	switch (*end) {
-	case 'G': case 'g': unit = 1ULL << 30; end++; break;
-	case 'M': case 'm': unit = 1ULL << 20; end++; break;
-	case 'K': case 'k': unit = 1ULL << 10; end++; break;
-	case '\0': break;
-	default: return -1;
-	}
-	if (*end)
-		return -1;
-	if (v > MEM_MAX / unit)   /* a shift would wrap round silently (to 4 GiB, say) */
-		return -2;
-	v *= unit;
-	if (v < (4 << 20)) /* runc needs some room for itself too */
+	if (v < (4 << 20))   /* runc needs some room for itself too */
 		return -1;
 	*out = v;
 	return 0;
@@ -100,7 +86,7 @@ int opts_parse(int argc, char **argv, struct ct_opts *o)
 			snprintf(o->cpuset, sizeof(o->cpuset), "%s", optarg);
 			break;
 		case 'm':
-			bad = parse_size(optarg, &o->mem_bytes);
+			bad = parse_mem(optarg, &o->mem_bytes);
 			if (bad == -2)
 				fprintf(stderr, "ctrun: --mem '%s' is too large (at most %lluG)\n",
 					optarg, (unsigned long long)(MEM_MAX >> 30));

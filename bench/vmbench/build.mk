@@ -1,10 +1,11 @@
 # vmbench, the benchmark harness, and the report generator in reports/, with
 # what both use in bench/common/. Every .c file of those folders goes into
 # build/bin/vmbench, so a new runner (runner_container.c) needs no change here.
-VMBENCH_SRCS   := $(wildcard bench/vmbench/*.c) $(wildcard reports/*.c) $(wildcard bench/common/*.c)
+VMBENCH_SRCS   := $(wildcard bench/vmbench/*.c) $(wildcard reports/*.c) $(wildcard bench/common/*.c) \
+	lwvmm/options.c
 VMBENCH_OBJS   := $(patsubst %.c,$(BUILD)/obj/vmbench/%.o,$(VMBENCH_SRCS))
 VMBENCH_PKGS   := jansson hwloc
-VMBENCH_CFLAGS := $(CFLAGS) -Ibench/vmbench -Ireports -Ibench/common \
+VMBENCH_CFLAGS := $(CFLAGS) -Ibench/vmbench -Ireports -Ibench/common -idirafter lwvmm \
 	$(shell pkg-config --cflags $(VMBENCH_PKGS))
 VMBENCH_LIBS   := $(shell pkg-config --libs $(VMBENCH_PKGS)) -lm
 
@@ -29,7 +30,7 @@ UNIT_TESTS += $(VMBENCH_TESTS)
 TEST_SRCS_test_result_line := bench/vmbench/result_line.c
 TEST_SRCS_test_stats := bench/common/stats.c
 TEST_LIBS_test_stats := -lm
-TEST_SRCS_test_vmbench_suite := bench/vmbench/suite.c
+TEST_SRCS_test_vmbench_suite := bench/vmbench/suite.c lwvmm/options.c
 TEST_LIBS_test_vmbench_suite := $(shell pkg-config --libs jansson)
 TEST_SRCS_test_vmbench_report := reports/report_data.c reports/report_md.c \
 	reports/report_cell.c reports/report_fmt.c reports/report_html.c bench/common/stats.c bench/common/paths.c

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "options.h"   /* lwvmm/: the one size parser */
 #include "suite.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -16,31 +17,6 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-int parse_size(const char *text, uint64_t *bytes)
-{
-	char *end;
-	unsigned long long v;
-	int shift = 0;
-
-	if (!text || *text < '0' || *text > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (errno)
-		return -1;
-	switch (*end) {
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
-	case '\0': break;
-	default: return -1;
-	}
-	if (*end || v == 0 || v > (~0ULL >> shift))
-		return -1;
-	*bytes = v << shift;
-	return 0;
 }
 
 static int check_keys(json_t *obj, const char *const *allowed, const char *where,

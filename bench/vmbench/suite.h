@@ -52,7 +52,5 @@ void suite_free(struct suite *s);
  */
 int suite_keep_workloads(struct suite *s, const char *list, char *err, size_t errlen);
 
-/* "512M", "1G", "4096K", "1048576" -> bytes; -1 when malformed. */
-int parse_size(const char *text, uint64_t *bytes);
 
 #endif

@@ -31,12 +31,12 @@ FUZZ_LIBS_consback := -lpthread
 FUZZ_INCLUDES_netback := pv-drivers/netback.c
 FUZZ_SRCS_netback := pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_netback := -lpthread
-FUZZ_SRCS_ctrun_opts := baselines/containers/ctrun_opts.c
-FUZZ_FLAGS_ctrun_opts := -Ibaselines/containers
+FUZZ_SRCS_ctrun_opts := baselines/containers/ctrun_opts.c lwvmm/options.c
+FUZZ_FLAGS_ctrun_opts := -Ibaselines/containers -idirafter lwvmm
 FUZZ_SRCS_result_line := bench/vmbench/result_line.c
 FUZZ_FLAGS_result_line := -iquote bench/vmbench
-FUZZ_SRCS_suite := bench/vmbench/suite.c
-FUZZ_FLAGS_suite := -iquote bench/vmbench
+FUZZ_SRCS_suite := bench/vmbench/suite.c lwvmm/options.c
+FUZZ_FLAGS_suite := -iquote bench/vmbench -idirafter lwvmm
 FUZZ_LIBS_suite := -ljansson
 FUZZ_SRCS_report := reports/report_data.c reports/report_md.c reports/report_cell.c \
 	reports/report_fmt.c reports/report_html.c bench/common/stats.c bench/common/paths.c

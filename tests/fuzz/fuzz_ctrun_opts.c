@@ -28,6 +28,7 @@ static int mem_fits(const char *text, uint64_t got)
 	int shift = 0;
 
 	switch (*end) {
+	case 'T': case 't': shift = 40; break;
 	case 'G': case 'g': shift = 30; break;
 	case 'M': case 'm': shift = 20; break;
 	case 'K': case 'k': shift = 10; break;

@@ -25,8 +25,8 @@ static void test_sizes(void **state)
 	assert_int_equal(parse_size("0", &v), -1);
 	assert_int_equal(parse_size("12X", &v), -1);
 	assert_int_equal(parse_size("1G2", &v), -1);
-	assert_int_equal(parse_size("99999999999999999999", &v), -1);
-	assert_int_equal(parse_size("17179869184G", &v), -1);   /* overflows 64 bits */
+	assert_int_equal(parse_size("99999999999999999999", &v), -2);
+	assert_int_equal(parse_size("17179869184G", &v), -2);   /* overflows 64 bits */
 }
 
 static void test_longs(void **state)
