@@ -32,7 +32,7 @@ HOST_TESTS  :=
 all: build-all
 
 include bench/workloads/build.mk
--include pv-drivers/net/build.mk
+-include lwvmm/guest/net/build.mk
 include lwvmm/guest/build.mk
 include lwvmm/build.mk
 -include bench/vmbench/build.mk

@@ -6,7 +6,7 @@
  *                  echo; every echo must match. Transactions/s and
  *                  round-trip percentiles.
  * Natively it uses the kernel's sockets (net_linux.c); in the built-in guest
- * lwIP over the network front end (pv-drivers/net/), whose ring counters
+ * lwIP over the network front end (lwvmm/guest/net/), whose ring counters
  * (frames per notification each way, notifications, exits) join the result.
  */
 #include "io.h"

@@ -82,7 +82,7 @@ void wl_disk_get_stats(struct wl_disk *d, struct wl_disk_stats *s);
 /*
  * TCP client connections, blocking, for the net workload: sockets natively
  * (net_linux.c), lwIP over the network front end in the guest
- * (pv-drivers/net/). Every call gives up after WL_TCP_TIMEOUT_MS without
+ * (lwvmm/guest/net/). Every call gives up after WL_TCP_TIMEOUT_MS without
  * progress. Failures print one line naming the cause.
  */
 #define WL_TCP_TIMEOUT_MS 10000

@@ -4,7 +4,7 @@
 # GUEST_EXTRA_SRCS/GUEST_EXTRA_CFLAGS hook. The top Makefile includes this
 # file before the guest's, so these variables are set when it reads them.
 # A failed fetch fails the build with one message saying why (README.md).
-NET_DIR      := pv-drivers/net
+NET_DIR      := lwvmm/guest/net
 LWIP_VERSION := 2.1.3
 LWIP_DIR     := $(BUILD)/lwip/lwip-$(LWIP_VERSION)
 LWIP_STAMP   := $(LWIP_DIR)/.unpacked

@@ -1,5 +1,5 @@
 /*
- * lwIP's configuration for the built-in guest (pv-drivers/net/README.md):
+ * lwIP's configuration for the built-in guest (lwvmm/guest/net/README.md):
  * no operating system (NO_SYS: one thread polls the stack), the raw callback
  * API only, IPv4 with ARP over Ethernet, TCP and ICMP (ping), a static
  * address from the boot information (no DHCP), lwIP's own heap and pools in

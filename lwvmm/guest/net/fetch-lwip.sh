@@ -2,7 +2,7 @@
 # Fetches lwIP's release tarball (Debian's copy of the upstream source),
 # checks its pinned SHA-256 and unpacks it into DEST, for the guest build.
 #
-#   pv-drivers/net/fetch-lwip.sh DEST
+#   lwvmm/guest/net/fetch-lwip.sh DEST
 #
 # The tarball is cached outside the tree, in $LWVMM_CACHE (default
 # ${XDG_CACHE_HOME:-$HOME/.cache}/lwvmm), so `make clean` does not download it
@@ -17,7 +17,7 @@ SHA256=0a8276d09fc4e97bbba2f953d74af2388fc2195ea156be9d7589e297a68fde24
 
 fail() {
 	echo "lwIP fetch: $*" >&2
-	echo "lwIP fetch: the built-in guest's TCP/IP stack (pv-drivers/net/README.md) cannot be built;" \
+	echo "lwIP fetch: the built-in guest's TCP/IP stack (lwvmm/guest/net/README.md) cannot be built;" \
 		"put a copy of $FILE (sha256 $SHA256) in LWIP_TARBALL=FILE to build offline" >&2
 	exit 1
 }
