@@ -10,9 +10,7 @@
  *     namespaces, veths, bundles and root file system builds of dead ctruns.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,46 +21,7 @@
 #include "disk_image.h"
 #include "paths.h"
 #include "run.h"
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
-/* PREFIX<pid>-... entries of dir whose pid is dead go (files or trees); how many. */
-static int sweep_dead_pid(const char *dir, const char *prefix)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t len = strlen(prefix);
-	int n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		char *end, *path;
-		long pid;
-
-		if (strncmp(e->d_name, prefix, len))
-			continue;
-		pid = strtol(e->d_name + len, &end, 10);
-		if (*end != '-' || pid <= 0 || !(kill((pid_t)pid, 0) < 0 && errno == ESRCH))
-			continue;
-		if (asprintf(&path, "%s/%s", dir, e->d_name) < 0)
-			break;
-		nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-		free(path);
-		n++;
-	}
-	closedir(d);
-	return n;
-}
+#include "stop_sweep.h"
 
 static int ctrun_gc(void)
 {
@@ -105,8 +64,8 @@ int cmd_gc(int argc, char **argv)
 	}
 	images += disk_image_sweep_children("results");
 	printf("disk images of dead runs: %d removed\n", images);
-	printf("fio outputs of dead workloads: %d removed\n", sweep_dead_pid(tmp, "lwvmm-fio-"));
+	printf("fio outputs of dead workloads: %d removed\n", stop_sweep_dead(tmp, "lwvmm-fio-"));
 	printf("scratch directories of dead vmbench-tools: %d removed\n",
-	       sweep_dead_pid(tmp, "vmbench-tool-"));
+	       stop_sweep_dead(tmp, "vmbench-tool-"));
 	return ctrun_gc();
 }

@@ -11,11 +11,12 @@ WL_SRCS     := $(addprefix $(WL_DIR)/,cpu.c mem.c memlat.c noise.c io.c io_commo
 WL_VM_SRCS  := $(addprefix $(WL_DIR)/,hypercall.c selftest.c io_vm.c)
 WL_CODEGEN  := -O2 -fno-math-errno -fno-tree-loop-distribute-patterns
 WL_NATIVE_OBJS := $(patsubst %.c,$(BUILD)/native/%.o,$(WL_SRCS) $(WL_DIR)/wl_linux.c \
-	$(WL_DIR)/io_native.c $(WL_DIR)/net_linux.c $(WL_DIR)/workload_main.c $(WL_DIR)/workload_names.c)
+	$(WL_DIR)/io_native.c $(WL_DIR)/net_linux.c $(WL_DIR)/workload_main.c $(WL_DIR)/workload_names.c \
+	bench/common/stop_sweep.c)
 
 $(BUILD)/native/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WL_CODEGEN) -I$(WL_DIR) -c -o $@ $<
+	$(CC) $(CFLAGS) $(WL_CODEGEN) -I$(WL_DIR) -Ibench/common -c -o $@ $<
 
 $(BIN)/workload: $(WL_NATIVE_OBJS)
 	@mkdir -p $(dir $@)

@@ -13,7 +13,6 @@
  * (its PID is gone) are swept by the next native io run.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -24,62 +23,12 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "io.h"
+#include "stop_sweep.h"
 
 #define FIO_PREFIX "lwvmm-fio-"          /* + owner's pid + "-XXXXXX" */
-#define FIO_KILL_AFTER_NS 1000000000LL   /* SIGTERM to fio, then SIGKILL */
-
-static const char *tmp_dir(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	return t && *t ? t : "/tmp";
-}
-
-/* Remove the output files of workloads that are gone (SIGKILLed ones). */
-static void sweep_dead_outputs(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		char *end;
-		long pid;
-
-		if (strncmp(e->d_name, FIO_PREFIX, strlen(FIO_PREFIX)))
-			continue;
-		pid = strtol(e->d_name + strlen(FIO_PREFIX), &end, 10);
-		if (*end != '-' || pid <= 0 || pid == getpid())
-			continue;
-		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
-			unlinkat(dirfd(d), e->d_name, 0);
-	}
-	closedir(d);
-}
-
-static sigset_t stop_signals(void)
-{
-	sigset_t s;
-
-	sigemptyset(&s);
-	sigaddset(&s, SIGINT);
-	sigaddset(&s, SIGTERM);
-	sigaddset(&s, SIGHUP);
-	return s;
-}
-
-static long long now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
 
 /*
  * fio's exit status, or -1; *stopped_by the stop signal that ended it early.
@@ -88,13 +37,9 @@ static long long now_ns(void)
  */
 static int run_fio(char **argv, const sigset_t *old_mask, int *stopped_by)
 {
-	sigset_t waits = stop_signals();
-	struct timespec tick = { 0, 100000000L };
-	long long kill_at = 0;
 	pid_t parent = getpid(), pid;
 	int status;
 
-	sigaddset(&waits, SIGCHLD);
 	pid = fork();
 	if (pid < 0)
 		return -1;
@@ -111,18 +56,8 @@ static int run_fio(char **argv, const sigset_t *old_mask, int *stopped_by)
 		fprintf(stderr, "io: cannot run fio: %s (apt-get install fio)\n", strerror(errno));
 		_exit(127);
 	}
-	while (waitpid(pid, &status, WNOHANG) != pid) {
-		int sig = sigtimedwait(&waits, NULL, &tick);
-
-		if (sig > 0 && sig != SIGCHLD && !*stopped_by) {
-			*stopped_by = sig;
-			kill(pid, SIGTERM);
-			kill_at = now_ns() + FIO_KILL_AFTER_NS;
-		}
-		if (kill_at && now_ns() >= kill_at)
-			kill(pid, SIGKILL);
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	status = stop_wait_child(pid, stopped_by);
+	return status < 0 || status > 127 ? 128 : status;
 }
 
 static double num(json_t *o, const char *key)
@@ -167,8 +102,8 @@ int io_run(const struct io_params *p, struct io_figures *f)
 		size = (uint64_t)st.st_size / p->bs * p->bs;
 	sigaddset(&held, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &held, &old_mask);
-	sweep_dead_outputs(tmp_dir());
-	snprintf(out, sizeof(out), "%s/" FIO_PREFIX "%d-XXXXXX", tmp_dir(), (int)getpid());
+	stop_sweep_dead(stop_tmp_dir(), FIO_PREFIX);   /* what SIGKILLed workloads left */
+	snprintf(out, sizeof(out), "%s/" FIO_PREFIX "%d-XXXXXX", stop_tmp_dir(), (int)getpid());
 	int fd = mkstemp(out);
 	if (fd < 0) {
 		fprintf(stderr, "io: mkstemp %s: %s\n", out, strerror(errno));

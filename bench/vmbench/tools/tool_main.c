@@ -15,10 +15,8 @@
  * the next vmbench-tool run.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "stop_sweep.h"
 #include "tool.h"
 
 struct tool_opts {
@@ -95,60 +94,11 @@ static int parse(int argc, char **argv, struct tool_opts *o)
 
 #define SCRATCH_PREFIX "vmbench-tool-"   /* + owner's pid + "-XXXXXX" */
 
-static const char *tmp_dir(void)
-{
-	const char *tmp = getenv("TMPDIR");
-
-	return tmp && *tmp ? tmp : "/tmp";
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;   /* go on past what cannot be removed */
-}
-
-/* The scratch directory and all a tool wrote in it (stress-ng makes its own). */
-static void remove_dir(const char *dir)
-{
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Remove the scratch directories of vmbench-tools that are gone (SIGKILLed). */
-static void sweep_dead_scratch(void)
-{
-	DIR *d = opendir(tmp_dir());
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		char path[4096], *end;
-		long pid;
-
-		if (strncmp(e->d_name, SCRATCH_PREFIX, strlen(SCRATCH_PREFIX)))
-			continue;
-		pid = strtol(e->d_name + strlen(SCRATCH_PREFIX), &end, 10);
-		if (*end != '-' || pid <= 0 || pid == getpid())
-			continue;
-		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
-			snprintf(path, sizeof(path), "%s/%s", tmp_dir(), e->d_name);
-			remove_dir(path);
-		}
-	}
-	closedir(d);
-}
-
 static char *scratch_dir(void)
 {
 	char *dir;
 
-	if (asprintf(&dir, "%s/" SCRATCH_PREFIX "%d-XXXXXX", tmp_dir(), (int)getpid()) < 0)
+	if (asprintf(&dir, "%s/" SCRATCH_PREFIX "%d-XXXXXX", stop_tmp_dir(), (int)getpid()) < 0)
 		return NULL;
 	if (!mkdtemp(dir)) {
 		perror("vmbench-tool: mkdtemp");
@@ -289,7 +239,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	tool_hold_signals();
-	sweep_dead_scratch();
+	stop_sweep_dead(stop_tmp_dir(), SCRATCH_PREFIX);   /* what SIGKILLed vmbench-tools left */
 	dir = scratch_dir();
 	if (!dir)
 		return 1;
@@ -299,7 +249,7 @@ int main(int argc, char **argv)
 		rc = run_iperf3(&o, dir, &r, err, sizeof(err));
 	else
 		rc = run_stressng(&o, dir, &r, err, sizeof(err));
-	remove_dir(dir);
+	stop_remove_tree(dir);
 	free(dir);
 	if (tool_stop_signal()) {
 		fprintf(stderr, "vmbench-tool: %s stopped by signal %d; its files are removed\n",

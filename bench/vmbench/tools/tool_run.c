@@ -17,23 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stop_sweep.h"
 #include "tool.h"
-
-#define KILL_AFTER_NS 1000000000LL   /* SIGTERM to the tool, then SIGKILL */
 
 static int stopped_by;               /* the first stop signal taken, or 0 */
 static sigset_t unheld_mask;         /* the mask before tool_hold_signals() */
-
-static sigset_t stop_signals(void)
-{
-	sigset_t s;
-
-	sigemptyset(&s);
-	sigaddset(&s, SIGINT);
-	sigaddset(&s, SIGTERM);
-	sigaddset(&s, SIGHUP);
-	return s;
-}
 
 void tool_hold_signals(void)
 {
@@ -63,44 +51,10 @@ int tool_stop_signal(void)
 	return stopped_by;
 }
 
-static long long now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
 /* Until pid exits; a stop signal ends it (SIGTERM, then SIGKILL). */
 static int wait_tool(pid_t pid)
 {
-	sigset_t waits = stop_signals();
-	struct timespec tick = { 0, 100000000L };
-	long long kill_at = 0;
-	int status;
-
-	sigaddset(&waits, SIGCHLD);
-	if (stopped_by) {
-		kill(pid, SIGTERM);
-		kill_at = now_ns() + KILL_AFTER_NS;
-	}
-	for (;;) {
-		pid_t got = waitpid(pid, &status, WNOHANG);
-
-		if (got == pid)
-			break;
-		if (got < 0 && errno != EINTR)
-			return -1;
-		int sig = sigtimedwait(&waits, NULL, &tick);
-		if (sig > 0 && sig != SIGCHLD && !stopped_by) {
-			stopped_by = sig;
-			kill(pid, SIGTERM);
-			kill_at = now_ns() + KILL_AFTER_NS;
-		}
-		if (kill_at && now_ns() >= kill_at)
-			kill(pid, SIGKILL);
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return stop_wait_child(pid, &stopped_by);
 }
 
 int tool_exec(char *const *argv, const char *stdout_file, int quiet)
