@@ -87,7 +87,7 @@ container_pids() {
 
 # --- what is left: one line "KIND<TAB>WHAT<TAB>HOW TO REMOVE IT" per leftover ---
 leftovers() {
-	local p f n id owner holders
+	local p f n id holders
 	for p in $( { marked_pids; container_pids; } | sort -un); do
 		[ "$p" = "$$" ] || ! alive "$p" || printf 'process\t%s\tkill %s\n' "$(describe_pid "$p")" "$p"
 	done

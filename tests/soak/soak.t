@@ -131,6 +131,14 @@ run_one() {
 	CTRUN_CACHE=$SOAK/cache LWVMM_SOAK=$MARK \
 		setsid env --default-signal -u TMPDIR "${CMD[@]}" >"$SOAK/log/it-$i" 2>&1 </dev/null &
 	CUR=$!
+	# The delay counts from the program's exec, past setsid and env: a signal
+	# before it would find no group yet, or SIGINT still ignored, and be lost.
+	local spins=0
+	while alive "$CUR" && [ "$spins" -lt 2000 ] &&
+		[[ $(head -zn1 "/proc/$CUR/cmdline" 2>/dev/null | tr -d '\0') =~ ^(.*/)?(bash|setsid|env)$|^$ ]]; do
+		sleep 0.001
+		spins=$((spins + 1))
+	done
 	sleep "$(printf '%d.%03d' $((DELAY_MS / 1000)) $((DELAY_MS % 1000)))"
 	if ! alive "$CUR"; then
 		fired=0
