@@ -167,6 +167,10 @@ run_one() {
 	done
 	note "iteration $i: ${DESC[$i]}: $([ $fired = 1 ] || echo 'ended before the signal, ')exit $rc," \
 		"$(( ($(date +%s%N) - t0) / 1000000 )) ms"
+	local p
+	for p in $(marked_pids); do # the check names them; this says which run left them
+		note "iteration $i: still running ${SOAK_SETTLE} s after it ended: $(describe_pid "$p")"
+	done
 }
 
 # found I KIND WHAT: one leftover of iteration (or window) I.
