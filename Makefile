@@ -7,6 +7,7 @@
 #   make test       run every test tier this host supports (unit, host, fuzz)
 #   make fuzz       run each fuzz target for FUZZ_SECONDS (tests/fuzz/README.md)
 #   make test-lab   run the lab tier (QEMU TCG with SVM and NUMA nodes)
+#   make soak       kill runs at random moments, then check that nothing is left
 #   make bench      run the quick suite and print where the report is
 
 CC      ?= gcc
@@ -28,7 +29,7 @@ UNIT_TESTS  :=
 TEST_DEPS   :=
 HOST_TESTS  :=
 
-.PHONY: all deps test test-unit test-host test-lab bench clean
+.PHONY: all deps test test-unit test-host test-lab soak bench clean
 all: build-all
 
 include bench/workloads/build.mk
@@ -58,6 +59,11 @@ test-unit: $(UNIT_TESTS)
 
 test-host: build-all
 	prove --exec '' $(HOST_TESTS)
+
+# The kill soak (tests/soak/README.md): SOAK_N (60) runs ended by a random
+# signal at a random moment, from SOAK_SEED; `make soak SOAK_N=1000` by hand.
+soak: build-all
+	prove --exec '' tests/soak/soak.t
 
 # vmbench run prints the run directory (results/<run-id>) on stdout and its
 # progress on stderr; vmbench report prints the report's path.
