@@ -141,6 +141,9 @@ int ct_prepare(struct ct_run *r, const char *tool_dir)
 		    strcmp(progs[i].name, "iperf3") && strcmp(progs[i].name, "stress-ng"))
 			free((char *)progs[i].path);
 	if (!r->rootfs) {
+		/* A Ctrl-C to the group kills ldd and cp too: then the stop is the cause (ct_finish). */
+		if ((r->interrupted = ct_pending_stop()))
+			return CT_EXIT_FAILED;
 		fprintf(stderr, "ctrun: cannot build the root file system: %s\n", err);
 		return CT_EXIT_FAILED;
 	}

@@ -6,7 +6,7 @@
 # container, cgroup, netns, veth, bundle or runtime of that ctrun is left.
 . "$(dirname "$0")/tap.sh"
 require_ctrun
-plan 10
+plan 12
 export CTRUN_CACHE=$TMP/cache
 
 # wait_running PID: until the container of ctrun PID runs (at most 10 s).
@@ -61,6 +61,21 @@ like "$(cat "$TMP/err")" "has not ended the container; killing its processes and
 is "$(everything_left "$pid")" "" "nothing is left of the hung runtime's run"
 kill -0 "$runtime" 2>/dev/null
 ok $((!$?)) "the stopped runtime is gone"
+
+# Ctrl-C while ctrun prepares the root file system: the group's SIGINT also
+# kills its ldd helper (here one that takes its time), and the stop is the
+# cause that ctrun gives, not "ldd failed" (found by the soak).
+mkdir -p "$TMP/slowbin"
+printf '#!/bin/sh\nsleep 3\nexec /usr/bin/ldd "$@"\n' >"$TMP/slowbin/ldd"
+chmod +x "$TMP/slowbin/ldd"
+PATH="$TMP/slowbin:$PATH" setsid timeout 60 "$CTRUN" run -- true >/dev/null 2>"$TMP/err" &
+guard=$!
+sleep 1
+kill -INT -- -"$guard"
+wait $guard
+is "$?" 130 "SIGINT to the group during start-up ends ctrun with 130"
+grep -q "cannot build the root file system" "$TMP/err"
+is "$?" 1 "the stop, not the killed ldd, is named"
 
 # Too few open files: runc would hang (20) or fail (below 4096); one message instead.
 (ulimit -n 20; exec timeout 60 "$CTRUN" run --net -- true) >/dev/null 2>"$TMP/err"
