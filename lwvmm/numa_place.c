@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
+#include <numa.h>
 #include <numaif.h>
 #include <sched.h>
 #include <stdio.h>
@@ -60,6 +61,28 @@ static int usage_error(const char *fmt, ...)
 	return LWVMM_EXIT_USAGE;
 }
 
+/*
+ * A range bound to a node larger than the node: MPOL_BIND does not fall back
+ * to other nodes, so the guest would be OOM-killed once it touched that much.
+ */
+static int check_node_sizes(void)
+{
+	if (np.topo.simulated || np.place.mem != NUMA_MEM_SHARE)
+		return 0;
+	for (int i = 0; i < np.place.nranges; i++) {
+		const struct numa_mem_range *r = &np.place.range[i];
+		long long size = numa_node_size64(np.topo.host_node[r->node], NULL);
+
+		if (size > 0 && r->len > (unsigned long long)size) {
+			fprintf(stderr, "lwvmm: --numa: %llu MiB of guest RAM would be bound to node %d, "
+				"which has %lld MiB in all (give less --mem, or more nodes)\n",
+				(unsigned long long)(r->len >> 20), r->node, size >> 20);
+			return LWVMM_EXIT_RESOURCES;
+		}
+	}
+	return 0;
+}
+
 int numa_place_configure(const struct vm_config *c)
 {
 	struct numa_topology host;
@@ -77,7 +100,7 @@ int numa_place_configure(const struct vm_config *c)
 	if (placement_parse(&np.place, c->numa_spec, &np.topo, c->ncpus, c->mem_size, err, sizeof(err)) < 0)
 		return usage_error("--numa '%s': %s", c->numa_spec, err);
 	np.enabled = 1;
-	return 0;
+	return check_node_sizes();
 }
 
 static int host_mask(unsigned long *mask, int node, char *why, size_t why_len)

@@ -28,7 +28,7 @@ BAD=(
 	"--numa spread --numa-sim nodes=$((CPUS + 1))|needs at least $((CPUS + 1)) host CPUs"
 	"--numa-sim nodes=2|--numa-sim 'nodes=2' needs --numa"
 )
-plan $((3 * ${#BAD[@]} + 11 + 8))
+plan $((3 * ${#BAD[@]} + 11 + 10))
 
 # skip_n N REASON: N checks that cannot run here, skipped with the reason.
 skip_n() {
@@ -150,6 +150,17 @@ if [ $REAL = 1 ]; then
 		--workload mem -- --mib 24 --ntimes 1
 	jq -e '.numa.ranges[0].pages_on_node | .[0] > 0 and .[1] > 0' "$TMP/il.json" >/dev/null
 	ok $? "real nodes, mem=interleave: pages on both nodes ($(jq -c .numa.ranges[0].pages_on_node "$TMP/il.json"))"
+	# More RAM on a node than it has: refused (MPOL_BIND would OOM-kill the guest later).
+	node0_kib=$(awk '/MemTotal/ { print $4 }' /sys/devices/system/node/node0/meminfo)
+	avail_kib=$(awk '/^MemAvailable/ { print $2 }' /proc/meminfo)
+	big=$(((node0_kib / 2048 + 2) * 2))   # MiB, a multiple of 2M beyond node 0's size
+	if [ $((big * 1024)) -lt "$avail_kib" ]; then
+		run_vm run --cpus 2 --mem "${big}M" --numa vcpus=0-1@0 --workload cpu
+		is "$RC" 71 "--mem ${big}M all on node 0 ($((node0_kib / 1024)) MiB): status 71"
+		like "$ERR" "would be bound to node 0, which has [0-9]+ MiB in all" "and the message says why"
+	else
+		skip_n 2 "node 0's ${node0_kib} kB is not below MemAvailable ${avail_kib} kB"
+	fi
 else
-	skip_n 8 "the host has $NODES NUMA node(s): the real-node checks need 2 (they run in the lab: make test-lab)"
+	skip_n 10 "the host has $NODES NUMA node(s): the real-node checks need 2 (they run in the lab: make test-lab)"
 fi
