@@ -2,7 +2,8 @@
  * lwvmm: a lightweight KVM monitor.
  *
  *   lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]
- *             [--timeout SECONDS] [--no-seccomp] --workload NAME [-- ARGS]
+ *             [--timeout SECONDS] [--no-seccomp] [--numa SPEC [--numa-sim SPEC]]
+ *             --workload NAME [-- ARGS]
  *   lwvmm info
  *
  * `run` boots the built-in guest, runs the workload inside it and exits with
@@ -20,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "numa_place.h"
 #include "options.h"
 #include "pagetable.h"
 #include "vm.h"
@@ -36,7 +38,7 @@ static void usage(FILE *out)
 		"usage: lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]\n"
 		"                 [--timeout SECONDS] [--disk FILE[,ro][,direct]]...\n"
 		"                 [--net tap[,host=IP][,guest=IP][,prefix=N]] [--no-seccomp]\n"
-		"                 --workload NAME [-- ARGS]\n"
+		"                 [--numa SPEC [--numa-sim SPEC]] --workload NAME [-- ARGS]\n"
 		"       lwvmm info\n"
 		"  --cpus N           vCPUs, 1 to %d (default 1)\n"
 		"  --mem SIZE         guest RAM, e.g. 256M or 2G, a multiple of 2M (default 256M)\n"
@@ -48,6 +50,12 @@ static void usage(FILE *out)
 		"  --net tap[,...]    a network device on a tap device that lives as long as lwvmm;\n"
 		"                     host end 10.201.0.1/24, guest 10.201.0.2 unless given\n"
 		"  --no-seccomp       no system call filters (debugging; capabilities are still dropped)\n"
+		"  --numa SPEC        pin vCPUs to NUMA nodes and place guest RAM on them:\n"
+		"                     vcpus=0-1@0,2-3@1 (NODE:CPUS for some of a node's CPUs) or spread,\n"
+		"                     then ,mem=share (default: RAM split per node by its vCPUs),\n"
+		"                     ,mem=interleave or ,mem=first-touch\n"
+		"  --numa-sim SPEC    a simulated topology over this host's CPUs for --numa:\n"
+		"                     nodes=N[,remote=F][,cpus=0@0,1@1] (vCPUs pinned, memory not bound)\n"
 		"  --workload NAME    the built-in workload to run:",
 		LW_MAX_VCPUS);
 	for (int i = 0; wl_workload_names[i]; i++)
@@ -126,6 +134,8 @@ static int cmd_run(int argc, char **argv)
 		{ "disk", required_argument, NULL, 'd' },
 		{ "net", required_argument, NULL, 'n' },
 		{ "no-seccomp", no_argument, NULL, 'S' },
+		{ "numa", required_argument, NULL, 'N' },
+		{ "numa-sim", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -171,6 +181,12 @@ static int cmd_run(int argc, char **argv)
 		case 'S':
 			c.no_seccomp = 1;
 			break;
+		case 'N':
+			c.numa_spec = optarg;
+			break;
+		case 'M':
+			c.numa_sim_spec = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -195,6 +211,8 @@ static int cmd_run(int argc, char **argv)
 				 (unsigned long long)(pagetable_max_mem() >> 30));
 	if (check_host_memory(c.mem_size) < 0)
 		return LWVMM_EXIT_RESOURCES;
+	if ((c.numa_spec || c.numa_sim_spec) && (n = numa_place_configure(&c)) != 0)
+		return (int)n;
 	if (c.stats_json_path && (n = check_stats_json(c.stats_json_path)) != 0)
 		return (int)n;
 	c.argc = argc - optind;

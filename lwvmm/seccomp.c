@@ -55,6 +55,7 @@ enum check {
 	ARGS_THREAD,      /* clone: only with CLONE_THREAD, never a new process */
 	ARGS_IOCTL,       /* ioctl: only the requests listed in the rule */
 	ARGS_FILTER,      /* seccomp: only SECCOMP_SET_MODE_FILTER, flags 0 (it can only narrow) */
+	ARGS_QUERY,       /* move_pages: nodes NULL, a query that moves nothing */
 	ANSWER_ENOSYS,    /* not allowed: the call fails with ENOSYS */
 };
 
@@ -107,6 +108,11 @@ static const struct rule main_stats_json_calls[] = {
 	{ SCMP_SYS(openat), ARGS_ANY, NULL },          /* reopens the --stats-json file to write it at the end */
 };
 
+/* The main thread with --numa and --stats or --stats-json (numa_place.c). */
+static const struct rule main_numa_stats_calls[] = {
+	{ SCMP_SYS(move_pages), ARGS_QUERY, NULL },    /* which node each sampled guest RAM page lies on */
+};
+
 /* A vCPU thread: the exit loop, hypercalls, trap-and-emulate devices, attaching rings. */
 static const struct rule vcpu_calls[] = {
 	/* KVM_RUN; KVM_GET_REGS for a fault's message; KVM_IOEVENTFD at attach */
@@ -143,6 +149,12 @@ static const struct rule thread_start_calls[] = {
 /* The base filter alone: what threads do before their own filter. */
 static const struct rule before_own_filter_calls[] = {
 	{ SCMP_SYS(rt_sigaction), ARGS_ANY, NULL },    /* glibc's handler at the first pthread_create */
+};
+
+/* The base filter with --numa: a vCPU thread's first steps, before its own filter. */
+static const struct rule numa_pin_calls[] = {
+	{ SCMP_SYS(sched_setaffinity), ARGS_ANY, NULL }, /* it pins itself to its node's CPUs */
+	{ SCMP_SYS(gettid), ARGS_ANY, NULL },            /* its thread id, for the report */
 };
 
 struct list {
@@ -240,6 +252,8 @@ static int add_rule(scmp_filter_ctx ctx, const struct rule *r)
 	case ARGS_FILTER:
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 2,
 					SCMP_A0(SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER), SCMP_A1(SCMP_CMP_EQ, 0));
+	case ARGS_QUERY:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 1, SCMP_A3(SCMP_CMP_EQ, 0));
 	case ANSWER_ENOSYS:
 		return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), r->nr, 0);
 	case ARGS_IOCTL:
@@ -258,7 +272,8 @@ static void lists_of(enum seccomp_kind kind, const struct vm_config *c, struct l
 	static const struct list every = LIST(every_thread_calls), main_l = LIST(main_calls),
 		stats = LIST(main_stats_calls), stats_json = LIST(main_stats_json_calls),
 		vcpu = LIST(vcpu_calls), backend = LIST(backend_calls),
-		start = LIST(thread_start_calls), before = LIST(before_own_filter_calls);
+		start = LIST(thread_start_calls), before = LIST(before_own_filter_calls),
+		numa_stats = LIST(main_numa_stats_calls), numa_pin = LIST(numa_pin_calls);
 	int n = 0;
 	int want_main = kind == SECCOMP_MAIN || kind == SECCOMP_BASE;
 
@@ -269,6 +284,8 @@ static void lists_of(enum seccomp_kind kind, const struct vm_config *c, struct l
 		out[n++] = stats;
 	if (want_main && c->stats_json_path)
 		out[n++] = stats_json;
+	if (want_main && c->numa_spec && (c->print_stats || c->stats_json_path))
+		out[n++] = numa_stats;
 	if (kind == SECCOMP_VCPU || kind == SECCOMP_BASE) {
 		out[n++] = vcpu;         /* the vCPU's own calls */
 		out[n++] = start;        /* it starts the back-end threads, */
@@ -278,13 +295,15 @@ static void lists_of(enum seccomp_kind kind, const struct vm_config *c, struct l
 		out[n++] = backend;
 	if (kind == SECCOMP_BASE)
 		out[n++] = before;
+	if (kind == SECCOMP_BASE && c->numa_spec)
+		out[n++] = numa_pin;
 	out[n] = (struct list){ NULL, 0 };
 }
 
 /* Builds the kind's filter as a BPF program in sc.prog[kind]. */
 static int build_filter(enum seccomp_kind kind, const struct vm_config *c, char *why, size_t why_len)
 {
-	struct list lists[10];
+	struct list lists[12];
 	unsigned char allowed[1024] = { 0 };
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
 	int rc = ctx ? 0 : -ENOMEM, fd = -1;

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "numa_place.h"
 #include "pagetable.h"
 #include "seccomp.h"
 #include "vm.h"
@@ -230,6 +231,8 @@ void *vcpu_thread(void *arg)
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
 
+	if (numa_place_pin_vcpu(vcpu) < 0)   /* --numa; before its filter, which has no sched_setaffinity */
+		return NULL;
 	seccomp_confine(SECCOMP_VCPU);
 
 	if (vcpu->index == 0)

@@ -23,6 +23,7 @@
 
 #include "consback.h"
 #include "kvm_stats.h"
+#include "numa_place.h"
 #include "seccomp.h"
 #include "vm.h"
 
@@ -146,6 +147,7 @@ static int vm_setup(struct vm *vm, char *why, size_t why_len, int *status)
 	errno = 0;
 	*status = LWVMM_EXIT_RESOURCES;
 	if (guest_memory_create(&vm->mem, c->mem_size, LW_IMAGE_GPA, why, why_len) < 0 ||
+	    numa_place_memory(&vm->mem, why, why_len) < 0 ||   /* before anything touches it */
 	    guest_memory_register(&vm->mem, vm->vm_fd, why, why_len) < 0)
 		return -1;
 	evtchn_bind_vm(&vm->evtchn, vm->vm_fd, guest_ptr(&vm->mem, LW_EVTCHN_GPA, sizeof(struct lw_evtchn_page)));
@@ -297,6 +299,8 @@ static void json_extra(FILE *f, void *ctx)
 	kvm_counters_json(f, x->kvm);
 	fputc(',', f);
 	seccomp_json_stats(f);
+	fputc(',', f);
+	numa_place_json_stats(f, &x->vm->mem);
 }
 
 /* --stats and --stats-json; without either, nothing is collected. */
@@ -333,6 +337,7 @@ static void report(struct vm *vm)
 		devices_print_stats(stderr, vm);
 		kvm_counters_print(stderr, &kvm);
 		seccomp_print_stats(stderr);
+		numa_place_print_stats(stderr, &vm->mem);
 	}
 	if (c->stats_json_path && stats_write_json(c->stats_json_path, &s, json_extra, &extra) < 0) {
 		fprintf(stderr, "lwvmm: cannot write --stats-json %s: %s\n", c->stats_json_path, strerror(errno));

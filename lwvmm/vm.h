@@ -59,6 +59,8 @@ struct vm_config {
 	int print_stats;
 	const char *stats_json_path;
 	int no_seccomp;       /* --no-seccomp: no system call filters (debugging) */
+	const char *numa_spec;      /* --numa (numa_place.c), NULL: no placement */
+	const char *numa_sim_spec;  /* --numa-sim: a simulated topology */
 	int ndevices;         /* --disk and --net, in the order given */
 	struct device_spec devices[LW_MAX_DEVICES - 1];
 };
