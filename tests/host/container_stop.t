@@ -18,13 +18,10 @@ wait_running() {
 	return 1
 }
 
-# child NAME PARENT: the pid of PARENT's child NAME, once it has started (at most 5 s);
-# PARENT itself when it has become NAME (busybox's timeout, in the lab, execs
-# the command in its own process and watches it from a child).
+# child NAME PARENT: the pid of PARENT's child NAME, once it has started (at most 5 s).
 child() {
 	local c
 	for _ in $(seq 50); do
-		[ "$(cat "/proc/$2/comm" 2>/dev/null)" = "$1" ] && { echo "$2"; return; }
 		c=$(pgrep -P "$2" -x "$1") && { echo "$c"; return; }
 		sleep 0.1
 	done
