@@ -22,7 +22,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer
 DEB_PACKAGES := gcc make pkg-config libcmocka-dev libjansson-dev libhwloc-dev \
 	libnuma-dev liburing-dev libyaml-dev hwloc-nox numactl gnuplot-nox fio \
 	iperf3 stress-ng runc busybox-static qemu-system-x86 jq perl clang-14 libclang-rt-14-dev \
-	iproute2 util-linux criu iptables curl xz-utils libseccomp-dev libcap-ng-dev
+	iproute2 util-linux procps criu iptables curl xz-utils libseccomp-dev libcap-ng-dev
 
 ALL_TARGETS :=
 UNIT_TESTS  :=

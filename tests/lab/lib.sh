@@ -27,9 +27,11 @@ LAB_KERNEL_META=linux-image-cloud-amd64
 # Host tools copied into the lab when present (besides busybox), so that
 # bash test scripts behave there as they do on the host; runc, criu (with GNU
 # tar and iptables), ip, ldd
-# and the standard tools make containers and checkpoint/restore work there.
+# and the standard tools make containers and checkpoint/restore work there;
+# pgrep and pkill (procps) because Debian's busybox-static has neither and the
+# host tests find their runs' processes with them.
 LAB_HOST_TOOLS="bash env grep sed awk timeout setpriv unshare jq numactl lstopo-no-graphics
-	ldd ip tar gzip runc criu iptables-restore ip6tables-restore fio iperf3 stress-ng ${LAB_EXTRA_TOOLS:-}"
+	ldd ip tar gzip runc criu iptables-restore ip6tables-restore fio iperf3 stress-ng pgrep pkill ${LAB_EXTRA_TOOLS:-}"
 LAB_DEBUG_EXIT_PORT=0xf4
 LAB_TMP=
 LAB_QEMU_PID=
