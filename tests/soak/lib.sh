@@ -131,9 +131,10 @@ leftovers() {
 		marked "$p" && printf 'memfd\t%s -> %s (%s)\tkill %s\n' "$f" \
 			"$(readlink "$f" 2>/dev/null)" "$(cat "/proc/$p/comm" 2>/dev/null)" "$p"
 	done
-	# Temporary files: everything in the soak's own /tmp (soak.t).
+	# Temporary files: everything in the soak's own /tmp (soak.t), but the
+	# way to the source tree when it lies under /tmp (SOAK_TMP_KEEP).
 	for f in /tmp/* /tmp/.[!.]*; do
-		[ -e "$f" ] && printf 'tempfile\t%s\trm %s\n' "$f" "$f"
+		[ -e "$f" ] && [ "$f" != "${SOAK_TMP_KEEP:-}" ] && printf 'tempfile\t%s\trm %s\n' "$f" "$f"
 	done
 	for f in "$SOAK/results"/*/disk-*.img; do
 		[ -e "$f" ] && printf 'disk-image\t%s\trm %s\n' "$f" "$f"

@@ -212,7 +212,7 @@ finish() {
 	sleep 0.2
 	next_run_sweep
 	leftovers | while IFS=$'\t' read -r _ _ how; do remove_leftover $how; done
-	umount /tmp
+	umount -R -l /tmp
 	[ -n "${SOAK_KEEP:-}" ] || rm -rf "$SOAK"
 }
 
@@ -248,7 +248,19 @@ CUR=
 WINDOW_BAD=0
 declare -a DESC PROG
 mkdir -p "$SOAK/tmp" "$SOAK/results" "$SOAK/cache" "$SOAK/log"
+# A source tree under /tmp (a CI clone, say) would vanish under the new /tmp:
+# it is bound back at its own path there, through a descriptor opened before
+# (--no-canonicalize: mount would otherwise resolve the path in the new /tmp).
+exec {tree}<"$ROOT"
 mount --bind "$SOAK/tmp" /tmp || skip_all "cannot give the soak a /tmp of its own (mount --bind)"
+case $ROOT in
+/tmp/*)
+	SOAK_TMP_KEEP=/tmp/$(cut -d/ -f3 <<<"$ROOT")
+	mkdir -p "$ROOT" && mount --no-canonicalize --bind "/proc/self/fd/$tree" "$ROOT" ||
+		skip_all "cannot show the source tree $ROOT in the soak's own /tmp"
+	;;
+esac
+exec {tree}<&-
 : >"$SOAK/found"
 truncate -s 32M "$DISK"
 
