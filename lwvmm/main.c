@@ -74,9 +74,7 @@ static int known_workload(const char *name)
 	return 0;
 }
 
-/* "lwvmm: MESSAGE (lwvmm --help for usage)" on stderr; returns the usage exit status. */
-__attribute__((format(printf, 1, 2)))
-static int bad_usage(const char *fmt, ...)
+int bad_usage(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -13,7 +13,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <stdarg.h>
 #include <numa.h>
 #include <numaif.h>
 #include <sched.h>
@@ -48,19 +47,6 @@ static const char *const mem_mode_name[] = {
 	[NUMA_MEM_FIRST_TOUCH] = "first-touch",
 };
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "lwvmm: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (lwvmm --help for usage)\n");
-	return LWVMM_EXIT_USAGE;
-}
-
 /*
  * A range bound to a node larger than the node: MPOL_BIND does not fall back
  * to other nodes, so the guest would be OOM-killed once it touched that much.
@@ -89,16 +75,16 @@ int numa_place_configure(const struct vm_config *c)
 	char err[256];
 
 	if (!c->numa_spec)
-		return usage_error("--numa-sim '%s' needs --numa to say where the vCPUs go", c->numa_sim_spec);
+		return bad_usage("--numa-sim '%s' needs --numa to say where the vCPUs go", c->numa_sim_spec);
 	if (topo_from_host(&host, err, sizeof(err)) < 0) {
 		fprintf(stderr, "lwvmm: --numa: %s\n", err);
 		return LWVMM_EXIT_UNAVAILABLE;
 	}
 	np.topo = host;
 	if (c->numa_sim_spec && topo_simulate(&np.topo, &host, c->numa_sim_spec, err, sizeof(err)) < 0)
-		return usage_error("--numa-sim '%s': %s", c->numa_sim_spec, err);
+		return bad_usage("--numa-sim '%s': %s", c->numa_sim_spec, err);
 	if (placement_parse(&np.place, c->numa_spec, &np.topo, c->ncpus, c->mem_size, err, sizeof(err)) < 0)
-		return usage_error("--numa '%s': %s", c->numa_spec, err);
+		return bad_usage("--numa '%s': %s", c->numa_spec, err);
 	np.enabled = 1;
 	return check_node_sizes();
 }

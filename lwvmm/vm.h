@@ -111,6 +111,9 @@ void vcpu_park(struct vcpu *vcpu);     /* HC_VCPU_PARK: sleep until woken or the
 void vcpu_wake(struct vcpu *target);   /* HC_VCPU_WAKE */
 void vcpu_kick_signal_init(sigset_t *blocked);   /* before any thread is created */
 
+/* main.c: "lwvmm: MESSAGE (lwvmm --help for usage)" on stderr; returns LWVMM_EXIT_USAGE. */
+int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* vm.c */
 int vm_run(const struct vm_config *config);
 void vm_end(struct vm *vm, int status, const char *fmt, ...)

@@ -9,7 +9,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "result_line.h"
 #include "results_json.h"
 #include "run.h"
+#include "run_dir.h"
 #include "runner.h"
 #include "spawn.h"
 #include "suite.h"
@@ -185,73 +185,6 @@ static int check_suite_envs(const struct suite *s)
 				return -1;
 			}
 	return 0;
-}
-
-/* results/<YYYYMMDD-HHMMSS>-<suite>, made unique with -2, -3... */
-static char *make_run_dir(const char *out, const char *suite_name)
-{
-	char stamp[32], *dir;
-	time_t now = time(NULL);
-	struct tm tm;
-
-	if (out) {
-		if (paths_mkdirs(out) < 0) {
-			fprintf(stderr, "vmbench: cannot create output directory %s: %s\n",
-				out, strerror(errno));
-			return NULL;
-		}
-		return strdup(out);
-	}
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	if (paths_mkdirs("results") < 0) {
-		fprintf(stderr, "vmbench: cannot create results/: %s\n", strerror(errno));
-		return NULL;
-	}
-	for (int n = 1; n < 100; n++) {
-		if (asprintf(&dir, n == 1 ? "results/%s-%s" : "results/%s-%s-%d",
-			     stamp, suite_name, n) < 0)
-			return NULL;
-		if (mkdir(dir, 0777) == 0)
-			return dir;
-		int e = errno;
-		free(dir);
-		if (e != EEXIST) {
-			fprintf(stderr, "vmbench: cannot create results/%s-%s: %s\n",
-				stamp, suite_name, strerror(e));
-			return NULL;
-		}
-	}
-	fprintf(stderr, "vmbench: too many runs named results/%s-%s\n", stamp, suite_name);
-	return NULL;
-}
-
-/*
- * Disk images of runs whose vmbench is gone (SIGKILLed): in results/, and
- * with --out DIR in DIR and beside it (disk_image_sweep_dir()).
- */
-void sweep_dead_runs(const char *out)
-{
-	disk_image_sweep_children("results");
-	if (out) {
-		char *copy = strdup(out);
-
-		disk_image_sweep_dir(out);
-		if (copy)
-			disk_image_sweep_children(dirname(copy));
-		free(copy);
-	}
-}
-
-static int write_json_file(const char *dir, const char *name, json_t *doc)
-{
-	char *path = paths_join(dir, name);
-	int rc = json_dump_file(doc, path, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-
-	if (rc < 0)
-		fprintf(stderr, "vmbench: cannot write %s\n", path);
-	free(path);
-	return rc;
 }
 
 static json_t *availability(const struct harness *h)
@@ -630,7 +563,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	sweep_dead_runs(o.out);
-	dir = make_run_dir(o.out, h.suite.name);
+	dir = run_dir_make(o.out, h.suite.name);
 	if (!dir)
 		goto out;
 	if (disk_image_claim(dir, err, sizeof(err)) < 0) {
@@ -667,8 +600,8 @@ int cmd_run(int argc, char **argv)
 		"whose checksum the others must match, has run ok (native first until then; "
 		"net cells: one environment after the other)"));
 	json_object_set_new(env, "envs", availability(&h));
-	int written = write_json_file(dir, "environment.json", env) == 0 &&
-		      write_json_file(dir, "suite.json", h.suite.doc) == 0;
+	int written = run_dir_write_json(dir, "environment.json", env) == 0 &&
+		      run_dir_write_json(dir, "suite.json", h.suite.doc) == 0;
 	json_decref(env);
 	if (!written)
 		goto out;

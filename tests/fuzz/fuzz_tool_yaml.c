@@ -11,23 +11,8 @@
 
 #include "result_line.h"
 #include "tool.h"
+#include "tool_check_line.h"
 
-/* The line tool_main.c prints for an ok result; vmbench must read it. */
-static void check_line(const char *name, const struct tool_result *r)
-{
-	static struct result_line parsed;
-	char line[RESULT_LINE_MAX], err[256];
-	int used = snprintf(line, sizeof(line), "result workload=%s ok=1 score=%.6g score_unit=%s",
-			    name, r->score, r->unit);
-
-	for (int i = 0; i < r->n; i++)
-		used += snprintf(line + used, sizeof(line) - (size_t)used, " %s=%.6g", r->m[i].key,
-				 r->m[i].value);
-	if (result_line_parse(line, &parsed, err, sizeof(err)) < 0) {
-		fprintf(stderr, "vmbench would reject: %s\n%s\n", err, line);
-		abort();
-	}
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
