@@ -30,6 +30,7 @@
 
 #define TICK_NS 10000000L     /* how often the waits look at signals and children */
 #define RESTORE_TICK_NS 200000L /* 0.2 ms: how finely restore_ms is measured */
+#define RESTORE_GRACE_NS 30000000000ULL /* 30 s: the longest a stop waits for CRIU's restore */
 
 struct cr_paths {
 	char image[PATH_MAX + 16], dump_work[PATH_MAX + 16], restore_work[PATH_MAX + 16];
@@ -141,6 +142,21 @@ static int pid_file_written(const char *path)
 }
 
 /*
+ * Whether a stop (signal or --timeout) may end the restore now. Not while
+ * CRIU is still restoring: killing the runtime then leaves CRIU running on
+ * its own, and the program it restores a moment later would outlive the run
+ * in a cgroup and a bundle that are already gone. So the stop waits for the
+ * restored program (then it is killed the usual way) or the runtime's end;
+ * a second stop request, or RESTORE_GRACE_NS after the restore began, does
+ * not wait any longer.
+ */
+static int stop_now(const struct ct_run *r, int restored, uint64_t restore_start)
+{
+	return restored || r->stop_requests > 1 ||
+	       ct_now_ns() - restore_start >= RESTORE_GRACE_NS;
+}
+
+/*
  * `RUNTIME restore` in the foreground, like the `RUNTIME run` it replaces:
  * the runtime gives the restored program new pipes for its output and
  * copies them to ours, whatever ours are, and exits with the program's
@@ -170,7 +186,7 @@ static int restore(struct ct_run *r, const struct cr_paths *p, uint64_t *ns)
 			*ns = ct_now_ns() - t0;
 			restored = 1;
 		}
-		if (ct_tick(r, restored ? TICK_NS : RESTORE_TICK_NS))
+		if (ct_tick(r, restored ? TICK_NS : RESTORE_TICK_NS) && stop_now(r, restored, t0))
 			code = ct_wait_runtime(r, runtime, 1);
 	}
 	if (!restored && pid_file_written(p->pid_file)) {   /* it ended within a tick */
@@ -206,7 +222,8 @@ static int checkpoint_and_restore(struct ct_run *r)
 	rc = checkpoint(r, runtime, &p, &dump_ns);
 	if (rc)
 		return rc;
-	if (r->interrupted || r->timed_out || (r->interrupted = ct_pending_stop()))
+	/* a stop signal or the deadline that came during the dump: no restore */
+	if (ct_tick(r, 0))
 		return CT_EXIT_FAILED;
 	image_size(p.image, &total, &pages);
 	fprintf(stderr, "ctrun: checkpointed in %.1f ms, image %.1f MiB; restoring\n",

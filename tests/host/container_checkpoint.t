@@ -37,7 +37,7 @@ if ! grep -q "^checkpoint: available" <<<"$info"; then
 	exit $TAP_FAILED
 fi
 
-plan 29
+plan 31
 # A real checkpoint and restore in the middle of the mem workload.
 run_ct checkpoint --after "$AFTER" --cpus 1 --mem 256M --stats-json "$TMP/s.json" -- \
 	workload mem --mib "$MIB" --ntimes "$NTIMES"
@@ -85,6 +85,18 @@ kill -INT $pid
 wait $pid
 is "$?" 130 "SIGINT after the restore ends the run with 130"
 is "$(leftovers "$pid")" "" "nothing is left after SIGINT"
+
+# SIGINT while CRIU restores (just after "restoring"): the stop waits for the
+# restore, so that CRIU does not finish it on its own after the run.
+"$CTRUN" checkpoint --after 300 --mem 256M -- workload mem --mib 96 --ntimes 1000 \
+	>/dev/null 2>"$TMP/err" &
+pid=$!
+for _ in $(seq 1200); do grep -q restoring "$TMP/err" && break; kill -0 $pid 2>/dev/null || break; sleep 0.05; done
+kill -INT $pid
+wait $pid
+is "$?" 130 "SIGINT during the restore ends the run with 130"
+sleep 2  # a CRIU left on its own would have restored the program by now
+is "$(leftovers "$pid")$(grep -slx criu /proc/[0-9]*/comm)" "" "nothing is left after SIGINT during the restore, no CRIU either"
 
 # vmbench's container-cr environment, end to end, and its report.
 "$VMBENCH" run --suite "$TMP/cr.json" --out "$TMP/runs" >/dev/null 2>"$TMP/err"
