@@ -49,6 +49,10 @@ FUZZ_SRCS_tool_yaml := bench/vmbench/tools/tool_parse_yaml.c bench/vmbench/tools
 	bench/vmbench/result_line.c
 FUZZ_FLAGS_tool_yaml := -iquote bench/vmbench/tools -iquote bench/vmbench
 FUZZ_LIBS_tool_yaml := -ljansson -lyaml
+FUZZ_INCLUDES_mmio_decode := lwvmm/devices.c
+FUZZ_SRCS_mmio_decode := lwvmm/evtchn.c pv-drivers/guest_memory.c pv-drivers/backend.c \
+	pv-drivers/blkback.c pv-drivers/blk_check.c pv-drivers/consback.c pv-drivers/netback.c
+FUZZ_LIBS_mmio_decode := -luring -lpthread
 FUZZ_INCLUDES_net_spec := pv-drivers/netback.c
 FUZZ_SRCS_net_spec := pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_net_spec := -lpthread

@@ -90,3 +90,16 @@ put('netback', 'tx-rx', netin(tx, rx, [60, 1514, 9000]))
 put('netback', 'short-frames', netin(tx[:1], rx, [0, 1, 13]))
 put('netback', 'oversized', netin([], rx, [65535, 1515, 16384]))
 put('netback', 'over-ring', netin([net(5, 0x10000, 64)], [net(13, 0x14000, 1514)], [64], 5, 5))
+
+# ---- doorbell and register decoding: 1 byte set-up, then 12-byte records
+# (op, length, u16 device index, u64 offset); formats in fuzz_mmio_decode.c
+def rec(op, length, index, offset):
+    return bytes([op, length]) + struct.pack('<H', index) + u64(offset)
+WRITE_OP, ATTACH, IMAGE, ANY = 1, 2, 4, 16
+attach_all = b''.join(rec(ATTACH | IMAGE, 64, d, 0x10000 * d) for d in range(8))
+bells = b''.join(rec(WRITE_OP, 7, 0, 8 * d) for d in range(9))           # port d's doorbell
+regs = b''.join(rec(WRITE_OP | 4, 3, 0, 0x40 * d + 0x8) for d in range(9))  # device d's register 8
+put('mmio_decode', 'attach-then-ring', b'\x0f' + attach_all + bells + regs)
+put('mmio_decode', 'before-attach', b'\x0f' + bells + rec(0, 7, 0, 0))
+put('mmio_decode', 'odd-addresses', b'\x03' + rec(WRITE_OP, 7, 0, 3) + rec(WRITE_OP | ANY, 7, 0, 0x8000000000) +
+    rec(8, 7, 0, 0x100) + rec(ATTACH, 64, 9, 0x1000) + rec(ATTACH | IMAGE, 255, 1, 0xfffff))
