@@ -59,10 +59,11 @@ static void usage(FILE *out)
 		"                     ,mem=interleave or ,mem=first-touch\n"
 		"  --numa-sim SPEC    a simulated topology over this host's CPUs for --numa:\n"
 		"                     nodes=N[,remote=F][,cpus=0@0,1@1] (vCPUs pinned, memory not bound)\n"
-		"  --numa-policy MODE[,period=MS][,sample=PAGES|all][,hot=N][,dominance=PCT][,max-moves=N]\n"
+		"  --numa-policy MODE[,period=MS][,sample=PAGES|all][,budget=PCT|off][,hot=N]\n"
+		"                     [,dominance=PCT][,max-moves=N]\n"
 		"                     with --numa: track per-vCPU page accesses (track) and migrate\n"
 		"                     pages to the node using them (migrate); period 100 ms, sample\n"
-		"                     512 pages by default (replicate: not built yet)\n"
+		"                     512 pages, budget 2%% of a vCPU by default (replicate: not built yet)\n"
 		"  --workload NAME    the built-in workload to run:",
 		LW_MAX_VCPUS);
 	for (int i = 0; wl_workload_names[i]; i++)

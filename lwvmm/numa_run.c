@@ -16,6 +16,23 @@
  * host's memory: nothing is moved, only the pmap's home nodes are updated,
  * so that the local-access share shows what the policy would achieve.
  *
+ * The sampling budget (budget=, default 2%): each sampled page a vCPU
+ * touches costs that vCPU a refault, about REFAULT_NS (docs/host-notes.md),
+ * so a period may cost each vCPU budget_pages of them. A token bucket keeps
+ * the average there: every period adds budget_pages (at most 4 periods'
+ * worth are kept), every harvest takes what the busiest vCPU touched, and
+ * while the balance is not positive no window is armed (no cost at all).
+ * The window's size follows the last harvest: where a vCPU was over the
+ * budget it shrinks in proportion, under half of it it doubles, up to
+ * `sample`. Without this a sweep refaults every page a vCPU keeps touching:
+ * 256 such pages every 150 ms cost it 8.5%.
+ *
+ * The policy's counters decay every decay_every sweeps, not periods (the
+ * library's own decay is turned off): a window is a small part of RAM, so a
+ * page is sampled once a sweep at most, and with a decay every 8 periods a
+ * page in a VM of more than 8 windows would never get hot. With sample=all
+ * a sweep is a period, as the library has it.
+ *
  * The thread runs under its own seccomp filter (SECCOMP_POLICY) and never
  * ends the run: a failed move is counted, a failed arm leaves that window
  * untracked for a period.
@@ -50,6 +67,8 @@ enum {
 	MAX_SWEEPS = 1024,       /* sweeps whose local share is kept */
 	JSON_RUNS = 256,         /* page ranges listed per vCPU and for migrations in --stats-json */
 	PT_SLOT = 1,             /* KVM memory slot of the per-vCPU tables (guest RAM is 0) */
+	REFAULT_NS = 50000,      /* a sampled page read and written: two faults of ~25 us on PVM */
+	MIN_WINDOW = 8,          /* the budget never shrinks the window below this */
 };
 
 struct sweep {
@@ -70,7 +89,11 @@ static struct {
 	struct numa_tracker tracker;
 	struct pmap *pm;
 	struct numa_policy *pol;
-	uint64_t npages, first_pfn, window;
+	uint64_t npages, first_pfn, window;   /* window: `sample`, the largest */
+	uint64_t cur_window, budget_pages;    /* this period's window; budget_pages 0: off */
+	int64_t balance;                      /* the budget's token bucket, in touched pages */
+	int skip;                             /* arm nothing this period: over the budget */
+	uint64_t period_touched[LW_MAX_VCPUS];
 
 	/* The thread. */
 	pthread_t thread;
@@ -86,6 +109,7 @@ static struct {
 
 	/* Statistics (written by the thread, read once it has ended). */
 	uint64_t periods, pages_checked, nsamples, writes, dropped, arm_failures;
+	uint64_t pages_armed, window_min, shrinks, skipped;
 	uint64_t track_ns, policy_ns, move_ns, move_calls;
 	uint64_t migrations, move_failures, migrated_to[NUMA_MAX_NODES];
 	uint64_t vcpu_samples[LW_MAX_VCPUS], vcpu_writes[LW_MAX_VCPUS];
@@ -172,10 +196,18 @@ int numa_run_setup(struct vm *vm, char *why, size_t why_len)
 	nr.first_pfn = numa_pt_first_pfn();
 	nr.window = nr.spec.sample_pages && nr.spec.sample_pages < nr.npages - nr.first_pfn ?
 		    nr.spec.sample_pages : nr.npages - nr.first_pfn;
+	nr.cur_window = nr.window_min = nr.window;
+	if (nr.spec.budget_pct) {
+		nr.budget_pages = (uint64_t)nr.spec.budget_pct * nr.spec.period_ms * 10000ULL / REFAULT_NS;
+		if (nr.budget_pages < 1)
+			nr.budget_pages = 1;
+	}
 	nr.pm = pmap_create(nr.npages, nr.topo->nnodes);
 	if (nr.pm)
 		placement_set_homes(nr.place, nr.pm);
-	nr.pol = nr.pm ? numa_policy_create(nr.pm, &nr.spec.policy, nr.place->vcpu_node, vm->ncpus) : NULL;
+	struct numa_policy_params pp = nr.spec.policy;
+	pp.decay_every = 1u << 31;   /* never: end_sweep_if() decays, once every decay_every sweeps */
+	nr.pol = nr.pm ? numa_policy_create(nr.pm, &pp, nr.place->vcpu_node, vm->ncpus) : NULL;
 	max = nr.window * (uint64_t)vm->ncpus;
 	if (max > MAX_SAMPLES)
 		max = MAX_SAMPLES;
@@ -207,8 +239,10 @@ int numa_run_setup(struct vm *vm, char *why, size_t why_len)
 /* Per-vCPU counts and pages seen, before the policy gets the samples. */
 static void count_samples(size_t n)
 {
+	memset(nr.period_touched, 0, sizeof(nr.period_touched));
 	for (size_t i = 0; i < n; i++) {
 		const struct numa_sample *s = &nr.samples[i];
+		nr.period_touched[s->vcpu]++;
 		nr.vcpu_samples[s->vcpu]++;
 		nr.vcpu_writes[s->vcpu] += s->write;
 		nr.writes += s->write;
@@ -253,6 +287,35 @@ static void migrate(size_t nact)
 	}
 }
 
+/* The next window under the budget, from what the vCPUs touched of the last one (of n pages). */
+static void next_window(uint64_t n)
+{
+	uint64_t most = 0;
+
+	if (!nr.budget_pages)
+		return;
+	for (int v = 0; v < nr.layout.ncpus; v++)
+		if (nr.period_touched[v] > most)
+			most = nr.period_touched[v];
+	nr.balance += (int64_t)nr.budget_pages;
+	if (nr.balance > 4 * (int64_t)nr.budget_pages)
+		nr.balance = 4 * (int64_t)nr.budget_pages;
+	nr.balance -= (int64_t)most;
+	nr.skip = nr.balance <= 0;
+	if (!n)
+		return;
+	if (most > nr.budget_pages) {
+		nr.cur_window = n * nr.budget_pages / most;
+		if (nr.cur_window < MIN_WINDOW)
+			nr.cur_window = MIN_WINDOW;
+		nr.shrinks++;
+	} else if (most < nr.budget_pages / 2) {
+		nr.cur_window = nr.cur_window * 2 < nr.window ? nr.cur_window * 2 : nr.window;
+	}
+	if (nr.cur_window < nr.window_min)
+		nr.window_min = nr.cur_window;
+}
+
 /* The local share of the current sweep, kept once the window wraps. */
 static void end_sweep_if(int wrapped)
 {
@@ -265,6 +328,8 @@ static void end_sweep_if(int wrapped)
 	if (nr.nsweeps < MAX_SWEEPS)
 		nr.sweep[nr.nsweeps] = nr.cur;
 	nr.nsweeps++;
+	if (nr.nsweeps % nr.spec.policy.decay_every == 0)
+		pmap_decay(nr.pm, nr.spec.policy.decay_shift);
 	nr.cur = (struct sweep){ 0 };
 }
 
@@ -284,18 +349,23 @@ static void one_period(uint64_t *cursor, uint64_t *armed_first, uint64_t *armed_
 		wrapped = *armed_first + *armed_n >= nr.npages;
 	}
 	count_samples(n);
+	next_window(*armed_n);
 	t1 = mono_ns();
 	nact = numa_policy_period(nr.pol, nr.samples, n, nr.actions, nr.spec.policy.max_actions);
 	t2 = mono_ns();
 	migrate(nact);
 	t3 = mono_ns();
 	*armed_first = *cursor;
-	*armed_n = nr.window < nr.npages - *cursor ? nr.window : nr.npages - *cursor;
-	if (nr.tracker.ops->arm(&nr.tracker, *armed_first, *armed_n) < 0) {
+	*armed_n = nr.cur_window < nr.npages - *cursor ? nr.cur_window : nr.npages - *cursor;
+	if (nr.skip) {
+		*armed_n = 0;
+		nr.skipped++;
+	} else if (nr.tracker.ops->arm(&nr.tracker, *armed_first, *armed_n) < 0) {
 		nr.arm_failures++;
 		*armed_n = 0;
 	}
-	*cursor += nr.window;
+	nr.pages_armed += *armed_n;
+	*cursor += *armed_n;
 	if (*cursor >= nr.npages)
 		*cursor = nr.first_pfn;
 	nr.track_ns += (t1 - t0) + (mono_ns() - t3);
@@ -438,9 +508,11 @@ void numa_run_print_stats(FILE *out)
 	if (!nr.enabled || !nr.pol)
 		return;
 	ps = numa_policy_stats(nr.pol);
-	fprintf(out, "  numa-policy: %s, period %u ms, %llu pages a period (tracker %s); %s\n",
+	fprintf(out, "  numa-policy: %s, period %u ms, up to %llu pages a period (%.0f on average, budget %u%%: "
+		"%llu touched pages a vCPU; tracker %s); %s\n",
 		numa_run_mode_name(nr.spec.mode), nr.spec.period_ms, (unsigned long long)nr.window,
-		nr.tracker.ops->name, note());
+		nr.periods ? (double)nr.pages_armed / (double)nr.periods : 0.0, nr.spec.budget_pct,
+		(unsigned long long)nr.budget_pages, nr.tracker.ops->name, note());
 	fprintf(out, "    %llu periods, %llu page-vCPU checks, %llu samples (%llu writes); local share %.1f%%, "
 		"%llu sweeps\n", (unsigned long long)nr.periods, (unsigned long long)nr.pages_checked,
 		(unsigned long long)nr.nsamples, (unsigned long long)nr.writes, 100 * share(ps->local, ps->samples),
@@ -504,6 +576,10 @@ void numa_run_json_stats(FILE *out)
 		(unsigned long long)nr.track_ns, (unsigned long long)nr.policy_ns, (unsigned long long)nr.move_ns,
 		(unsigned long long)nr.move_calls, (unsigned long long)nr.migrations,
 		(unsigned long long)nr.move_failures);
+	fprintf(out, "\"budget_pct\":%u,\"budget_pages\":%llu,\"window_mean\":%.1f,\"window_min\":%llu,"
+		"\"window_shrinks\":%llu,\"periods_skipped\":%llu,", nr.spec.budget_pct,
+		(unsigned long long)nr.budget_pages, nr.periods ? (double)nr.pages_armed / (double)nr.periods : 0.0,
+		(unsigned long long)nr.window_min, (unsigned long long)nr.shrinks, (unsigned long long)nr.skipped);
 	fprintf(out, "\"track_ns_per_page_vcpu\":%.1f,\"mean_move_ns\":%.0f,\"migrated_to_node\":[",
 		nr.pages_checked ? (double)nr.track_ns / (double)nr.pages_checked : 0.0,
 		nr.migrations ? (double)nr.move_ns / (double)nr.migrations : 0.0);

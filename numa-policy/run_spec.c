@@ -47,6 +47,15 @@ static int parse_option(struct numa_run_spec *s, const char *tok, int len, char 
 		} else {
 			s->sample_pages = (uint64_t)n;
 		}
+	} else if (has_key(tok, len, "budget", &v, &vl)) {
+		if (vl == 3 && strncmp(v, "off", 3) == 0) {
+			s->budget_pct = 0;
+		} else if (spec_uint(v, vl, 100, &n) < 0 || n < 1) {
+			snprintf(err, errlen, "budget=%.*s: expected a percentage from 1 to 100 or off", vl, v);
+			return -1;
+		} else {
+			s->budget_pct = (unsigned)n;
+		}
 	} else if (has_key(tok, len, "hot", &v, &vl)) {
 		if (spec_uint(v, vl, 1000000, &n) < 0 || n < 1) {
 			snprintf(err, errlen, "hot=%.*s: expected samples from 1 to 1000000", vl, v);
@@ -66,7 +75,7 @@ static int parse_option(struct numa_run_spec *s, const char *tok, int len, char 
 		}
 		s->policy.max_moves = (unsigned)n;
 	} else {
-		snprintf(err, errlen, "'%.*s': expected period=MS, sample=PAGES|all, hot=N, dominance=PCT or max-moves=N",
+		snprintf(err, errlen, "'%.*s': expected period=MS, sample=PAGES|all, budget=PCT|off, hot=N, dominance=PCT or max-moves=N",
 			 len, tok);
 		return -1;
 	}
@@ -80,6 +89,7 @@ int numa_run_spec_parse(struct numa_run_spec *s, const char *spec, char *err, si
 	memset(s, 0, sizeof(*s));
 	s->period_ms = NUMA_RUN_DEFAULT_PERIOD_MS;
 	s->sample_pages = NUMA_RUN_DEFAULT_SAMPLE;
+	s->budget_pct = NUMA_RUN_DEFAULT_BUDGET_PCT;
 	numa_policy_defaults(&s->policy);
 	for (m = 0; m < 3; m++) {
 		if ((int)strlen(mode_names[m]) == len && strncmp(spec, mode_names[m], (size_t)len) == 0)

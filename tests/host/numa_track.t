@@ -23,7 +23,7 @@ BAD=(
 	"$SIM --numa-policy track,fast=1|64|'fast=1': expected period=MS"
 	"$SIM --numa-policy replicate|69|replication is not built yet"
 )
-plan $((3 * ${#BAD[@]} + 12 + 5))
+plan $((3 * ${#BAD[@]} + 13 + 5))
 
 skip_n() {
 	for _ in $(seq "$1"); do
@@ -43,7 +43,8 @@ done
 
 # touch JSON ARGS...: the numa-touch guest under --numa-policy; RANGE0 and
 # RANGE1 are the "first count" page ranges vCPU 0 and vCPU 1 touched.
-# The policy needs a page sampled in a few periods (hot=2): where periods take
+# The policy needs a page sampled in a few periods (hot=2; budget=off: every
+# page every period, whatever it costs the guest): where periods take
 # long (the lab's TCG: about 170 ms for 25), a run with under 30 is made again,
 # 4 times as long.
 touch_run() {
@@ -69,7 +70,7 @@ covered() {
 		"[$2 | .[] | range(.[0]; .[0] + .[1])] as \$p | [range(\$f; \$f + \$n) | select(. as \$x | \$p | index(\$x))] | length" "$1"
 }
 
-touch_run "$TMP/track.json" $SIM --numa-policy track,period=25,sample=all,hot=2
+touch_run "$TMP/track.json" $SIM --numa-policy track,period=25,sample=all,hot=2,budget=off
 is "$RC" 0 "track: the guest runs"
 jq -e '.numa_policy | .mode == "track" and .samples > 0 and .migrations == 0 and .window_pages == 15872' \
 	"$TMP/track.json" >/dev/null
@@ -79,7 +80,7 @@ ok $? "track: samples taken, nothing migrated, all 15872 pages above 2 MiB sampl
 # local (vCPU and page home on one node) must rise, whatever the timing.
 TRACK_SHARE=$(jq .numa_policy.local_share "$TMP/track.json")
 
-touch_run "$TMP/sim.json" $SIM --numa-policy migrate,period=25,sample=all,hot=2
+touch_run "$TMP/sim.json" $SIM --numa-policy migrate,period=25,sample=all,hot=2,budget=off
 is "$RC" 0 "simulated nodes, migrate: the numa-touch guest runs"
 [ -n "$RANGE0" ] && [ -n "$RANGE1" ]
 ok $? "the guest names the page ranges of vCPU 0 ($RANGE0) and vCPU 1 ($RANGE1)"
@@ -98,6 +99,14 @@ jq -e '.numa_policy | .simulated and .move_calls == 0 and (.note | test("nothing
 	.local_share > ($t | tonumber)' --arg t "$TRACK_SHARE" "$TMP/sim.json" >/dev/null
 ok $? "simulated: the report says nothing moved, counts the migrations, and more samples were local than with track ($TRACK_SHARE)"
 
+# The sampling budget (2% of a vCPU, about 10 refaults in 25 ms): a guest
+# touching 262 pages a sweep is over it at its first harvest, so the window
+# shrinks and periods go unsampled.
+touch_run "$TMP/budget.json" $SIM --numa-policy track,period=25,sample=all
+jq -e '.numa_policy | .budget_pct == 2 and .budget_pages == 10 and .window_min < .window_pages and
+	.periods_skipped > 0 and .window_shrinks > 0' "$TMP/budget.json" >/dev/null
+ok $? "the default budget shrinks the window and skips periods for a vCPU touching many pages"
+
 run_vm run --cpus 2 --stats-json "$TMP/none.json" --workload cpu -- --size 64
 is "$RC/$(jq -c .numa_policy "$TMP/none.json")" '0/{"enabled":false}' "no --numa-policy: \"numa_policy\":{\"enabled\":false}"
 
@@ -107,7 +116,7 @@ like "$RC: $ERR" "^70: lwvmm: seccomp: the --numa-policy thread made the system 
 	"the policy thread's filter forbids what it does not need (KVM_RUN): 70 and the call named"
 
 if [ $REAL = 1 ]; then
-	touch_run "$TMP/real.json" --numa vcpus=0@0,1@1 --numa-policy migrate,period=25,sample=all,hot=2
+	touch_run "$TMP/real.json" --numa vcpus=0@0,1@1 --numa-policy migrate,period=25,sample=all,hot=2,budget=off
 	is "$RC" 0 "real nodes, migrate: the numa-touch guest runs"
 	jq -e '.numa_policy | (.simulated | not) and .move_calls > 0 and .migrations > 0' "$TMP/real.json" >/dev/null
 	ok $? "real nodes: pages migrated with move_pages"

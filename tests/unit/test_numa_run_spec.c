@@ -20,6 +20,7 @@ static void test_defaults(void **state)
 	assert_int_equal(s.mode, NUMA_RUN_TRACK);
 	assert_int_equal(s.period_ms, 100);
 	assert_int_equal(s.sample_pages, 512);
+	assert_int_equal(s.budget_pct, 2);
 	assert_int_equal(s.policy.migrate, 0);
 	assert_int_equal(s.policy.replicate, 0);
 	assert_int_equal(s.policy.hot_threshold, d.hot_threshold);
@@ -45,8 +46,11 @@ static void test_options(void **state)
 	assert_int_equal(s.policy.hot_threshold, 2);
 	assert_int_equal(s.policy.dominance_pct, 60);
 	assert_int_equal(s.policy.max_moves, 0);
-	assert_int_equal(numa_run_spec_parse(&s, "track,sample=4096", err, sizeof(err)), 0);
+	assert_int_equal(numa_run_spec_parse(&s, "track,sample=4096,budget=5", err, sizeof(err)), 0);
 	assert_int_equal(s.sample_pages, 4096);
+	assert_int_equal(s.budget_pct, 5);
+	assert_int_equal(numa_run_spec_parse(&s, "track,budget=off", err, sizeof(err)), 0);
+	assert_int_equal(s.budget_pct, 0);
 }
 
 static void expect_error(const char *spec, const char *want)
@@ -71,6 +75,8 @@ static void test_errors(void **state)
 	expect_error("migrate,sample=0", "sample=0: expected a number of pages");
 	expect_error("migrate,sample=some", "sample=some");
 	expect_error("migrate,hot=0", "hot=0: expected samples");
+	expect_error("migrate,budget=0", "budget=0: expected a percentage from 1 to 100 or off");
+	expect_error("migrate,budget=101", "budget=101");
 	expect_error("migrate,dominance=50", "dominance=50: expected a percentage from 51 to 100");
 	expect_error("migrate,dominance=101", "dominance=101");
 	expect_error("migrate,max-moves=-1", "max-moves=-1");
