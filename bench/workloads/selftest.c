@@ -15,7 +15,8 @@
  *   numa-touch  vCPU i reads and writes its own range of --pages pages (default
  *             256), over and over for --ms milliseconds (default 2000), and
  *             prints each range (tests/host/numa_track.t: the --numa-policy
- *             tracker must see exactly these pages from these vCPUs)
+ *             tracker must see exactly these pages from these vCPUs); fails
+ *             unless every page holds the count of passes (data intact)
  *   ring-*    a hostile block front end (lwvmm/guest/selftest_rings.c): badbuf,
  *             overlap, pastdisk, overrun, flood, badattach; needs --disk
  *   net-arp   ARP for the host end of the link, raw frames; needs --net tap
@@ -57,6 +58,7 @@ struct touch {
 	long pages;
 	uint64_t until_ns;
 	uint64_t passes[64];
+	long bad[64];
 };
 
 /* vCPU `index` reads and writes one word of each page of its range, until the time is up. */
@@ -70,6 +72,10 @@ static void touch_range(int index, void *arg)
 			r[p * 512] += 1;
 		t->passes[index]++;
 	}
+	/* Each pass added 1 to one word of every page: a page moved under the guest kept its data.
+	 * Checked by the vCPU itself: no other vCPU may touch its range. */
+	for (long p = 0; p < t->pages; p++)
+		t->bad[index] += r[p * 512] != t->passes[index];
 }
 
 static int numa_touch(long pages, long ms)
@@ -93,9 +99,13 @@ static int numa_touch(long pages, long ms)
 	/* Passes over the range: with --numa-policy each sampled page's refault slows them down. */
 	for (int i = 0; i < n; i++)
 		wl_printf("numa-touch: vcpu %d passes %lu\n", i, (unsigned long)t.passes[i]);
-	for (int i = 0; i < n; i++)
-		if (!t.passes[i])
+	for (int i = 0; i < n; i++) {
+		if (!t.passes[i] || t.bad[i]) {
+			wl_printf("numa-touch: vcpu %d: %ld of %ld pages do not hold its %lu passes\n", i, t.bad[i],
+				  pages, (unsigned long)t.passes[i]);
 			return 1;
+		}
+	}
 	return 0;
 }
 
