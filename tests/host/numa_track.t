@@ -5,7 +5,8 @@
 # migrate policy moves vCPU 1's pages, first placed on node 0, to vCPU 1's
 # node 1: on a simulated topology only in the pmap (the report says so),
 # and where the host has 2+ NUMA nodes (the lab) for real: move_pages'
-# answer puts every migrated page on its new node. Bad specs: one message.
+# answer puts every migrated page on its new node, and the guest finds every
+# page holding what it wrote (data intact). Bad specs: one message.
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
 CPUS=$(nproc)
@@ -117,7 +118,7 @@ like "$RC: $ERR" "^70: lwvmm: seccomp: the --numa-policy thread made the system 
 
 if [ $REAL = 1 ]; then
 	touch_run "$TMP/real.json" --numa vcpus=0@0,1@1 --numa-policy migrate,period=25,sample=all,hot=2,budget=off
-	is "$RC" 0 "real nodes, migrate: the numa-touch guest runs"
+	is "$RC" 0 "real nodes, migrate: the numa-touch guest runs, every page holding what it wrote"
 	jq -e '.numa_policy | (.simulated | not) and .move_calls > 0 and .migrations > 0' "$TMP/real.json" >/dev/null
 	ok $? "real nodes: pages migrated with move_pages"
 	is "$(covered "$TMP/real.json" '.numa_policy.migrated[1].pages' "$RANGE1")" "${RANGE1#* }" \
