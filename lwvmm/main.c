@@ -2,7 +2,8 @@
  * lwvmm: a lightweight KVM monitor.
  *
  *   lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]
- *             [--timeout SECONDS] [--no-seccomp] [--numa SPEC [--numa-sim SPEC]]
+ *             [--timeout SECONDS] [--no-seccomp]
+ *             [--numa SPEC [--numa-sim SPEC] [--numa-policy SPEC]]
  *             --workload NAME [-- ARGS]
  *   lwvmm info
  *
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "numa_place.h"
+#include "numa_run.h"
 #include "options.h"
 #include "pagetable.h"
 #include "vm.h"
@@ -38,7 +40,8 @@ static void usage(FILE *out)
 		"usage: lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]\n"
 		"                 [--timeout SECONDS] [--disk FILE[,ro][,direct]]...\n"
 		"                 [--net tap[,host=IP][,guest=IP][,prefix=N]] [--no-seccomp]\n"
-		"                 [--numa SPEC [--numa-sim SPEC]] --workload NAME [-- ARGS]\n"
+		"                 [--numa SPEC [--numa-sim SPEC] [--numa-policy SPEC]]\n"
+		"                 --workload NAME [-- ARGS]\n"
 		"       lwvmm info\n"
 		"  --cpus N           vCPUs, 1 to %d (default 1)\n"
 		"  --mem SIZE         guest RAM, e.g. 256M or 2G, a multiple of 2M (default 256M)\n"
@@ -56,6 +59,11 @@ static void usage(FILE *out)
 		"                     ,mem=interleave or ,mem=first-touch\n"
 		"  --numa-sim SPEC    a simulated topology over this host's CPUs for --numa:\n"
 		"                     nodes=N[,remote=F][,cpus=0@0,1@1] (vCPUs pinned, memory not bound)\n"
+		"  --numa-policy MODE[,period=MS][,sample=PAGES|all][,budget=PCT|off][,hot=N]\n"
+		"                     [,dominance=PCT][,max-moves=N]\n"
+		"                     with --numa: track per-vCPU page accesses (track) and migrate\n"
+		"                     pages to the node using them (migrate); period 100 ms, sample\n"
+		"                     512 pages, budget 2%% of a vCPU by default (replicate: not built yet)\n"
 		"  --workload NAME    the built-in workload to run:",
 		LW_MAX_VCPUS);
 	for (int i = 0; wl_workload_names[i]; i++)
@@ -134,6 +142,7 @@ static int cmd_run(int argc, char **argv)
 		{ "no-seccomp", no_argument, NULL, 'S' },
 		{ "numa", required_argument, NULL, 'N' },
 		{ "numa-sim", required_argument, NULL, 'M' },
+		{ "numa-policy", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -185,6 +194,9 @@ static int cmd_run(int argc, char **argv)
 		case 'M':
 			c.numa_sim_spec = optarg;
 			break;
+		case 'P':
+			c.numa_policy_spec = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -210,6 +222,8 @@ static int cmd_run(int argc, char **argv)
 	if (check_host_memory(c.mem_size) < 0)
 		return LWVMM_EXIT_RESOURCES;
 	if ((c.numa_spec || c.numa_sim_spec) && (n = numa_place_configure(&c)) != 0)
+		return (int)n;
+	if ((n = numa_run_configure(&c)) != 0)
 		return (int)n;
 	if (c.stats_json_path && (n = check_stats_json(c.stats_json_path)) != 0)
 		return (int)n;

@@ -151,6 +151,16 @@ int numa_place_pin_vcpu(struct vcpu *vcpu)
 	return -1;
 }
 
+const struct numa_topology *numa_place_topology(void)
+{
+	return np.enabled ? &np.topo : NULL;
+}
+
+const struct numa_placement *numa_place_placement(void)
+{
+	return np.enabled ? &np.place : NULL;
+}
+
 /* "0-3,8" */
 static void cpu_list(const cpu_set_t *set, char *buf, size_t len)
 {

@@ -26,6 +26,12 @@ int numa_place_memory(struct guest_memory *mem, char *why, size_t why_len);
 /* From the vCPU thread itself. 0, or -1 with the run ended. */
 int numa_place_pin_vcpu(struct vcpu *vcpu);
 
+struct numa_topology;
+struct numa_placement;
+/* For numa_run.c: the topology and placement in force, NULL without --numa. */
+const struct numa_topology *numa_place_topology(void);
+const struct numa_placement *numa_place_placement(void);
+
 void numa_place_print_stats(FILE *out, const struct guest_memory *mem);
 void numa_place_json_stats(FILE *out, const struct guest_memory *mem);
 

@@ -137,6 +137,13 @@ static const struct rule backend_calls[] = {
 	{ SCMP_SYS(read), ARGS_ANY, NULL },            /* net: frames from the tap, the kick counter */
 };
 
+/* The --numa-policy thread (numa_run.c): sample, decide, move pages. */
+static const struct rule policy_calls[] = {
+	{ SCMP_SYS(move_pages), ARGS_ANY, NULL },      /* migrates the pages the policy picks (MPOL_MF_MOVE) */
+	/* madvise (every thread's): MADV_DONTNEED on the sampled window, so KVM rebuilds its shadow
+	 * entries and sets the Accessed bits again; futex: its timed wait for the next period */
+};
+
 /* A thread that starts threads which then install their own filter. */
 static const struct rule thread_start_calls[] = {
 	{ SCMP_SYS(clone), ARGS_THREAD, NULL },        /* pthread_create: threads only */
@@ -168,10 +175,11 @@ static const char *const kind_label[SECCOMP_KINDS] = {
 	[SECCOMP_MAIN] = "the main thread",
 	[SECCOMP_VCPU] = "a vCPU thread",
 	[SECCOMP_BACKEND] = "a back-end thread",
+	[SECCOMP_POLICY] = "the --numa-policy thread",
 };
 static const char *const kind_name[SECCOMP_KINDS] = {
 	[SECCOMP_BASE] = "base", [SECCOMP_MAIN] = "main", [SECCOMP_VCPU] = "vcpu",
-	[SECCOMP_BACKEND] = "backend",
+	[SECCOMP_BACKEND] = "backend", [SECCOMP_POLICY] = "policy",
 };
 
 /* System call names by number, from the kernel headers at build time (build.mk). */
@@ -273,7 +281,8 @@ static void lists_of(enum seccomp_kind kind, const struct vm_config *c, struct l
 		stats = LIST(main_stats_calls), stats_json = LIST(main_stats_json_calls),
 		vcpu = LIST(vcpu_calls), backend = LIST(backend_calls),
 		start = LIST(thread_start_calls), before = LIST(before_own_filter_calls),
-		numa_stats = LIST(main_numa_stats_calls), numa_pin = LIST(numa_pin_calls);
+		numa_stats = LIST(main_numa_stats_calls), numa_pin = LIST(numa_pin_calls),
+		policy = LIST(policy_calls);
 	int n = 0;
 	int want_main = kind == SECCOMP_MAIN || kind == SECCOMP_BASE;
 
@@ -297,6 +306,8 @@ static void lists_of(enum seccomp_kind kind, const struct vm_config *c, struct l
 		out[n++] = before;
 	if (kind == SECCOMP_BASE && c->numa_spec)
 		out[n++] = numa_pin;
+	if ((kind == SECCOMP_POLICY || kind == SECCOMP_BASE) && c->numa_policy_spec)
+		out[n++] = policy;
 	out[n] = (struct list){ NULL, 0 };
 }
 
@@ -385,7 +396,7 @@ static int parse_selftest(char *why, size_t why_len)
 			return 0;
 		}
 	}
-	snprintf(why, why_len, "LWVMM_SECCOMP_SELFTEST='%s': give main, vcpu or backend", want);
+	snprintf(why, why_len, "LWVMM_SECCOMP_SELFTEST='%s': give main, vcpu, backend or policy", want);
 	return -1;
 }
 
@@ -479,9 +490,9 @@ void seccomp_json_stats(FILE *out)
 {
 	fprintf(out, "\"seccomp\":{\"enabled\":%s", sc.enabled ? "true" : "false");
 	if (sc.enabled)
-		fprintf(out, ",\"calls\":{\"vcpu\":%d,\"backend\":%d,\"main\":%d,\"base\":%d}",
+		fprintf(out, ",\"calls\":{\"vcpu\":%d,\"backend\":%d,\"main\":%d,\"base\":%d,\"policy\":%d}",
 			sc.calls[SECCOMP_VCPU], sc.calls[SECCOMP_BACKEND], sc.calls[SECCOMP_MAIN],
-			sc.calls[SECCOMP_BASE]);
+			sc.calls[SECCOMP_BASE], sc.calls[SECCOMP_POLICY]);
 	fprintf(out, ",\"no_new_privs\":%s,\"capabilities\":\"%s\"}", sc.no_new_privs ? "true" : "false",
 		sc.capabilities ? sc.capabilities : "kept");
 }

@@ -12,6 +12,7 @@
  *   main thread, vCPU threads started:  seccomp_confine(SECCOMP_MAIN)
  *   each vCPU thread at its start:      seccomp_confine(SECCOMP_VCPU)
  *   each back-end thread at its start:  pv_guest.confine_thread(), set here
+ *   the --numa-policy thread at its start:  seccomp_confine(SECCOMP_POLICY)
  */
 #ifndef LWVMM_SECCOMP_H
 #define LWVMM_SECCOMP_H
@@ -27,6 +28,7 @@ enum seccomp_kind {
 	SECCOMP_MAIN,
 	SECCOMP_VCPU,
 	SECCOMP_BACKEND,   /* pv-drivers' block and net back-end threads */
+	SECCOMP_POLICY,    /* the --numa-policy thread (numa_run.c) */
 	SECCOMP_KINDS
 };
 

@@ -24,6 +24,7 @@
 #include "consback.h"
 #include "kvm_stats.h"
 #include "numa_place.h"
+#include "numa_run.h"
 #include "seccomp.h"
 #include "vm.h"
 
@@ -164,6 +165,10 @@ static int vm_setup(struct vm *vm, char *why, size_t why_len, int *status)
 		return -1;
 	devices_describe(vm);
 	errno = 0;
+	*status = LWVMM_EXIT_RESOURCES;
+	if (numa_run_setup(vm, why, why_len) < 0)   /* --numa-policy: per-vCPU tables, before the entry */
+		return -1;
+	errno = 0;
 	*status = LWVMM_EXIT_UNAVAILABLE;
 	for (int i = 0; i < vm->ncpus; i++) {
 		if (vcpu_set_entry(&vm->vcpus[i], why, why_len) < 0)
@@ -182,6 +187,7 @@ static void vm_teardown(struct vm *vm)
 			close(v->fd);
 	}
 	evtchn_destroy(&vm->evtchn);
+	numa_run_destroy();
 	guest_memory_destroy(&vm->mem);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
@@ -301,6 +307,8 @@ static void json_extra(FILE *f, void *ctx)
 	seccomp_json_stats(f);
 	fputc(',', f);
 	numa_place_json_stats(f, &x->vm->mem);
+	fputc(',', f);
+	numa_run_json_stats(f);
 }
 
 /* --stats and --stats-json; without either, nothing is collected. */
@@ -338,6 +346,7 @@ static void report(struct vm *vm)
 		kvm_counters_print(stderr, &kvm);
 		seccomp_print_stats(stderr);
 		numa_place_print_stats(stderr, &vm->mem);
+		numa_run_print_stats(stderr);
 	}
 	if (c->stats_json_path && stats_write_json(c->stats_json_path, &s, json_extra, &extra) < 0) {
 		fprintf(stderr, "lwvmm: cannot write --stats-json %s: %s\n", c->stats_json_path, strerror(errno));
@@ -399,12 +408,15 @@ int vm_run(const struct vm_config *config)
 		}
 		vm.vcpus[i].thread_started = 1;
 	}
+	if (numa_run_start(&vm) < 0)
+		vm_end(&vm, LWVMM_EXIT_RESOURCES, "cannot start the --numa-policy thread");
 	seccomp_confine(SECCOMP_MAIN);
 	wait_for_end(&vm);
 	for (int i = 0; i < vm.ncpus; i++) {
 		if (vm.vcpus[i].thread_started)
 			join_watching(&vm, vm.vcpus[i].thread);
 	}
+	numa_run_stop();
 	devices_stop(&vm);   /* the console's last output, then the disks' requests in flight */
 	if (vm.end_message[0])
 		fprintf(stderr, "lwvmm: %s\n", vm.end_message);

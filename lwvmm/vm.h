@@ -61,6 +61,7 @@ struct vm_config {
 	int no_seccomp;       /* --no-seccomp: no system call filters (debugging) */
 	const char *numa_spec;      /* --numa (numa_place.c), NULL: no placement */
 	const char *numa_sim_spec;  /* --numa-sim: a simulated topology */
+	const char *numa_policy_spec;   /* --numa-policy (numa_run.c), NULL: none */
 	int ndevices;         /* --disk and --net, in the order given */
 	struct device_spec devices[LW_MAX_DEVICES - 1];
 };

@@ -152,3 +152,19 @@ int x86_setup_vcpu(int kvm_fd, int vcpu_fd, uint64_t cr3, char *why, size_t why_
 	setup_xcr0(vcpu_fd);
 	return 0;
 }
+
+int x86_set_cr3(int vcpu_fd, uint64_t cr3, char *why, size_t why_len)
+{
+	struct kvm_sregs sregs;
+
+	if (ioctl(vcpu_fd, KVM_GET_SREGS, &sregs) < 0) {
+		snprintf(why, why_len, "KVM_GET_SREGS: %s", strerror(errno));
+		return -1;
+	}
+	sregs.cr3 = cr3;
+	if (ioctl(vcpu_fd, KVM_SET_SREGS, &sregs) < 0) {
+		snprintf(why, why_len, "KVM_SET_SREGS (the per-vCPU page-table root): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -18,7 +18,8 @@ $(BUILD)/obj/numa-policy/%.o: numa-policy/%.c
 
 NUMA_UNIT  := $(BUILD)/tests/unit
 NUMA_TESTS := $(NUMA_UNIT)/test_numa_topology $(NUMA_UNIT)/test_numa_placement \
-	$(NUMA_UNIT)/test_numa_pmap $(NUMA_UNIT)/test_numa_policy
+	$(NUMA_UNIT)/test_numa_pmap $(NUMA_UNIT)/test_numa_policy \
+	$(NUMA_UNIT)/test_numa_run_spec
 UNIT_TESTS += $(NUMA_TESTS)
 TEST_SRCS_test_numa_topology := numa-policy/topology.c numa-policy/spec.c
 TEST_LIBS_test_numa_topology := $(NUMA_LIBS)
@@ -27,4 +28,5 @@ TEST_SRCS_test_numa_placement := numa-policy/placement.c numa-policy/topology.c 
 TEST_LIBS_test_numa_placement := $(NUMA_LIBS)
 TEST_SRCS_test_numa_pmap := numa-policy/pmap.c
 TEST_SRCS_test_numa_policy := numa-policy/policy.c numa-policy/pmap.c
+TEST_SRCS_test_numa_run_spec := numa-policy/run_spec.c numa-policy/spec.c numa-policy/policy.c numa-policy/pmap.c
 $(NUMA_TESTS): TEST_CFLAGS += -iquote numa-policy

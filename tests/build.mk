@@ -19,8 +19,9 @@ HOST_TESTS += $(sort $(wildcard tests/host/*.t))
 
 # The monitor's and the workloads' unit tests.
 UNIT_TESTS += $(addprefix $(UNIT_DIR)/,test_pagetable test_hypercall_check test_options \
-	test_elf_loader test_workload_format)
+	test_elf_loader test_workload_format test_numa_pt)
 TEST_SRCS_test_pagetable := lwvmm/pagetable.c
+TEST_SRCS_test_numa_pt := lwvmm/numa_pt.c lwvmm/pagetable.c
 TEST_SRCS_test_hypercall_check := lwvmm/hypercall_check.c pv-drivers/guest_memory.c
 TEST_SRCS_test_options := lwvmm/options.c
 TEST_SRCS_test_elf_loader := lwvmm/elf_loader.c pv-drivers/guest_memory.c

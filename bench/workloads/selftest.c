@@ -12,6 +12,11 @@
  *   badblock  a doorbell write naming a block outside guest RAM
  *   mmio      a write to an unbacked address that is not a doorbell
  *   hang      loop forever (for --timeout and SIGINT)
+ *   numa-touch  vCPU i reads and writes its own range of --pages pages (default
+ *             256), over and over for --ms milliseconds (default 2000), and
+ *             prints each range (tests/host/numa_track.t: the --numa-policy
+ *             tracker must see exactly these pages from these vCPUs); fails
+ *             unless every page holds the count of passes (data intact)
  *   ring-*    a hostile block front end (lwvmm/guest/selftest_rings.c): badbuf,
  *             overlap, pastdisk, overrun, flood, badattach; needs --disk
  *   net-arp   ARP for the host end of the link, raw frames; needs --net tap
@@ -48,16 +53,80 @@ static int run_threads(void)
 	return ok ? 0 : 1;
 }
 
+struct touch {
+	volatile uint64_t *range[64];
+	long pages;
+	uint64_t until_ns;
+	uint64_t passes[64];
+	long bad[64];
+};
+
+/* vCPU `index` reads and writes one word of each page of its range, until the time is up. */
+static void touch_range(int index, void *arg)
+{
+	struct touch *t = arg;
+	volatile uint64_t *r = t->range[index];
+
+	while (wl_time_ns() < t->until_ns) {
+		for (long p = 0; p < t->pages; p++)
+			r[p * 512] += 1;
+		t->passes[index]++;
+	}
+	/* Each pass added 1 to one word of every page: a page moved under the guest kept its data.
+	 * Checked by the vCPU itself: no other vCPU may touch its range. */
+	for (long p = 0; p < t->pages; p++)
+		t->bad[index] += r[p * 512] != t->passes[index];
+}
+
+static int numa_touch(long pages, long ms)
+{
+	static struct touch t;
+	int n = wl_ncpus();
+
+	t.pages = pages;
+	for (int i = 0; i < n; i++) {
+		t.range[i] = wl_alloc((size_t)pages * 4096);
+		if (!t.range[i]) {
+			wl_printf("numa-touch: out of memory\n");
+			return 1;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		wl_printf("numa-touch: vcpu %d pages 0x%lx %ld\n", i, (unsigned long)(uintptr_t)t.range[i] >> 12, pages);
+	t.until_ns = wl_time_ns() + (uint64_t)ms * 1000000ULL;
+	if (wl_run_threads(n, touch_range, &t) < 0)
+		return 1;
+	/* Passes over the range: with --numa-policy each sampled page's refault slows them down. */
+	for (int i = 0; i < n; i++)
+		wl_printf("numa-touch: vcpu %d passes %lu\n", i, (unsigned long)t.passes[i]);
+	for (int i = 0; i < n; i++) {
+		if (!t.passes[i] || t.bad[i]) {
+			wl_printf("numa-touch: vcpu %d: %ld of %ld pages do not hold its %lu passes\n", i, t.bad[i],
+				  pages, (unsigned long)t.passes[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int selftest_main(int argc, char **argv)
 {
 	const char *mode = 0;
-	long status = 0;
+	long status = 0, pages = 256, ms = 2000;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (wl_strcmp(argv[i], "--mode") == 0)
 			mode = argv[i + 1];
 		else if (wl_strcmp(argv[i], "--status") == 0)
 			status = wl_atol(argv[i + 1]);
+		else if (wl_strcmp(argv[i], "--pages") == 0)
+			pages = wl_atol(argv[i + 1]);
+		else if (wl_strcmp(argv[i], "--ms") == 0)
+			ms = wl_atol(argv[i + 1]);
+	}
+	if (pages < 1 || ms < 1) {
+		wl_printf("selftest: --pages and --ms must be positive\n");
+		return 2;
 	}
 	if (!mode || status < 0 || status > 255) {
 		wl_printf("usage: selftest --mode exit|threads|null|ud2|badcall|badbuf|badblock|mmio|hang [--status N]\n");
@@ -86,6 +155,8 @@ static int selftest_main(int argc, char **argv)
 	if (wl_strcmp(mode, "net-badbuf") == 0 || wl_strcmp(mode, "net-overrun") == 0 ||
 	    wl_strcmp(mode, "net-rx-overrun") == 0)
 		return selftest_net_hostile(mode);
+	if (wl_strcmp(mode, "numa-touch") == 0)
+		return numa_touch(pages, ms);
 	if (wl_strcmp(mode, "hang") == 0) {
 		for (;;)
 			__asm__ volatile("pause");
