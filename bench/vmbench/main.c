@@ -1,6 +1,7 @@
 /* vmbench: runs benchmark suites (run.c) and writes reports (reports/). */
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "disk_image.h"
 #include "report.h"
@@ -15,7 +16,13 @@ static void usage(FILE *f)
 		   "`run` prints the run directory (results/<run-id>) on stdout, progress on stderr;\n"
 		   "`report` writes DIR/report.md (and report.html) and prints its path;\n"
 		   "`gc` removes what killed runs left (disk images in results/ and DIRs,\n"
-		   "temporary files, and as root containers through `ctrun gc`).\n");
+		   "temporary files, and as root containers through `ctrun gc`).\n"
+		   "exit status of `run`: 0 every measured run passed; 1 some measured runs\n"
+		   "failed (the run directory holds them all); 69 nothing ran (no selected\n"
+		   "environment has or can run a cell of the suite here); 64 usage (a bad\n"
+		   "option, an unknown suite, environment or workload, a malformed suite);\n"
+		   "70 vmbench itself failed (e.g. cannot write results); 128+N stopped by\n"
+		   "signal N.\n");
 }
 
 int main(int argc, char **argv)
@@ -37,5 +44,5 @@ int main(int argc, char **argv)
 	if (argc >= 2)
 		fprintf(stderr, "vmbench: unknown command '%s'\n", argv[1]);
 	usage(stderr);
-	return 2;
+	return EX_USAGE;
 }

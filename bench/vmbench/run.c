@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sysexits.h>
 #include <time.h>
 
 #include "envrecord.h"
@@ -50,6 +51,7 @@ struct harness {
 	char why[MAX_ENVS][256];
 	FILE *results;
 	int done, total, failed;
+	int ran;                                 /* runs that were started */
 	uint64_t start_ns;
 };
 
@@ -185,6 +187,40 @@ static int check_suite_envs(const struct suite *s)
 				return -1;
 			}
 	return 0;
+}
+
+/*
+ * Say which of the --envs no cell of the suite runs in. Returns how many
+ * (cell, environment) pairs remain: 0 means there is nothing to run.
+ */
+static int check_selected_envs(const struct harness *h)
+{
+	const struct suite *s = &h->suite;
+	int pairs = 0;
+
+	for (int k = 0; k < h->nselected; k++) {
+		int used = 0;
+		for (int c = 0; c < s->ncells; c++)
+			for (int e = 0; s->cells[c].envs[e]; e++)
+				used |= !strcmp(s->cells[c].envs[e], h->selected[k]->name);
+		if (used)
+			continue;
+		fprintf(stderr, "vmbench: suite %s has no cell in %s (its cells run in:",
+			s->name, h->selected[k]->name);
+		for (int i = 0, n = 0; runners[i]; i++) {
+			int in_suite = 0;
+			for (int c = 0; c < s->ncells; c++)
+				for (int e = 0; s->cells[c].envs[e]; e++)
+					in_suite |= !strcmp(s->cells[c].envs[e], runners[i]->name);
+			if (in_suite)
+				fprintf(stderr, "%s %s", n++ ? "," : "", runners[i]->name);
+		}
+		fprintf(stderr, ")\n");
+	}
+	for (int c = 0; c < s->ncells; c++)
+		for (int i = 0; runners[i]; i++)
+			pairs += cell_wants(h, &s->cells[c], i);
+	return pairs;
 }
 
 static json_t *availability(const struct harness *h)
@@ -397,6 +433,7 @@ static int run_one(struct harness *h, const struct cell *c, struct series *s, in
 
 	memset(&res, 0, sizeof(res));
 	h->done++;
+	h->ran++;
 	fprintf(stderr, "[%*d/%d] %-6s %s (cpus %d) %s %d/%d  ",
 		h->total >= 100 ? 3 : 2, h->done, h->total, r->name, c->label,
 		c->cpus, warmup ? "warm-up" : "rep", req.rep,
@@ -531,31 +568,36 @@ int cmd_run(int argc, char **argv)
 	struct harness h;
 	struct options o;
 	char err[512], *suite_path, *dir = NULL, *results_path = NULL;
-	int rc = 1;
+	int rc = EX_USAGE;
 
 	memset(&h, 0, sizeof(h));
 	if (parse_options(argc, argv, &o) < 0)
-		return 2;
+		return EX_USAGE;
 	if (select_envs(&h, o.envs) < 0)
-		return 2;
+		return EX_USAGE;
 	suite_path = paths_find_suite(o.suite, err, sizeof(err));
 	if (!suite_path) {
 		fprintf(stderr, "vmbench: %s\n", err);
-		return 2;
+		return EX_USAGE;
 	}
 	if (suite_load(suite_path, &h.suite, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vmbench: bad suite: %s\n", err);
 		free(suite_path);
-		return 2;
+		return EX_USAGE;
 	}
 	free(suite_path);
 	if (check_suite_envs(&h.suite) < 0)
 		goto out;
 	if (o.workloads && suite_keep_workloads(&h.suite, o.workloads, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vmbench: --workloads: %s\n", err);
-		rc = 2;
 		goto out;
 	}
+	if (check_selected_envs(&h) == 0) {
+		fprintf(stderr, "vmbench: nothing to run\n");
+		rc = EX_UNAVAILABLE;
+		goto out;
+	}
+	rc = EX_SOFTWARE;   /* from here on a failure is vmbench's or the host's */
 	if (o.reps)
 		h.suite.reps = o.reps;
 	if (topo_load(err, sizeof(err)) < 0) {
@@ -622,7 +664,14 @@ int cmd_run(int argc, char **argv)
 	if (stopped)
 		fprintf(stderr, "vmbench: stopped early; the runs so far are in %s\n", dir);
 	printf("%s\n", dir);
-	rc = stopped ? (spawn_interrupted() ? 128 + spawn_interrupted() : 1) : 0;
+	if (stopped)
+		rc = spawn_interrupted() ? 128 + spawn_interrupted() : EX_SOFTWARE;
+	else if (h.ran == 0) {
+		fprintf(stderr, "vmbench: nothing ran: no selected environment could run "
+			"any cell here (the reasons are above and in %s/results.jsonl)\n", dir);
+		rc = EX_UNAVAILABLE;
+	} else
+		rc = h.failed ? 1 : 0;
 out:
 	disk_image_cleanup();
 	if (h.results)
