@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "paths.h"
 #include "report.h"
@@ -43,11 +44,11 @@ int cmd_report(int argc, char **argv)
 
 	if (argc != 2 || argv[1][0] == '-') {
 		fprintf(stderr, "usage: vmbench report DIR\n");
-		return 2;
+		return EX_USAGE;
 	}
 	if (report_data_load(argv[1], &d, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vmbench: %s\n", err);
-		return 1;
+		return EX_DATAERR;
 	}
 	refs = references_load(err, sizeof(err));
 	if (!refs) {

@@ -38,8 +38,20 @@ struct report_data {
 	struct group *groups;
 	int ngroups;
 	int n_measured, n_warmup, n_failed, n_unavailable, n_bad_lines;
+	/*
+	 * The plan (environment.json's "plan", from vmbench run) against what
+	 * results.jsonl holds: runs planned and recorded, and for a run that
+	 * stopped early the cells with no runs and those with fewer (Markdown
+	 * text, malloc'd, NULL when none). n_planned is 0 without a plan.
+	 */
+	int n_planned, n_recorded;
+	char *cells_without_runs, *cells_short_of_runs;
 };
 
+/*
+ * Load DIR. -1 with a message in err when DIR has no results.jsonl, or it
+ * holds no line that is a run (empty, or every line unreadable).
+ */
 int report_data_load(const char *dir, struct report_data *d, char *err, size_t errlen);
 void report_data_free(struct report_data *d);
 

@@ -68,6 +68,26 @@ static void environment_section(FILE *md, const struct report_data *d)
 	}
 }
 
+static int is_partial(const struct report_data *d)
+{
+	return d->n_recorded < d->n_planned;
+}
+
+/* A run that stopped before its plan was done says so before any figure. */
+static void partial_run_warning(FILE *md, const struct report_data *d)
+{
+	if (!is_partial(d))
+		return;
+	fprintf(md, "**Partial run:** %d of %d planned runs are in results.jsonl (the run was "
+		"stopped before its end); the figures below are of those runs only.",
+		d->n_recorded, d->n_planned);
+	if (d->cells_without_runs)
+		fprintf(md, " Cells with no runs:%s.", d->cells_without_runs);
+	if (d->cells_short_of_runs)
+		fprintf(md, " Cells with fewer runs than planned:%s.", d->cells_short_of_runs);
+	fprintf(md, "\n\n");
+}
+
 /* Say so loudly when other work shared the CPUs the runs were pinned to. */
 static void busy_host_warning(FILE *md, const struct report_data *d)
 {
@@ -119,6 +139,7 @@ static void overview_section(FILE *md, const struct report_data *d, json_t *refs
 	json_t *headline = json_object_get(refs, "headline");
 
 	fprintf(md, "\n## Overview\n\n");
+	partial_run_warning(md, d);
 	fprintf(md, "%d measured runs (plus %d warm-up runs), %d failed%s. "
 		"Overhead = (native median − env median) / native median × 100: "
 		"positive means slower than native. Beside it, %s%g%% (%s) [%s]. "
@@ -175,8 +196,12 @@ static void failures_section(FILE *md, const struct report_data *d)
 	char cell[600];
 
 	fprintf(md, "\n## Failures\n\n");
-	if (d->n_failed == 0 && d->n_unavailable == 0)
-		fprintf(md, "None: every measured run passed its own check and exited 0.\n");
+	if (d->n_failed == 0 && d->n_unavailable == 0 && d->n_bad_lines == 0)
+		fprintf(md, "None: every measured run %spassed its own check and exited 0.\n",
+			is_partial(d) ? "that ran " : "");
+	else if (d->n_failed == 0 && d->n_unavailable == 0)
+		fprintf(md, "No measured run that could be read failed; see below for the lines "
+			"that could not.\n");
 	else
 		fprintf(md, "%d of %d measured runs failed; %d cell/environment pairs were not run. "
 			"A failed run is left out of the statistics above.\n\n",
@@ -225,7 +250,8 @@ static void references_section(FILE *md, json_t *refs)
 int report_md_write(FILE *md, const struct report_data *d, json_t *refs,
 		    const char *chart, const char *chart_note)
 {
-	fprintf(md, "# vmbench report: suite %s\n\n", str_or(d->env, "suite", "?"));
+	fprintf(md, "# vmbench report: suite %s%s\n\n", str_or(d->env, "suite", "(unknown: no environment.json)"),
+		is_partial(d) ? " (partial run)" : "");
 	fprintf(md, "Run directory `%s`. Raw data: `results.jsonl` (one JSON object per run), "
 		"`environment.json`, `suite.json`.\n\n", d->dir);
 	environment_section(md, d);

@@ -238,6 +238,33 @@ static json_t *availability(const struct harness *h)
 	return envs;
 }
 
+/*
+ * The plan: every (cell, environment) this run means to do and how many
+ * runs each gets (0 where the environment is unavailable here). The
+ * report compares it with results.jsonl to tell a stopped run from a
+ * complete one.
+ */
+static json_t *plan_json(const struct harness *h)
+{
+	const struct suite *s = &h->suite;
+	json_t *plan = json_array();
+
+	for (int c = 0; c < s->ncells; c++)
+		for (int i = 0; runners[i]; i++) {
+			const struct cell *cell = &s->cells[c];
+			if (!cell_wants(h, cell, i))
+				continue;
+			json_t *params = json_array();
+			for (int k = 0; k < cell->nparams; k++)
+				json_array_append_new(params, json_string(cell->params[k]));
+			json_array_append_new(plan, json_pack("{s:s, s:o, s:i, s:s, s:i}",
+				"workload", cell->workload, "params", params, "cpus", cell->cpus,
+				"env", runners[i]->name,
+				"runs", h->available[i] ? s->warmup + s->reps : 0));
+		}
+	return plan;
+}
+
 static void count_runs(struct harness *h)
 {
 	const struct suite *s = &h->suite;
@@ -642,6 +669,7 @@ int cmd_run(int argc, char **argv)
 		"whose checksum the others must match, has run ok (native first until then; "
 		"net cells: one environment after the other)"));
 	json_object_set_new(env, "envs", availability(&h));
+	json_object_set_new(env, "plan", plan_json(&h));
 	int written = run_dir_write_json(dir, "environment.json", env) == 0 &&
 		      run_dir_write_json(dir, "suite.json", h.suite.doc) == 0;
 	json_decref(env);

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # vmbench's exit statuses (bench/vmbench/README.md, "Exit statuses"): 0 every
-# measured run passed, 1 some measured runs failed, 69 nothing ran, 64 usage.
+# measured run passed, 1 some measured runs failed, 69 nothing ran, 64 usage;
+# and `vmbench report` on empty, unreadable and partial results.
 # Native runs only, so that it needs neither /dev/kvm nor root.
 . "$(dirname "$0")/tap.sh"
 VMBENCH=$ROOT/build/bin/vmbench
 [ -x "$VMBENCH" ] || skip_all "vmbench is not built"
-plan 12
+plan 18
 
 cd "$TMP" || exit 1
 # A suite of two native cells, one of whose parameters the workload rejects.
@@ -38,4 +39,28 @@ run_cmd "$VMBENCH" run --suite smoke --envs nosuch
 is "$RC" 64 "an unknown environment: exit 64"
 run_cmd "$VMBENCH" frobnicate
 is "$RC" 64 "an unknown command: exit 64"
+
+# vmbench report: empty or unreadable results are an error; a stopped run says it is partial
+mkdir -p empty && : >empty/results.jsonl
+run_cmd "$VMBENCH" report empty
+like "$RC $ERR" "^65 vmbench: empty/results.jsonl holds no runs" "report on an empty results.jsonl: one message, exit 65"
+is "$(wc -l <"$TMP/err")" 1 "and only one line"
+mkdir -p corrupt && printf 'garbage\n{"a":1}\n' >corrupt/results.jsonl
+run_cmd "$VMBENCH" report corrupt
+like "$RC $ERR" "^65 .*none of the 2 lines" "report on an unreadable results.jsonl: exit 65"
+cat >long.json <<'J'
+{ "name": "long", "reps": 30, "warmup": 0, "timeout_s": 30, "envs": ["native"],
+  "cells": [ { "workload": "noise", "params": ["--ms", "200"], "cpus": 1 },
+             { "workload": "cpu", "params": ["--size", "64"], "cpus": 1 } ] }
+J
+"$VMBENCH" run --suite "$TMP/long.json" --out runs/long >/dev/null 2>"$TMP/err" &
+pid=$!
+for _ in $(seq 100); do [ -s runs/long/results.jsonl ] && break; sleep 0.1; done
+kill -INT $pid
+wait $pid
+is "$?" 130 "Ctrl-C stops the run: exit 130"
+report=$("$VMBENCH" report runs/long 2>/dev/null)
+text=$(cat "$report" 2>/dev/null)
+like "$text" "Partial run:\*\* [0-9]+ of 60 planned runs" "the report of a stopped run says it is partial"
+like "$text" "no runs: \`cpu --size 64\` \(cpus 1\) in native" "and names the cell with no runs"
 exit $TAP_FAILED

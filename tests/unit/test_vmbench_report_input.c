@@ -1,0 +1,162 @@
+/*
+ * Unit tests of what the report makes of awkward input (reports/): an empty
+ * or unreadable results.jsonl is an error, a run stopped before its plan was
+ * done says so and names the cells without runs, and the report never says
+ * two things that contradict each other.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "report_data.h"
+#include "report_md.h"
+
+static char dir[64];
+
+/* A run directory in /tmp (name in dir) holding these files. */
+static void make_dir(const char *results, const char *env)
+{
+	char path[128];
+	FILE *f;
+
+	strcpy(dir, "/tmp/test_report_input.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/results.jsonl", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(results, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/environment.json", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(env, f);
+	fclose(f);
+}
+
+static void remove_dir(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* The Markdown of the run directory in dir (malloc'd). */
+static char *render(struct report_data *d)
+{
+	char *text = NULL;
+	size_t len = 0;
+	json_t *refs = json_loads("{\"sources\":{\"disco\":{\"label\":\"Disco 1997\",\"cite\":\"B\"}},"
+		"\"headline\":{\"source\":\"disco\",\"overhead_pct\":16}}", 0, NULL);
+	FILE *md = open_memstream(&text, &len);
+
+	assert_int_equal(report_md_write(md, d, refs, NULL, "no gnuplot"), 0);
+	fclose(md);
+	json_decref(refs);
+	return text;
+}
+
+#define RUN(env, rep, score) "{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"env\":\"" env \
+	"\",\"cpus\":1,\"rep\":" #rep ",\"warmup\":false,\"ok\":true,\"score\":" #score \
+	",\"score_unit\":\"Mrays/s\",\"wall_s\":1,\"metrics\":{\"score\":" #score "}}\n"
+
+static void test_empty_results_is_an_error(void **state)
+{
+	struct report_data d;
+	char err[256] = "";
+	(void)state;
+
+	make_dir("", "{\"suite\":\"smoke\"}");
+	assert_int_equal(report_data_load(dir, &d, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "results.jsonl holds no runs"));
+	remove_dir();
+}
+
+static void test_unreadable_results_is_an_error(void **state)
+{
+	struct report_data d;
+	char err[256] = "";
+	(void)state;
+
+	make_dir("garbage\n{\"not\":\"a run\"}\n{\"workload\":\"cpu\",\"par\n", "{\"suite\":\"smoke\"}");
+	assert_int_equal(report_data_load(dir, &d, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "none of the 3 lines of"));
+	remove_dir();
+}
+
+/* Some lines readable, some not: no row of `?`, no "every measured run passed". */
+static void test_some_unreadable_lines_do_not_contradict(void **state)
+{
+	struct report_data d;
+	char err[256] = "";
+	(void)state;
+
+	make_dir(RUN("native", 1, 100) "{\"not\":\"a run\"}\ngarbage\n", "{\"suite\":\"smoke\"}");
+	assert_int_equal(report_data_load(dir, &d, err, sizeof(err)), 0);
+	assert_int_equal(d.n_bad_lines, 2);
+	char *text = render(&d);
+	assert_null(strstr(text, "every measured run passed"));
+	assert_null(strstr(text, "| ? |"));
+	assert_non_null(strstr(text, "2 line(s) of results.jsonl could not be read"));
+	free(text);
+	report_data_free(&d);
+	remove_dir();
+}
+
+/* A run stopped before its plan was done. */
+static void test_partial_run(void **state)
+{
+	struct report_data d;
+	char err[256] = "";
+	(void)state;
+
+	make_dir(RUN("native", 1, 100) RUN("vm", 1, 90) RUN("native", 2, 100),
+		 "{\"suite\":\"quick\",\"reps\":2,\"warmup\":0,\"plan\":["
+		 "{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"cpus\":1,\"env\":\"native\",\"runs\":2},"
+		 "{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],\"cpus\":1,\"env\":\"vm\",\"runs\":2},"
+		 "{\"workload\":\"mem\",\"params\":[\"--mib\",\"8\"],\"cpus\":2,\"env\":\"native\",\"runs\":2}]}");
+	assert_int_equal(report_data_load(dir, &d, err, sizeof(err)), 0);
+	assert_int_equal(d.n_planned, 6);
+	assert_int_equal(d.n_recorded, 3);
+	char *text = render(&d);
+	assert_non_null(strstr(text, "**Partial run:** 3 of 6 planned runs"));
+	assert_non_null(strstr(text, "no runs: `mem --mib 8` (cpus 2) in native"));
+	assert_non_null(strstr(text, "fewer runs than planned: `cpu --size 64` (cpus 1) in vm (1 of 2)"));
+	free(text);
+	report_data_free(&d);
+	remove_dir();
+}
+
+static void test_complete_run_is_not_partial(void **state)
+{
+	struct report_data d;
+	char err[256] = "";
+	(void)state;
+
+	make_dir(RUN("native", 1, 100),
+		 "{\"suite\":\"quick\",\"plan\":[{\"workload\":\"cpu\",\"params\":[\"--size\",\"64\"],"
+		 "\"cpus\":1,\"env\":\"native\",\"runs\":1}]}");
+	assert_int_equal(report_data_load(dir, &d, err, sizeof(err)), 0);
+	char *text = render(&d);
+	assert_null(strstr(text, "Partial run"));
+	free(text);
+	report_data_free(&d);
+	remove_dir();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty_results_is_an_error),
+		cmocka_unit_test(test_unreadable_results_is_an_error),
+		cmocka_unit_test(test_some_unreadable_lines_do_not_contradict),
+		cmocka_unit_test(test_partial_run),
+		cmocka_unit_test(test_complete_run_is_not_partial),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
