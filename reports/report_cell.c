@@ -165,7 +165,8 @@ static void reference_lines(FILE *md, const struct group *g, json_t *refs)
 static void cost_table(FILE *md, const struct group *g)
 {
 	fprintf(md, "\nWhat a run cost (medians of the ok runs), the limits it ran under, and how "
-		"much of its pinned CPUs' time other work took meanwhile (should be near 0%%):\n\n");
+		"much of its pinned CPUs' time other work took meanwhile (should be near 0%%; \"too short "
+		"to tell\" where a run lasted under 0.4 s: the kernel counts that time in 10 ms ticks):\n\n");
 	fprintf(md, "| env | cpus | memory limit | wall s | CPU s | peak RSS MiB | taken by others |\n");
 	fprintf(md, "|---|---:|---|---:|---:|---:|---:|\n");
 	for (int i = 0; i < g->nseries; i++) {
@@ -177,9 +178,12 @@ static void cost_table(FILE *md, const struct group *g)
 			continue;
 		if (series_stats(s, "max_rss_kib", 0, &st) == 0)
 			fmt_num(c, sizeof(c), st.median / 1024);
+		int too_short = 0;
 		snprintf(l, sizeof(l), "–");
-		if (series_interference(s, g->cpus, &st) == 0)
+		if (series_interference(s, g->cpus, &st, &too_short) == 0)
 			fmt_pct(l, sizeof(l), 100 * st.median);
+		else if (too_short)
+			snprintf(l, sizeof(l), "too short to tell");
 		fprintf(md, "| %s | %d | %s | %s | %s | %s | %s |\n", s->env, g->cpus,
 			s->mem ? s->mem : "none", median_text(a, sizeof(a), s, "wall_s", 0),
 			median_text(b, sizeof(b), s, "cpu_s", 0), c, l);

@@ -379,20 +379,49 @@ json_t *series_keys(const struct series *s, const char *field)
 	return keys;
 }
 
-static int interference_value(json_t *rec, const void *arg, double *x)
+double interference_share(double others_s, double window_s, int cpus, double tick_s)
 {
-	int cpus = *(const int *)arg;
-	json_t *others = json_object_get(rec, "others_cpu_s");
-	double wall = json_number_value(json_object_get(rec, "wall_s"));
+	const double resolution = 0.05;
+	double share;
 
-	if (json_is_number(others) && wall > 0 && cpus > 0) {
-		*x = json_number_value(others) / (wall * cpus);
-		return 1;
-	}
-	return 0;
+	if (cpus < 1 || window_s <= 0 || window_s + 1e-9 < 2 * tick_s / resolution)
+		return -1;
+	share = others_s / (window_s * cpus);
+	return share < 0 ? 0 : share > 1 ? 1 : share;
 }
 
-int series_interference(const struct series *s, int cpus, struct stats *out)
+struct interference_arg {
+	int cpus;
+	int too_short;
+};
+
+static int interference_value(json_t *rec, const void *arg, double *x)
 {
-	return ok_runs_stats(s, interference_value, &cpus, out);
+	struct interference_arg *a = (struct interference_arg *)arg;
+	json_t *others = json_object_get(rec, "others_cpu_s");
+	json_t *window = json_object_get(rec, "cpu_sample_s"), *tick = json_object_get(rec, "cpu_tick_s");
+	double w = json_is_number(window) ? json_number_value(window) :
+		   json_number_value(json_object_get(rec, "wall_s"));
+	double share;
+
+	if (!json_is_number(others))
+		return 0;
+	share = interference_share(json_number_value(others), w, a->cpus,
+				   json_is_number(tick) ? json_number_value(tick) : 0.01);
+	if (share < 0) {
+		a->too_short++;
+		return 0;
+	}
+	*x = share;
+	return 1;
+}
+
+int series_interference(const struct series *s, int cpus, struct stats *out, int *too_short)
+{
+	struct interference_arg a = { .cpus = cpus };
+	int rc = ok_runs_stats(s, interference_value, &a, out);
+
+	if (too_short)
+		*too_short = a.too_short;
+	return rc;
 }

@@ -78,10 +78,20 @@ size_t series_paired_overheads(const struct series *native, const struct series 
 			       const char *path, double *out, size_t max);
 
 /*
- * Share (0..1) of the pinned CPUs' time that other work used during the ok
- * runs (others_cpu_s / (wall_s * cpus)); -1 when the records lack it.
+ * The share (0..1) of `cpus` CPUs' time over window_s that others_s of
+ * other work is, never above 1; -1 when the window is too short to tell:
+ * /proc/stat counts in tick_s ticks, so others_s is off by up to 2 ticks
+ * per CPU, and that must be at most 5 points of the share (the busy
+ * banner's threshold): 0.4 s at 10 ms ticks.
  */
-int series_interference(const struct series *s, int cpus, struct stats *out);
+double interference_share(double others_s, double window_s, int cpus, double tick_s);
+
+/*
+ * Statistics of that share over the ok runs long enough to tell (window:
+ * cpu_sample_s, else wall_s; ticks: cpu_tick_s, else 10 ms); -1 when no
+ * run has it. *too_short (may be NULL) gets how many ok runs were too short.
+ */
+int series_interference(const struct series *s, int cpus, struct stats *out, int *too_short);
 
 /* The union of the keys of object `field` over a series' ok runs (a JSON array). */
 json_t *series_keys(const struct series *s, const char *field);

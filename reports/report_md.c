@@ -97,7 +97,7 @@ static void busy_host_warning(FILE *md, const struct report_data *d)
 	for (int i = 0; i < d->ngroups; i++)
 		for (int s = 0; s < d->groups[i].nseries; s++) {
 			struct stats st;
-			if (series_interference(&d->groups[i].series[s], d->groups[i].cpus, &st) == 0 &&
+			if (series_interference(&d->groups[i].series[s], d->groups[i].cpus, &st, NULL) == 0 &&
 			    st.median > 0.05) {
 				busy++;
 				if (st.median > worst)

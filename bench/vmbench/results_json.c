@@ -2,7 +2,8 @@
  * The schema of results.jsonl, one object per run:
  *   suite, workload, params [..], env, rep, warmup, cpus, pus, mem,
  *   ok, error, exit_status, signal, timed_out, wall_s, cpu_s, max_rss_kib,
- *   loadavg_before, others_cpu_s and steal_s (other work on the pinned PUs),
+ *   loadavg_before, others_cpu_s and steal_s (other work on the pinned PUs,
+ *   over cpu_sample_s of wall time, counted in cpu_tick_s ticks),
  *   score, score_unit, metrics {name: number}, stderr_tail [lines],
  *   and for VMs exits {reason: count} and monitor {...the monitor's stats}.
  * reports/ reads exactly these names.
@@ -81,6 +82,10 @@ json_t *results_record(const struct run_record *r)
 		double others = r->pus_busy_s - proc->cpu_s;
 		json_object_set_new(o, "others_cpu_s", json_real(others > 0 ? others : 0));
 		json_object_set_new(o, "steal_s", json_real(r->pus_steal_s));
+		/* the counters tick every 10 ms: the report needs both to know
+		 * whether a run was long enough for them to tell anything */
+		json_object_set_new(o, "cpu_sample_s", json_real(r->cpu_sample_s));
+		json_object_set_new(o, "cpu_tick_s", json_real(r->cpu_tick_s));
 	}
 	json_object_set_new(o, "wall_s", json_real(proc->wall_s));
 	json_object_set_new(o, "cpu_s", json_real(proc->cpu_s));

@@ -498,6 +498,7 @@ static int run_one(struct harness *h, const struct cell *c, struct series *s, in
 		.have_cpu_sample = before.ok && after.ok,
 		.pus_busy_s = after.busy_s - before.busy_s,
 		.pus_steal_s = after.steal_s - before.steal_s,
+		.cpu_sample_s = after.at_s - before.at_s, .cpu_tick_s = after.tick_s,
 	};
 	json_t *j = results_record(&rec);
 	if (results_append(h->results, j) < 0) {

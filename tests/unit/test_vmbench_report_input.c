@@ -149,6 +149,42 @@ static void test_complete_run_is_not_partial(void **state)
 	remove_dir();
 }
 
+/* "taken by others" is a share of the pinned CPUs' time: never above 100%. */
+static void test_interference_share(void **state)
+{
+	(void)state;
+	/* 1 s on 1 CPU, 0.25 s taken: 25% */
+	assert_float_equal(interference_share(0.25, 1.0, 1, 0.01), 0.25, 1e-9);
+	/* 10 ms ticks cannot say more than the window holds: at most 100% */
+	assert_float_equal(interference_share(3.0, 1.0, 1, 0.01), 1.0, 1e-9);
+	/* a few ms of wall time against 10 ms ticks: too short to tell */
+	assert_true(interference_share(0.02, 0.0104, 1, 0.01) < 0);
+	assert_true(interference_share(0.0, 0.2, 2, 0.01) < 0);
+	/* long enough: 2 ticks are at most 5% of the window */
+	assert_true(interference_share(0.0, 0.4, 1, 0.01) >= 0);
+}
+
+/* Short runs that read 192% on a coarse clock: no banner, and the cell says why. */
+static void test_short_runs_do_not_make_the_host_busy(void **state)
+{
+	struct report_data d;
+	char err[256] = "";
+	(void)state;
+
+#define SHORT(rep) "{\"workload\":\"noise\",\"params\":[],\"env\":\"native\",\"cpus\":1," \
+	"\"rep\":" #rep ",\"warmup\":false,\"ok\":true,\"score\":99,\"score_unit\":\"%run\"," \
+	"\"wall_s\":0.0052,\"others_cpu_s\":0.01,\"metrics\":{\"score\":99}}\n"
+	make_dir(SHORT(1) SHORT(2) SHORT(3), "{\"suite\":\"smoke\"}");
+	assert_int_equal(report_data_load(dir, &d, err, sizeof(err)), 0);
+	char *text = render(&d);
+	assert_null(strstr(text, "the host was busy"));
+	assert_null(strstr(text, "192"));
+	assert_non_null(strstr(text, "too short to tell"));
+	free(text);
+	report_data_free(&d);
+	remove_dir();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +193,8 @@ int main(void)
 		cmocka_unit_test(test_some_unreadable_lines_do_not_contradict),
 		cmocka_unit_test(test_partial_run),
 		cmocka_unit_test(test_complete_run_is_not_partial),
+		cmocka_unit_test(test_interference_share),
+		cmocka_unit_test(test_short_runs_do_not_make_the_host_busy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
