@@ -358,6 +358,18 @@ size_t series_paired_overheads(const struct series *native, const struct series 
 	return n;
 }
 
+int series_below_timer(const struct series *s, double *time_s, double *res_s)
+{
+	struct stats t, res;
+
+	if (series_stats(s, "metrics.time_s", 0, &t) < 0 ||
+	    series_stats(s, "metrics.time_res_s", 0, &res) < 0)
+		return 0;
+	*time_s = t.median;
+	*res_s = res.median;
+	return res.median > 0 && t.median < 100 * res.median;
+}
+
 json_t *series_keys(const struct series *s, const char *field)
 {
 	json_t *keys = json_array(), *rec, *v;

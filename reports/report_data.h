@@ -93,6 +93,14 @@ double interference_share(double others_s, double window_s, int cpus, double tic
  */
 int series_interference(const struct series *s, int cpus, struct stats *out, int *too_short);
 
+/*
+ * 1 when the ok runs of a series were timed by a clock too coarse for them:
+ * their median metrics.time_s is under 100 steps of metrics.time_res_s (a
+ * step is then more than 1% of the figure; fio counts whole milliseconds).
+ * *time_s and *res_s get the two medians. 0 otherwise or without them.
+ */
+int series_below_timer(const struct series *s, double *time_s, double *res_s);
+
 /* The union of the keys of object `field` over a series' ok runs (a JSON array). */
 json_t *series_keys(const struct series *s, const char *field);
 

@@ -132,6 +132,29 @@ static void stream_size_overview(FILE *md, const struct report_data *d)
 		fprintf(md, " see each cell.\n");
 }
 
+/* Name the series whose time is too short for the clock that took it. */
+static void timer_resolution_overview(FILE *md, const struct report_data *d)
+{
+	int n = 0;
+
+	for (int i = 0; i < d->ngroups; i++)
+		for (int s = 0; s < d->groups[i].nseries; s++) {
+			const struct group *g = &d->groups[i];
+			double t, res;
+			if (!series_below_timer(&g->series[s], &t, &res))
+				continue;
+			if (n++ == 0)
+				fprintf(md, "\n**Below the timer's resolution** (one step of the clock that "
+					"timed the run is more than 1%% of it, so the score is quantized; "
+					"give the cell more work):");
+			fprintf(md, " `%s%s%s` in %s: its runs took %g ms, timed in steps of %g ms "
+				"%s;", g->workload, *g->params ? " " : "", g->params, g->series[s].env,
+				t * 1000, res * 1000, res >= 1e-3 ? " (fio counts whole milliseconds)" : "");
+		}
+	if (n)
+		fputc('\n', md);
+}
+
 /* One line per cell and environment: the figures a reader looks for first. */
 static void overview_section(FILE *md, const struct report_data *d, json_t *refs,
 			     const char *chart, const char *chart_note)
@@ -166,9 +189,13 @@ static void overview_section(FILE *md, const struct report_data *d, json_t *refs
 
 		for (int s = 0; s < g->nseries; s++) {
 			const struct series *e = &g->series[s];
-			char a[32] = "–", ov[32] = "–", ci[64] = "";
+			char a[64] = "–", ov[32] = "–", ci[64] = "";
 			if (series_stats(e, "score", 0, &st) == 0) {
+				double t, res;
 				fmt_num(a, sizeof(a), st.median);
+				if (series_below_timer(e, &t, &res))
+					snprintf(a + strlen(a), sizeof(a) - strlen(a),
+						 " (below timer resolution)");
 				if (have_native && e != native && nst.median != 0) {
 					fmt_pct(ov, sizeof(ov), (nst.median - st.median) / nst.median * 100);
 					overhead_ci_text(ci, sizeof(ci), g, e);
@@ -181,6 +208,7 @@ static void overview_section(FILE *md, const struct report_data *d, json_t *refs
 		}
 	}
 	busy_host_warning(md, d);
+	timer_resolution_overview(md, d);
 	stream_size_overview(md, d);
 	if (chart)
 		fprintf(md, "\n![Median score relative to native](%s)\n", chart);

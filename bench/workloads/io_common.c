@@ -78,6 +78,8 @@ void io_report(const struct io_params *p, const struct io_figures *f, int ok)
 	wl_result_num(&r, "errors", (double)f->errors);
 	wl_result_num(&r, "flushes", (double)f->flushes);
 	wl_result_num(&r, "time_s", f->seconds);
+	if (f->time_res_s > 0)
+		wl_result_num(&r, "time_res_s", f->time_res_s);
 	wl_result_num(&r, "bs", p->bs);
 	wl_result_num(&r, "qd", p->qd);
 	wl_result_num(&r, "write", p->write);

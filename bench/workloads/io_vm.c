@@ -117,6 +117,7 @@ int io_run(const struct io_params *p, struct io_figures *f)
 		}
 	}
 	f->seconds = (double)(wl_time_ns() - t0) / 1e9;
+	f->time_res_s = 1e-9;   /* the TSC, read in ns */
 	f->clat_mean_ns = lat_mean(&hist);
 	f->clat_p50_ns = lat_percentile(&hist, 50);
 	f->clat_p99_ns = lat_percentile(&hist, 99);

@@ -185,6 +185,32 @@ static void test_short_runs_do_not_make_the_host_busy(void **state)
 	remove_dir();
 }
 
+/* A figure timed by a clock too coarse for it is flagged, not presented as exact. */
+static void test_io_below_timer_resolution(void **state)
+{
+	struct report_data d;
+	char err[256] = "";
+	(void)state;
+
+#define IO(env, t, res) "{\"workload\":\"io\",\"params\":[\"--mib\",\"4\"],\"env\":\"" env "\"," \
+	"\"cpus\":1,\"rep\":1,\"warmup\":false,\"ok\":true,\"score\":1000,\"score_unit\":\"MiB/s\"," \
+	"\"wall_s\":1,\"metrics\":{\"score\":1000,\"time_s\":" #t ",\"time_res_s\":" #res "}}\n"
+	make_dir(IO("native", 0.004, 0.001) IO("vm", 0.004, 1e-9), "{\"suite\":\"smoke\"}");
+	assert_int_equal(report_data_load(dir, &d, err, sizeof(err)), 0);
+	double t, res;
+	assert_int_equal(series_below_timer(group_series(&d.groups[0], "native"), &t, &res), 1);
+	assert_float_equal(t, 0.004, 1e-12);
+	assert_float_equal(res, 0.001, 1e-12);
+	assert_int_equal(series_below_timer(group_series(&d.groups[0], "vm"), &t, &res), 0);
+	char *text = render(&d);
+	assert_non_null(strstr(text, "| io --mib 4 | 1 | native | 1 | 1000 (below timer resolution) |"));
+	assert_non_null(strstr(text, "`io --mib 4` in native: its runs took 4 ms, timed in steps of 1 ms"));
+	assert_non_null(strstr(text, "| io --mib 4 | 1 | vm | 1 | 1000 |"));
+	free(text);
+	report_data_free(&d);
+	remove_dir();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_complete_run_is_not_partial),
 		cmocka_unit_test(test_interference_share),
 		cmocka_unit_test(test_short_runs_do_not_make_the_host_busy),
+		cmocka_unit_test(test_io_below_timer_resolution),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
