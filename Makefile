@@ -32,6 +32,7 @@ HOST_TESTS  :=
 .PHONY: all deps test test-unit test-host test-lab soak bench clean
 all: build-all
 
+include bench/common/version.mk
 include bench/workloads/build.mk
 -include lwvmm/guest/net/build.mk
 include lwvmm/guest/build.mk

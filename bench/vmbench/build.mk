@@ -15,6 +15,9 @@ $(BIN)/vmbench: $(VMBENCH_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(VMBENCH_OBJS) $(VMBENCH_LIBS)
 
+$(BUILD)/obj/vmbench/bench/vmbench/main.o: VMBENCH_CFLAGS += $(VERSION_CFLAGS)
+$(BUILD)/obj/vmbench/bench/vmbench/main.o: $(VERSION_STAMP)
+
 $(BUILD)/obj/vmbench/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(VMBENCH_CFLAGS) -c -o $@ $<

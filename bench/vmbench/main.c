@@ -13,6 +13,7 @@ static void usage(FILE *f)
 		   "                   [--reps N] [--out DIR] [--timeout SECONDS]\n"
 		   "       vmbench report DIR\n"
 		   "       vmbench gc [DIR...]\n"
+		   "       vmbench --help | --version   (also `vmbench run --help`, ...)\n"
 		   "`run` prints the run directory (results/<run-id>) on stdout, progress on stderr;\n"
 		   "`report` writes DIR/report.md (and report.html) and prints its path;\n"
 		   "`gc` removes what killed runs left (disk images in results/ and DIRs,\n"
@@ -27,6 +28,15 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && (!strcmp(argv[1], "report") || !strcmp(argv[1], "gc")) &&
+	    (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("vmbench %s\n", BUILD_VERSION);
+		return 0;
+	}
 	if (argc >= 2 && !strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "gc"))

@@ -351,8 +351,10 @@ static int judge(const struct cell *c, const struct run_result *res,
 			 strsignal(p->term_signal));
 	else if (p->exit_code == 1)
 		snprintf(error, errlen, "the workload's check failed (exit 1)");
+	else if (p->exit_code == 64)
+		snprintf(error, errlen, "the workload rejected its arguments (exit 64)");
 	else if (p->exit_code == 2)
-		snprintf(error, errlen, "the workload rejected its arguments (exit 2)");
+		snprintf(error, errlen, "the workload cannot run here (exit 2)");
 	else if (p->exit_code != 0)
 		snprintf(error, errlen, "exit status %d", p->exit_code);
 	else if (!*parsed)

@@ -22,7 +22,7 @@ static int io_main(int argc, char **argv)
 	int status;
 
 	if (io_parse(argc, argv, &p) < 0)
-		return 2;
+		return WL_USAGE;
 	status = io_run(&p, &f);
 	if (status >= 2)
 		return status;

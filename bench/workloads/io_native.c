@@ -96,7 +96,7 @@ int io_run(const struct io_params *p, struct io_figures *f)
 
 	if (!p->file) {
 		fprintf(stderr, "io: natively the io workload runs fio and needs --file PATH\n");
-		return 2;
+		return WL_USAGE;
 	}
 	if (stat(p->file, &st) == 0 && st.st_size >= p->bs)
 		size = (uint64_t)st.st_size / p->bs * p->bs;
