@@ -152,7 +152,8 @@ static void compare_with_plan(struct report_data *d)
 		char *params = params_text(json_object_get(entry, "params"));
 		int cpus = (int)json_integer_value(json_object_get(entry, "cpus"));
 		const char *workload = str_or(entry, "workload", "?"), *env = str_or(entry, "env", "?");
-		int runs = (int)json_integer_value(json_object_get(entry, "runs"));
+		json_int_t planned = json_integer_value(json_object_get(entry, "runs"));
+		int runs = planned < 0 ? 0 : planned > 100000 ? 100000 : (int)planned;   /* vmbench's --reps bound */
 		struct group *g = find_group(d, workload, params, cpus);
 		const struct series *s = g ? group_series(g, env) : NULL;
 		int have = s ? s->n_ok + s->n_failed + s->n_warmup : 0;
