@@ -211,6 +211,80 @@ static void test_io_below_timer_resolution(void **state)
 	remove_dir();
 }
 
+/* The wording defects of issue 15: every one is a string a reader sees. */
+static void test_wording(void **state)
+{
+	struct report_data d;
+	char err[256] = "";
+	(void)state;
+
+#define IOREC(env, rep, score) "{\"workload\":\"io\",\"params\":[\"--mib\",\"64\"],\"env\":\"" env "\"," \
+	"\"cpus\":1,\"rep\":" #rep ",\"warmup\":false,\"ok\":true,\"score\":" #score ",\"score_unit\":\"MiB/s\"," \
+	"\"wall_s\":1,\"metrics\":{\"score\":" #score ",\"bw_kibs\":1024,\"clat_p99_ns\":9000}}\n"
+	make_dir(RUN("native", 1, 100) RUN("vm", 1, 90) RUN("native", 2, 100) RUN("vm", 2, 90)
+		 RUN("native", 3, 100) RUN("vm", 3, 90)
+		 IOREC("native", 1, 100) IOREC("vm", 1, 50) IOREC("native", 2, 100) IOREC("vm", 2, 50)
+		 IOREC("native", 3, 100) IOREC("vm", 3, 50)
+		 "{\"workload\":\"cpu\",\"params\":[\"--size\",\"-5\"],\"env\":\"vm\",\"cpus\":1,\"rep\":1,"
+		 "\"warmup\":false,\"ok\":false,\"error\":\"the workload rejected its arguments (exit 64)\","
+		 "\"stdout_tail\":[\"cpu: bad value '-5' for --size\",\"usage: cpu [--size PIXELS]\"],\"metrics\":{}}\n",
+		 "{\"suite\":\"quick\",\"reps\":3,\"mem_total\":\"24683652 kB\"}");
+	assert_int_equal(report_data_load(dir, &d, err, sizeof(err)), 0);
+	char *text = render(&d);
+	/* the environment table has a header, memory is in GiB */
+	assert_non_null(strstr(text, "| what | value |"));
+	assert_null(strstr(text, "| | |"));
+	assert_non_null(strstr(text, "| memory | 23.5 GiB |"));
+	/* io's own figures have labels, not raw keys */
+	assert_non_null(strstr(text, "| bandwidth, KiB/s |"));
+	assert_non_null(strstr(text, "| completion latency, 99th percentile, ns |"));
+	assert_null(strstr(text, "| bw_kibs |"));
+	/* Disco's worst case once, in the overview, not on every row */
+	assert_null(strstr(text, "Disco, worst case"));
+	assert_null(strstr(text, "| 16.0% |"));
+	const char *first = strstr(text, "16%");
+	assert_non_null(first);
+	assert_null(strstr(first + 1, "16%"));
+	/* the reason a VM's workload printed on its console */
+	assert_non_null(strstr(text, "| cpu: bad value '-5' for --size |"));
+	free(text);
+	report_data_free(&d);
+	remove_dir();
+}
+
+/* A suite that is not a measurement (smoke: one run per cell) says so and sets nothing beside the papers. */
+static void test_smoke_is_not_a_measurement(void **state)
+{
+	struct report_data d;
+	char err[256] = "";
+	(void)state;
+
+	make_dir(RUN("native", 1, 100) RUN("vm", 1, 90), "{\"suite\":\"smoke\",\"reps\":1}");
+	assert_int_equal(report_data_load(dir, &d, err, sizeof(err)), 0);
+	char *text = render(&d);
+	assert_non_null(strstr(text, "**Not a measurement:**"));
+	assert_null(strstr(text, "16%"));
+	assert_null(strstr(text, "10.0%"));   /* (100 - 90) / 100: a one-run overhead */
+	free(text);
+	report_data_free(&d);
+	remove_dir();
+}
+
+/* The project's own figures cite a file that is in the repository. */
+static void test_references_cite_the_repository(void **state)
+{
+	char *text = NULL;
+	json_t *refs = json_load_file("reports/references.json", 0, NULL);   /* make test runs from the top */
+	(void)state;
+
+	assert_non_null(refs);
+	text = json_dumps(refs, 0);
+	assert_null(strstr(text, "shared/HOST.md"));
+	assert_non_null(strstr(text, "docs/host-notes.md"));
+	free(text);
+	json_decref(refs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +296,9 @@ int main(void)
 		cmocka_unit_test(test_interference_share),
 		cmocka_unit_test(test_short_runs_do_not_make_the_host_busy),
 		cmocka_unit_test(test_io_below_timer_resolution),
+		cmocka_unit_test(test_wording),
+		cmocka_unit_test(test_smoke_is_not_a_measurement),
+		cmocka_unit_test(test_references_cite_the_repository),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
