@@ -55,7 +55,7 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "vmbench: warning: no reference figures (%s)\n", err);
 		refs = json_object();
 	}
-	chart = report_chart(&d, note, sizeof(note));
+	chart = report_chart(&d, refs, note, sizeof(note));
 	path = paths_join(argv[1], "report.md");
 	md = fopen(path, "w");
 	if (!md) {

@@ -255,7 +255,7 @@ static void overview_section(FILE *md, const struct report_data *d, json_t *refs
 	timer_resolution_overview(md, d);
 	stream_size_overview(md, d);
 	if (chart)
-		fprintf(md, "\n![Median score relative to native](%s)\n", chart);
+		fprintf(md, "\n![Overhead against native with its paired CI, beside Disco's and Xen's figures](%s)\n", chart);
 	else if (chart_note)
 		fprintf(md, "\n(No chart: %s.)\n", chart_note);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "report_chart_data.h"
 #include "report_data.h"
 #include "report_md.h"
 
@@ -285,6 +286,48 @@ static void test_references_cite_the_repository(void **state)
 	json_decref(refs);
 }
 
+/* The chart: overhead in percent with its paired CI, beside Disco's 16% and Xen's 0-3%. */
+static void test_chart(void **state)
+{
+	struct report_data d;
+	char err[256] = "", *text = NULL;
+	size_t len = 0;
+	const char *envs[] = { "vm", "container" };
+	int nenvs = 2, label_chars = 0;
+	double xmin, xmax;
+	(void)state;
+
+	make_dir(RUN("native", 1, 100) RUN("vm", 1, 90) RUN("native", 2, 100) RUN("vm", 2, 80)
+		 RUN("native", 3, 100) RUN("vm", 3, 70),
+		 "{\"suite\":\"quick\",\"reps\":3,\"run_order\":\"interleaved\"}");
+	assert_int_equal(report_data_load(dir, &d, err, sizeof(err)), 0);
+	FILE *f = open_memstream(&text, &len);
+	assert_int_equal(chart_write_csv(f, &d, envs, &nenvs, &xmin, &xmax, &label_chars), 1);
+	fclose(f);
+	assert_int_equal(nenvs, 1);   /* container has no row: no empty block */
+	/* the medians' overhead (100 - 80) / 100, the paired interval 10%-30% */
+	assert_non_null(strstr(text, "1,\"vm cpu --size 64 (1 cpu)\",20.000,10.000,30.000\n"));
+	assert_true(xmax >= 30 && xmin <= -5);
+	free(text);
+	json_t *refs = json_loads("{\"headline\":{\"overhead_pct\":16},\"figures\":["
+		"{\"source\":\"xen\",\"overhead_pct\":0},{\"source\":\"xen\",\"overhead_pct\":3},"
+		"{\"source\":\"felter\",\"overhead_pct\":17}]}", 0, NULL);
+	f = open_memstream(&text, &len);
+	chart_write_script(f, &d, refs, "overhead.csv", envs, nenvs, 1, xmin, xmax, label_chars);
+	fclose(f);
+	assert_non_null(strstr(text, "set title \"vmbench, suite quick: overhead against native"));
+	assert_non_null(strstr(text, "with xerrorbars"));
+	assert_non_null(strstr(text, "set arrow 2 from 16, graph 0 to 16, graph 1"));
+	assert_non_null(strstr(text, "set object 1 rect from 0, graph 0 to 3, graph 1"));
+	assert_non_null(strstr(text, "title 'Disco 1997, worst case: 16%'"));
+	assert_non_null(strstr(text, "title 'Xen 2003: 0-3%'"));
+	assert_null(strstr(text, "rotate"));   /* level labels */
+	free(text);
+	json_decref(refs);
+	report_data_free(&d);
+	remove_dir();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_wording),
 		cmocka_unit_test(test_smoke_is_not_a_measurement),
 		cmocka_unit_test(test_references_cite_the_repository),
+		cmocka_unit_test(test_chart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
