@@ -21,6 +21,7 @@
 #include "netcell.h"
 #include "disk_image.h"
 #include "paths.h"
+#include "progress.h"
 #include "result_line.h"
 #include "results_json.h"
 #include "run.h"
@@ -52,7 +53,7 @@ struct harness {
 	FILE *results;
 	int done, total, failed;
 	int ran;                                 /* runs that were started */
-	uint64_t start_ns;
+	struct progress progress;                /* the lines on stderr */
 };
 
 static void usage(FILE *f)
@@ -368,16 +369,6 @@ static int judge(const struct cell *c, const struct run_result *res,
 	return 0;
 }
 
-static void print_elapsed(const struct harness *h)
-{
-	unsigned s = (unsigned)((spawn_now_ns() - h->start_ns) / 1000000000ULL);
-
-	if (s >= 3600)
-		fprintf(stderr, "elapsed %u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
-	else
-		fprintf(stderr, "elapsed %u:%02u", s / 60, s % 60);
-}
-
 /* One environment's runs of a cell and what they share: the workload's
  * argv and, for net cells, the peer (netcell.h). */
 struct series {
@@ -398,8 +389,10 @@ static int not_run(struct harness *h, const struct cell *c, int env, const char 
 	int rc = results_append(h->results, j) < 0 ? -1 : 0;
 
 	json_decref(j);
-	fprintf(stderr, "[--/%d] %-6s %s (cpus %d) not run: %s\n", h->total,
-		runners[env]->name, c->label, c->cpus, why);
+	char cell[300];
+
+	snprintf(cell, sizeof(cell), "%s (cpus %d)", c->label, c->cpus);
+	progress_not_run(&h->progress, runners[env]->name, cell, why);
 	if (h->available[env])
 		h->done += h->suite.warmup + h->suite.reps;
 	return rc;
@@ -463,11 +456,10 @@ static int run_one(struct harness *h, const struct cell *c, struct series *s, in
 	memset(&res, 0, sizeof(res));
 	h->done++;
 	h->ran++;
-	fprintf(stderr, "[%*d/%d] %-6s %s (cpus %d) %s %d/%d  ",
-		h->total >= 100 ? 3 : 2, h->done, h->total, r->name, c->label,
-		c->cpus, warmup ? "warm-up" : "rep", req.rep,
-		warmup ? h->suite.warmup : h->suite.reps);
-	print_elapsed(h);
+	char cell[300], shown[600], score[32];
+	snprintf(cell, sizeof(cell), "%s (cpus %d)", c->label, c->cpus);
+	progress_run_begins(&h->progress, h->done, r->name, cell, warmup ? "warm-up" : "rep",
+			    req.rep, warmup ? h->suite.warmup : h->suite.reps);
 	double load = loadavg_1m();
 	struct cpu_sample before, after;
 	hostload_sample(pus, &before);
@@ -485,11 +477,12 @@ static int run_one(struct harness *h, const struct cell *c, struct series *s, in
 		snprintf(error, sizeof(error), "checksum differs from native");
 	}
 	if (ok)
-		fprintf(stderr, "  %.*f %s, %.2f s\n", line.score >= 100 ? 0 : 2,
-			line.score, line.score_unit,
-			res.proc.wall_s);
+		snprintf(shown, sizeof(shown), res.proc.wall_s < 1 ? "%s %s, %.1f ms" : "%s %s, %.2f s",
+			 progress_score(score, sizeof(score), line.score), line.score_unit,
+			 res.proc.wall_s < 1 ? res.proc.wall_s * 1000 : res.proc.wall_s);
 	else
-		fprintf(stderr, "  FAILED: %s\n", error);
+		snprintf(shown, sizeof(shown), "FAILED: %s", error);
+	progress_run_ends(&h->progress, h->done, shown);
 	if (!ok && !warmup)
 		h->failed++;
 
@@ -683,15 +676,14 @@ int cmd_run(int argc, char **argv)
 	fprintf(stderr, "vmbench: suite %s, %d runs, results in %s\n", h.suite.name,
 		h.total, dir);
 	spawn_catch_signals();
-	h.start_ns = spawn_now_ns();
+	progress_init(&h.progress, h.total);
 	int stopped = 0;
 	for (int c = 0; c < h.suite.ncells && !stopped; c++)
 		stopped = run_cell(&h, &h.suite.cells[c]) < 0;
 
-	fprintf(stderr, "vmbench: %d of %d runs done, %d measured runs failed, ",
-		h.done, h.total, h.failed);
-	print_elapsed(&h);
-	fputc('\n', stderr);
+	char elapsed[32];
+	fprintf(stderr, "vmbench: %d of %d runs done, %d measured runs failed, elapsed %s\n",
+		h.done, h.total, h.failed, progress_elapsed(&h.progress, elapsed, sizeof(elapsed)));
 	if (stopped)
 		fprintf(stderr, "vmbench: stopped early; the runs so far are in %s\n", dir);
 	printf("%s\n", dir);
