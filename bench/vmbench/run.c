@@ -586,6 +586,17 @@ static int run_cell(struct harness *h, struct cell *c)
 	return rc;
 }
 
+/* Would --out DIR replace an earlier run's results? */
+static int out_holds_results(const char *out)
+{
+	char *path = paths_join(out, "results.jsonl");
+	struct stat st;
+	int holds = path && stat(path, &st) == 0;
+
+	free(path);
+	return holds;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct harness h;
@@ -618,6 +629,11 @@ int cmd_run(int argc, char **argv)
 	if (check_selected_envs(&h) == 0) {
 		fprintf(stderr, "vmbench: nothing to run\n");
 		rc = EX_UNAVAILABLE;
+		goto out;
+	}
+	if (o.out && out_holds_results(o.out)) {
+		fprintf(stderr, "vmbench: %s already holds a run's results (results.jsonl): "
+			"give another --out, or remove it first\n", o.out);
 		goto out;
 	}
 	rc = EX_SOFTWARE;   /* from here on a failure is vmbench's or the host's */

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/tap.sh"
 VMBENCH=$ROOT/build/bin/vmbench
 [ -x "$VMBENCH" ] || skip_all "vmbench is not built"
-plan 18
+plan 20
 
 cd "$TMP" || exit 1
 # A suite of two native cells, one of whose parameters the workload rejects.
@@ -31,6 +31,9 @@ run_cmd "$VMBENCH" run --suite smoke --envs native,container-cr --workloads cpu 
 like "$RC $ERR" "^0 .*suite smoke has no cell in container-cr" \
 	"an environment the suite lacks beside one it has: a warning, the others run"
 
+run_cmd "$VMBENCH" run --suite smoke --workloads cpu --envs native --out runs/ok
+like "$RC|$ERR" "^64\|vmbench: runs/ok already holds a run's results" "--out DIR that holds results is refused: 64"
+is "$(jq -s length runs/ok/results.jsonl)" 1 "and the results there are kept"
 run_cmd "$VMBENCH" run --suite smoke --bogus
 is "$RC" 64 "a bad option: exit 64"
 run_cmd "$VMBENCH" run --suite nosuch
