@@ -6,7 +6,7 @@
 . "$(dirname "$0")/tap.sh"
 VMBENCH=$ROOT/build/bin/vmbench
 [ -x "$VMBENCH" ] || skip_all "vmbench is not built"
-plan 20
+plan 21
 
 cd "$TMP" || exit 1
 # A suite of two native cells, one of whose parameters the workload rejects.
@@ -40,6 +40,8 @@ run_cmd "$VMBENCH" run --suite nosuch
 is "$RC" 64 "an unknown suite: exit 64"
 run_cmd "$VMBENCH" run --suite smoke --envs nosuch
 is "$RC" 64 "an unknown environment: exit 64"
+run_cmd "$VMBENCH" run --suite smoke --envs vm-linux
+like "$RC|$ERR" "^64\|vmbench: environment 'vm-linux' .*is not implemented yet" "vm-linux: not implemented yet (64)"
 run_cmd "$VMBENCH" frobnicate
 is "$RC" 64 "an unknown command: exit 64"
 
