@@ -16,18 +16,29 @@
 #include "report_html.h"
 #include "report_md.h"
 
-/* report.html from report.md; a failure here is reported but not fatal. */
+static const char *title_of(char *buf, size_t len, const char *suite)
+{
+	snprintf(buf, len, "vmbench report: suite %s", suite);
+	return buf;
+}
+
+/*
+ * report.html from report.md; a failure here is reported but not fatal.
+ * Its path goes to stderr: stdout keeps the one line scripts read.
+ */
 static void write_html(const char *dir, const char *md_path, const char *suite)
 {
 	char *html_path = paths_join(dir, "report.html"), title[256];
 	FILE *md = fopen(md_path, "r"), *html = fopen(html_path, "w");
+	int ok = md && html && report_html_write(md, html, title_of(title, sizeof(title), suite)) == 0;
 
-	snprintf(title, sizeof(title), "vmbench report: suite %s", suite);
-	if (!md || !html || report_html_write(md, html, title) < 0)
-		fprintf(stderr, "vmbench: warning: cannot write %s\n", html_path);
 	if (md)
 		fclose(md);
 	if (html && fclose(html) != 0)
+		ok = 0;
+	if (ok)
+		fprintf(stderr, "vmbench: also %s (the same report as HTML)\n", html_path);
+	else
 		fprintf(stderr, "vmbench: warning: cannot write %s\n", html_path);
 	free(html_path);
 }

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/tap.sh"
 VMBENCH=$ROOT/build/bin/vmbench
 [ -x "$VMBENCH" ] || skip_all "vmbench is not built"
-plan 21
+plan 22
 
 cd "$TMP" || exit 1
 # A suite of two native cells, one of whose parameters the workload rejects.
@@ -64,7 +64,8 @@ for _ in $(seq 100); do [ -s runs/long/results.jsonl ] && break; sleep 0.1; done
 kill -INT $pid
 wait $pid
 is "$?" 130 "Ctrl-C stops the run: exit 130"
-report=$("$VMBENCH" report runs/long 2>/dev/null)
+report=$("$VMBENCH" report runs/long 2>"$TMP/err")
+like "$(cat "$TMP/err")" "vmbench: also runs/long/report.html" "report names the HTML too (on stderr; stdout keeps report.md's path)"
 text=$(cat "$report" 2>/dev/null)
 like "$text" "Partial run:\*\* [0-9]+ of 60 planned runs" "the report of a stopped run says it is partial"
 like "$text" "no runs: \`cpu --size 64\` \(cpus 1\) in native" "and names the cell with no runs"
