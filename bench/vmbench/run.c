@@ -20,6 +20,7 @@
 #include "hostload.h"
 #include "netcell.h"
 #include "disk_image.h"
+#include "dry_run.h"
 #include "paths.h"
 #include "progress.h"
 #include "result_line.h"
@@ -40,6 +41,7 @@ struct options {
 	const char *out;
 	int reps;             /* 0: the suite's */
 	int timeout_s;        /* 0: the suite's */
+	int dry_run;          /* print the plan, run nothing */
 };
 
 /* The state of one `vmbench run`. */
@@ -59,7 +61,8 @@ struct harness {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: vmbench run --suite NAME|FILE [--envs ENV,...] [--workloads NAME,...]\n"
-		   "                   [--reps N] [--out DIR] [--timeout SECONDS]\n"
+		   "                   [--reps N] [--out DIR] [--timeout SECONDS] [--dry-run]\n"
+		   "--dry-run prints the cells and runs it would do and the longest it may take\n"
 		   "environments:");
 	for (int i = 0; runners[i]; i++)
 		fprintf(f, " %s", runners[i]->name);
@@ -92,13 +95,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "out", required_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+s:e:w:r:o:t:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+s:e:w:r:o:t:hn", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->suite = optarg; break;
 		case 'e': o->envs = optarg; break;
@@ -112,6 +116,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (parse_positive(optarg, "--timeout", &o->timeout_s) < 0)
 				return -1;
 			break;
+		case 'n': o->dry_run = 1; break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -638,14 +643,25 @@ int cmd_run(int argc, char **argv)
 		rc = EX_UNAVAILABLE;
 		goto out;
 	}
+	if (o.reps)
+		h.suite.reps = o.reps;
+	if (o.dry_run) {
+		h.ctx.tool_dir = paths_tool_dir();
+		h.ctx.timeout_s = o.timeout_s ? o.timeout_s : h.suite.timeout_s;
+		for (int i = 0; runners[i] && i < MAX_ENVS; i++)
+			h.available[i] = runners[i]->available(&h.ctx, h.why[i], sizeof(h.why[i]));
+		json_t *plan = plan_json(&h), *envs = availability(&h);
+		rc = dry_run_print(stdout, &h.suite, plan, envs, h.ctx.timeout_s) ? 0 : EX_UNAVAILABLE;
+		json_decref(plan);
+		json_decref(envs);
+		goto out;
+	}
 	if (o.out && out_holds_results(o.out)) {
 		fprintf(stderr, "vmbench: %s already holds a run's results (results.jsonl): "
 			"give another --out, or remove it first\n", o.out);
 		goto out;
 	}
 	rc = EX_SOFTWARE;   /* from here on a failure is vmbench's or the host's */
-	if (o.reps)
-		h.suite.reps = o.reps;
 	if (topo_load(err, sizeof(err)) < 0) {
 		fprintf(stderr, "vmbench: %s\n", err);
 		goto out;

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# vmbench run --dry-run: the cells and runs a run would do and how long it
+# may take, with nothing run and nothing written.
+. "$(dirname "$0")/tap.sh"
+VMBENCH=$ROOT/build/bin/vmbench
+[ -x "$VMBENCH" ] || skip_all "vmbench is not built"
+plan 6
+
+cd "$TMP" || exit 1
+run_cmd "$VMBENCH" run --suite smoke --workloads cpu,mem --envs native --reps 3 --dry-run
+is "$RC" 0 "--dry-run exits 0"
+like "$OUT" "native +cpu --size 64 \(cpus 1\): 3 runs" "it lists each cell and environment with its runs"
+like "$OUT" "6 runs in 2 cell/environment pairs; at most 6:00 \(every run up to its timeout of 60 s\)" \
+	"and the total, with the longest it may take"
+ok "$([ ! -e results ]; echo $?)" "nothing is written"
+"$VMBENCH" run --suite smoke --workloads cpu --envs native >/dev/null 2>&1
+run_cmd "$VMBENCH" run --suite smoke --workloads cpu,mem --envs native --dry-run
+like "$OUT" "about [0-9]+:[0-9]{2} of runs, from the last run of suite smoke \(results/" \
+	"with an earlier run of the suite, an estimate from its run times"
+run_cmd "$VMBENCH" run --suite smoke --envs container-cr --dry-run
+is "$RC" 69 "nothing would run: 69"
+exit $TAP_FAILED
