@@ -12,6 +12,7 @@
 #include "report.h"
 #include "report_chart.h"
 #include "report_data.h"
+#include "report_export.h"
 #include "report_fmt.h"
 #include "report_html.h"
 #include "report_md.h"
@@ -43,23 +44,62 @@ static void write_html(const char *dir, const char *md_path, const char *suite)
 	free(html_path);
 }
 
+/* DIR/summary.csv or DIR/summary.json; prints its path. */
+static int export_summary(const struct report_data *d, const char *format)
+{
+	char *path = paths_join(d->dir, !strcmp(format, "csv") ? "summary.csv" : "summary.json");
+	FILE *f = fopen(path, "w");
+	int rc = f ? 0 : -1;
+
+	if (f && !strcmp(format, "csv"))
+		rc = report_export_csv(f, d);
+	else if (f) {
+		json_t *j = report_export_json(d);
+		rc = json_dumpf(j, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) < 0 ? -1 : 0;
+		fputc('\n', f);
+		json_decref(j);
+	}
+	if (f && fclose(f) != 0)
+		rc = -1;
+	if (rc < 0)
+		fprintf(stderr, "vmbench: cannot write %s\n", path);
+	else
+		printf("%s\n", path);
+	free(path);
+	return rc < 0 ? EX_IOERR : 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_data d;
 	char err[512], note[256] = "";
 	json_t *refs;
-	const char *chart;
+	const char *chart, *format = "md";
 	char *path;
 	FILE *md;
 	int rc = 1;
 
+	if (argc == 4 && !strcmp(argv[1], "--format")) {
+		format = argv[2];
+		argv += 2;
+		argc -= 2;
+		if (strcmp(format, "md") && strcmp(format, "csv") && strcmp(format, "json")) {
+			fprintf(stderr, "vmbench: report --format md, csv or json, not '%s'\n", format);
+			return EX_USAGE;
+		}
+	}
 	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: vmbench report DIR\n");
+		fprintf(stderr, "usage: vmbench report [--format md|csv|json] DIR\n");
 		return EX_USAGE;
 	}
 	if (report_data_load(argv[1], &d, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vmbench: %s\n", err);
 		return EX_DATAERR;
+	}
+	if (strcmp(format, "md")) {
+		rc = export_summary(&d, format);
+		report_data_free(&d);
+		return rc;
 	}
 	refs = references_load(err, sizeof(err));
 	if (!refs) {

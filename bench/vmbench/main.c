@@ -11,12 +11,13 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: vmbench run --suite NAME [--envs native,vm,...] [--workloads cpu,mem,...]\n"
 		   "                   [--reps N] [--out DIR] [--timeout SECONDS]\n"
-		   "       vmbench report DIR\n"
+		   "       vmbench report [--format md|csv|json] DIR\n"
 		   "       vmbench gc [DIR...]\n"
 		   "       vmbench --help | --version   (also `vmbench run --help`, ...)\n"
 		   "`run` prints the run directory (results/<run-id>) on stdout, progress on stderr;\n"
 		   "`report` writes DIR/report.md and report.html, prints report.md's path on\n"
-		   "stdout and report.html's on stderr;\n"
+		   "stdout and report.html's on stderr; --format csv|json writes DIR/summary.csv\n"
+		   "or DIR/summary.json instead (a row per cell and environment) and prints its path;\n"
 		   "`gc` removes what killed runs left (disk images in results/ and DIRs,\n"
 		   "temporary files, and as root containers through `ctrun gc`).\n"
 		   "exit status of `run`: 0 every measured run passed; 1 some measured runs\n"
@@ -43,8 +44,8 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "gc"))
 		return cmd_gc(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "report")) {
-		if (argc == 3 && argv[2][0] != '-')
-			disk_image_sweep_dir(argv[2]);   /* a SIGKILLed run's disk images */
+		if (argc >= 3 && argv[argc - 1][0] != '-')
+			disk_image_sweep_dir(argv[argc - 1]);   /* a SIGKILLed run's disk images */
 		return cmd_report(argc - 1, argv + 1);
 	}
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/tap.sh"
 VMBENCH=$ROOT/build/bin/vmbench
 [ -x "$VMBENCH" ] || skip_all "vmbench is not built"
-plan 22
+plan 25
 
 cd "$TMP" || exit 1
 # A suite of two native cells, one of whose parameters the workload rejects.
@@ -34,6 +34,12 @@ like "$RC $ERR" "^0 .*suite smoke has no cell in container-cr" \
 run_cmd "$VMBENCH" run --suite smoke --workloads cpu --envs native --out runs/ok
 like "$RC|$ERR" "^64\|vmbench: runs/ok already holds a run's results" "--out DIR that holds results is refused: 64"
 is "$(jq -s length runs/ok/results.jsonl)" 1 "and the results there are kept"
+run_cmd "$VMBENCH" report --format csv runs/ok
+is "$RC $OUT" "0 runs/ok/summary.csv" "report --format csv writes DIR/summary.csv and prints its path"
+like "$(head -2 runs/ok/summary.csv | tr '\n' '|')" "^workload,params,cpus,env,n_ok,.*\|cpu,--size 64,1,native,1,0," \
+	"a header, then a row per cell and environment"
+run_cmd "$VMBENCH" report --format json runs/ok
+is "$(jq -r '.rows[0].env' runs/ok/summary.json)" native "report --format json: the same rows"
 run_cmd "$VMBENCH" run --suite smoke --bogus
 is "$RC" 64 "a bad option: exit 64"
 run_cmd "$VMBENCH" run --suite nosuch

@@ -15,6 +15,7 @@
 
 #include "report_chart_data.h"
 #include "report_data.h"
+#include "report_export.h"
 #include "report_md.h"
 
 static char dir[64];
@@ -328,6 +329,37 @@ static void test_chart(void **state)
 	remove_dir();
 }
 
+/* The summary for other tools: one row per cell and environment, CSV and JSON alike. */
+static void test_export(void **state)
+{
+	struct report_data d;
+	char err[256] = "", *text = NULL;
+	size_t len = 0;
+	(void)state;
+
+	make_dir(RUN("native", 1, 100) RUN("vm", 1, 90) RUN("native", 2, 100) RUN("vm", 2, 80)
+		 RUN("native", 3, 100) RUN("vm", 3, 70)
+		 "{\"workload\":\"net\",\"params\":[\"--peer\",\"a,b\"],\"env\":\"container\",\"cpus\":1,"
+		 "\"rep\":0,\"warmup\":false,\"ok\":false,\"unavailable\":true,\"error\":\"no \\\"runc\\\"\"}\n",
+		 "{\"suite\":\"quick\",\"reps\":3,\"run_order\":\"interleaved\"}");
+	assert_int_equal(report_data_load(dir, &d, err, sizeof(err)), 0);
+	FILE *f = open_memstream(&text, &len);
+	assert_int_equal(report_export_csv(f, &d), 0);
+	fclose(f);
+	assert_non_null(strstr(text, "workload,params,cpus,env,n_ok,n_failed,score_unit,median,min,max,"
+				     "stddev,overhead_pct,ci_lo_pct,ci_hi_pct,ci_coverage,not_run\n"));
+	assert_non_null(strstr(text, "\ncpu,--size 64,1,native,3,0,Mrays/s,100,100,100,0,,,,,\n"));
+	assert_non_null(strstr(text, "\ncpu,--size 64,1,vm,3,0,Mrays/s,80,70,90,10,20,10,30,0.75,\n"));
+	assert_non_null(strstr(text, "\nnet,\"--peer a,b\",1,container,0,0,,,,,,,,,,\"no \"\"runc\"\"\"\n"));
+	free(text);
+	json_t *j = report_export_json(&d);
+	assert_int_equal(json_array_size(json_object_get(j, "rows")), 3);
+	assert_string_equal(json_string_value(json_object_get(j, "suite")), "quick");
+	json_decref(j);
+	report_data_free(&d);
+	remove_dir();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_smoke_is_not_a_measurement),
 		cmocka_unit_test(test_references_cite_the_repository),
 		cmocka_unit_test(test_chart),
+		cmocka_unit_test(test_export),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
