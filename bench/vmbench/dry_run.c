@@ -50,12 +50,8 @@ static char *last_run_dir(const char *suite)
 	return best;
 }
 
-/*
- * Seconds the plan's runs took in the suite's last run (the mean wall time
- * of each pair there, or of all its runs for a pair it did not have), or
- * -1 when there is no earlier run. *from gets its directory's name.
- */
-static double estimate_from_last_run(const char *suite, json_t *plan, char **from)
+/* (dry_run.h) */
+double estimate_from_last_run(const char *suite, json_t *plan, char **from)
 {
 	char *dir = last_run_dir(suite), *path, *line = NULL;
 	json_t *sums = json_object(), *entry;
@@ -64,13 +60,18 @@ static double estimate_from_last_run(const char *suite, json_t *plan, char **fro
 	size_t cap = 0, i;
 	FILE *f;
 
-	*from = dir;
+	if (from)
+		*from = dir;
 	if (!dir || asprintf(&path, "results/%s/results.jsonl", dir) < 0) {
 		json_decref(sums);
+		if (!from)
+			free(dir);
 		return -1;
 	}
 	f = fopen(path, "r");
 	free(path);
+	if (!from)
+		free(dir);
 	while (f && getline(&line, &cap, f) > 0) {
 		json_t *rec = json_loads(line, 0, NULL);
 		json_t *wall = json_object_get(rec, "wall_s");

@@ -15,4 +15,12 @@
  */
 int dry_run_print(FILE *f, const struct suite *s, json_t *plan, json_t *envs, int timeout_s);
 
+/*
+ * Seconds the plan's runs took in the suite's last run under results/ (the
+ * mean wall time of each pair there, or of all its runs for a pair it did
+ * not have), or -1 when there is none; *from (malloc'd, may be NULL) names
+ * its directory.
+ */
+double estimate_from_last_run(const char *suite, json_t *plan, char **from);
+
 #endif

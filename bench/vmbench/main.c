@@ -4,20 +4,24 @@
 #include <sysexits.h>
 
 #include "disk_image.h"
+#include "list.h"
 #include "report.h"
 #include "run.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmbench run --suite NAME [--envs native,vm,...] [--workloads cpu,mem,...]\n"
-		   "                   [--reps N] [--out DIR] [--timeout SECONDS]\n"
+	fprintf(f, "usage: vmbench run --suite NAME|FILE [--envs native,vm,...] [--workloads cpu,mem,...]\n"
+		   "                   [--reps N] [--out DIR] [--timeout SECONDS] [--dry-run]\n"
 		   "       vmbench report [--format md|csv|json] DIR\n"
 		   "       vmbench gc [DIR...]\n"
+		   "       vmbench list [suites|workloads|envs]\n"
 		   "       vmbench --help | --version   (also `vmbench run --help`, ...)\n"
 		   "`run` prints the run directory (results/<run-id>) on stdout, progress on stderr;\n"
 		   "`report` writes DIR/report.md and report.html, prints report.md's path on\n"
 		   "stdout and report.html's on stderr; --format csv|json writes DIR/summary.csv\n"
 		   "or DIR/summary.json instead (a row per cell and environment) and prints its path;\n"
+		   "`list` names the suites (cells, runs, how long), the workloads (and where they\n"
+		   "run) and the environments (available here, or why not);\n"
 		   "`gc` removes what killed runs left (disk images in results/ and DIRs,\n"
 		   "temporary files, and as root containers through `ctrun gc`).\n"
 		   "exit status of `run`: 0 every measured run passed; 1 some measured runs\n"
@@ -30,7 +34,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	if (argc >= 3 && (!strcmp(argv[1], "report") || !strcmp(argv[1], "gc")) &&
+	if (argc >= 3 && (!strcmp(argv[1], "report") || !strcmp(argv[1], "gc") ||
+			  !strcmp(argv[1], "list")) &&
 	    (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
 		usage(stdout);
 		return 0;
@@ -41,6 +46,8 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 2 && !strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "list"))
+		return cmd_list(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "gc"))
 		return cmd_gc(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "report")) {

@@ -8,7 +8,7 @@ B=$ROOT/build/bin
 for b in lwvmm ctrun ctstamp vmbench workload netpeer vmbench-tool; do
 	[ -x "$B/$b" ] || skip_all "build/bin/$b is not built (make)"
 done
-plan 47
+plan 48
 
 rev=$("$B/lwvmm" info 2>/dev/null | sed -n 's/^version: //p')
 [ -n "$rev" ] || rev=$(git -C "$ROOT" describe --always --dirty 2>/dev/null)
@@ -27,7 +27,7 @@ for b in lwvmm ctrun ctstamp vmbench workload netpeer vmbench-tool; do
 done
 for sub in run info; do help_ok lwvmm "$sub" --help; done
 for sub in run bundle checkpoint gc info; do help_ok ctrun "$sub" --help; done
-for sub in run report gc; do help_ok vmbench "$sub" --help; done
+for sub in run report gc list; do help_ok vmbench "$sub" --help; done
 help_ok workload cpu --help
 help_ok vmbench-tool fio --help
 # usage errors of subcommands and of the workloads themselves

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # vmbench run --dry-run: the cells and runs a run would do and how long it
-# may take, with nothing run and nothing written.
+# may take, with nothing run and nothing written; and vmbench list.
 . "$(dirname "$0")/tap.sh"
 VMBENCH=$ROOT/build/bin/vmbench
 [ -x "$VMBENCH" ] || skip_all "vmbench is not built"
-plan 6
+plan 11
 
 cd "$TMP" || exit 1
 run_cmd "$VMBENCH" run --suite smoke --workloads cpu,mem --envs native --reps 3 --dry-run
@@ -19,4 +19,12 @@ like "$OUT" "about [0-9]+:[0-9]{2} of runs, from the last run of suite smoke \(r
 	"with an earlier run of the suite, an estimate from its run times"
 run_cmd "$VMBENCH" run --suite smoke --envs container-cr --dry-run
 is "$RC" 69 "nothing would run: 69"
+
+run_cmd "$VMBENCH" list
+is "$RC" 0 "vmbench list exits 0"
+like "$OUT" "  smoke +6 cells, 16 runs, about [0-9:]+ \(its last run\), at most 16:00: Tiny sizes" \
+	"it lists the suites with their cells, runs and durations"
+like "$OUT" "inside lwvmm only: hypercall selftest" "the workloads, and those that run only in the VM"
+like "$OUT" "^  native +available: " "the environments, available here"
+like "$OUT" "^  vm-linux +not implemented yet" "or why not"
 exit $TAP_FAILED
