@@ -23,6 +23,8 @@
 #include "dry_run.h"
 #include "paths.h"
 #include "progress.h"
+#include "run_judge.h"
+#include "run_options.h"
 #include "result_line.h"
 #include "results_json.h"
 #include "run.h"
@@ -34,15 +36,6 @@
 
 #define MAX_ENVS 16
 
-struct options {
-	const char *suite;
-	const char *envs;     /* comma-separated, or NULL for the suite's */
-	const char *workloads; /* comma-separated, or NULL for every cell */
-	const char *out;
-	int reps;             /* 0: the suite's */
-	int timeout_s;        /* 0: the suite's */
-	int dry_run;          /* print the plan, run nothing */
-};
 
 /* The state of one `vmbench run`. */
 struct harness {
@@ -58,89 +51,6 @@ struct harness {
 	struct progress progress;                /* the lines on stderr */
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: vmbench run --suite NAME|FILE [--envs ENV,...] [--workloads NAME,...]\n"
-		   "                   [--reps N] [--out DIR] [--timeout SECONDS] [--dry-run]\n"
-		   "--dry-run prints the cells and runs it would do and the longest it may take\n"
-		   "environments:");
-	for (int i = 0; runners[i]; i++)
-		fprintf(f, " %s", runners[i]->name);
-	fprintf(f, "\n");
-}
-
-static int parse_positive(const char *text, const char *what, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (errno || end == text || *end || v < 1 || v > 100000) {
-		fprintf(stderr, "vmbench: %s must be a whole number from 1 to 100000, not '%s'\n",
-			what, text);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
-}
-
-static int parse_options(int argc, char **argv, struct options *o)
-{
-	static const struct option longopts[] = {
-		{ "suite", required_argument, NULL, 's' },
-		{ "envs", required_argument, NULL, 'e' },
-		{ "workloads", required_argument, NULL, 'w' },
-		{ "reps", required_argument, NULL, 'r' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	memset(o, 0, sizeof(*o));
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+s:e:w:r:o:t:hn", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': o->suite = optarg; break;
-		case 'e': o->envs = optarg; break;
-		case 'w': o->workloads = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'r':
-			if (parse_positive(optarg, "--reps", &o->reps) < 0)
-				return -1;
-			break;
-		case 't':
-			if (parse_positive(optarg, "--timeout", &o->timeout_s) < 0)
-				return -1;
-			break;
-		case 'n': o->dry_run = 1; break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			fprintf(stderr, "vmbench: bad option '%s'\n", argv[optind - 1]);
-			usage(stderr);
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "vmbench: unexpected argument '%s'\n", argv[optind]);
-		return -1;
-	}
-	if (o->workloads && !o->workloads[strspn(o->workloads, ",")]) {
-		fprintf(stderr, "vmbench: --workloads lists no workload\n");
-		return -1;
-	}
-	if (!o->suite) {
-		fprintf(stderr, "vmbench: run needs --suite NAME\n");
-		usage(stderr);
-		return -1;
-	}
-	return 0;
-}
 
 static int select_envs(struct harness *h, const char *list)
 {
@@ -328,58 +238,6 @@ static char **workload_argv(const struct cell *c, const struct runner *r,
 	return argv;
 }
 
-/* The 1-minute load average, or -1: other load on the host skews a run. */
-static double loadavg_1m(void)
-{
-	FILE *f = fopen("/proc/loadavg", "r");
-	double load = -1;
-
-	if (f) {
-		if (fscanf(f, "%lf", &load) != 1)
-			load = -1;
-		fclose(f);
-	}
-	return load;
-}
-
-/* Decide ok and the reason from what the runner saw. */
-static int judge(const struct cell *c, const struct run_result *res,
-		 struct result_line *line, int *parsed, char *error, size_t errlen,
-		 int timeout_s)
-{
-	const struct spawn_out *p = &res->proc;
-	char perr[256] = "";
-
-	*parsed = p->started && result_line_find(p->out, line, perr, sizeof(perr)) == 0;
-	if (!p->started)
-		snprintf(error, errlen, "%s", p->error);
-	else if (p->interrupted)
-		snprintf(error, errlen, "interrupted (vmbench got signal %d)", spawn_interrupted());
-	else if (p->timed_out)
-		snprintf(error, errlen, "timed out after %d s, killed", timeout_s);
-	else if (res->error[0])
-		snprintf(error, errlen, "%s", res->error);
-	else if (p->term_signal)
-		snprintf(error, errlen, "killed by signal %d (%s)", p->term_signal,
-			 strsignal(p->term_signal));
-	else if (p->exit_code == 1)
-		snprintf(error, errlen, "the workload's check failed (exit 1)");
-	else if (p->exit_code == 64)
-		snprintf(error, errlen, "the workload rejected its arguments (exit 64)");
-	else if (p->exit_code == 2)
-		snprintf(error, errlen, "the workload cannot run here (exit 2)");
-	else if (p->exit_code != 0)
-		snprintf(error, errlen, "exit status %d", p->exit_code);
-	else if (!*parsed)
-		snprintf(error, errlen, "bad output: %s", perr);
-	else if (strcmp(line->workload, c->workload))
-		snprintf(error, errlen, "result line is for workload '%s'", line->workload);
-	else if (!line->ok)
-		snprintf(error, errlen, "the workload's check failed (ok=0)");
-	else
-		return 1;
-	return 0;
-}
 
 /* One environment's runs of a cell and what they share: the workload's
  * argv and, for net cells, the peer (netcell.h). */
