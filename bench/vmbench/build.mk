@@ -39,7 +39,7 @@ TEST_SRCS_test_vmbench_report := reports/report_data.c reports/report_md.c \
 	reports/report_cell.c reports/report_fmt.c reports/report_html.c bench/common/stats.c bench/common/paths.c
 TEST_LIBS_test_vmbench_report := $(shell pkg-config --libs jansson) -lm
 TEST_SRCS_test_vmbench_report_input := $(TEST_SRCS_test_vmbench_report) reports/report_chart_data.c \
-	reports/report_export.c
+	reports/report_export.c reports/report_compare.c
 TEST_LIBS_test_vmbench_report_input := $(TEST_LIBS_test_vmbench_report)
 TEST_SRCS_test_vmbench_spawn := bench/common/spawn.c
 TEST_LIBS_test_vmbench_spawn := $(shell pkg-config --libs hwloc)

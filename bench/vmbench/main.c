@@ -6,6 +6,7 @@
 #include "disk_image.h"
 #include "list.h"
 #include "report.h"
+#include "report_compare.h"
 #include "run.h"
 
 static void usage(FILE *f)
@@ -15,11 +16,14 @@ static void usage(FILE *f)
 		   "       vmbench report [--format md|csv|json] DIR\n"
 		   "       vmbench gc [DIR...]\n"
 		   "       vmbench list [suites|workloads|envs]\n"
+		   "       vmbench compare [--html FILE] DIR_A DIR_B [DIR...]\n"
 		   "       vmbench --help | --version   (also `vmbench run --help`, ...)\n"
 		   "`run` prints the run directory (results/<run-id>) on stdout, progress on stderr;\n"
 		   "`report` writes DIR/report.md and report.html, prints report.md's path on\n"
 		   "stdout and report.html's on stderr; --format csv|json writes DIR/summary.csv\n"
 		   "or DIR/summary.json instead (a row per cell and environment) and prints its path;\n"
+		   "`compare` prints one Markdown table of the same cells across run directories,\n"
+		   "each one's median and its ratio to A's with an interval (and HTML to FILE);\n"
 		   "`list` names the suites (cells, runs, how long), the workloads (and where they\n"
 		   "run) and the environments (available here, or why not);\n"
 		   "`gc` removes what killed runs left (disk images in results/ and DIRs,\n"
@@ -35,7 +39,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && (!strcmp(argv[1], "report") || !strcmp(argv[1], "gc") ||
-			  !strcmp(argv[1], "list")) &&
+			  !strcmp(argv[1], "list") || !strcmp(argv[1], "compare")) &&
 	    (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
 		usage(stdout);
 		return 0;
@@ -46,6 +50,8 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 2 && !strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "compare"))
+		return cmd_compare(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "list"))
 		return cmd_list(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "gc"))

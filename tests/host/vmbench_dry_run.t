@@ -4,7 +4,7 @@
 . "$(dirname "$0")/tap.sh"
 VMBENCH=$ROOT/build/bin/vmbench
 [ -x "$VMBENCH" ] || skip_all "vmbench is not built"
-plan 11
+plan 14
 
 cd "$TMP" || exit 1
 run_cmd "$VMBENCH" run --suite smoke --workloads cpu,mem --envs native --reps 3 --dry-run
@@ -19,6 +19,15 @@ like "$OUT" "about [0-9]+:[0-9]{2} of runs, from the last run of suite smoke \(r
 	"with an earlier run of the suite, an estimate from its run times"
 run_cmd "$VMBENCH" run --suite smoke --envs container-cr --dry-run
 is "$RC" 69 "nothing would run: 69"
+
+# vmbench compare: the same cells across run directories
+"$VMBENCH" run --suite smoke --workloads cpu --envs native --reps 3 --out runs/x >/dev/null 2>&1
+"$VMBENCH" run --suite smoke --workloads cpu --envs native --reps 3 --out runs/y >/dev/null 2>&1
+run_cmd "$VMBENCH" compare --html c.html runs/x runs/y
+like "$RC|$OUT" "^0\|# vmbench compare" "vmbench compare exits 0 with a Markdown table"
+like "$OUT" "^\| cpu --size 64 \| 1 \| native \| [0-9.]+ \(3\) \| [0-9.]+ \(3\) \| [0-9.]+ \| [0-9.]+ – [0-9.]+ \|" \
+	"each directory's median, the ratio and its interval"
+like "$(cat c.html 2>/dev/null)" "<table>" "and the same as HTML with --html"
 
 run_cmd "$VMBENCH" list
 is "$RC" 0 "vmbench list exits 0"

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "report_chart_data.h"
+#include "report_compare.h"
 #include "report_data.h"
 #include "report_export.h"
 #include "report_md.h"
@@ -360,6 +361,40 @@ static void test_export(void **state)
 	remove_dir();
 }
 
+/* The same cells across two run directories: medians, the ratio and its (unpaired) interval. */
+static void test_compare(void **state)
+{
+	struct report_data runs[2];
+	char err[256] = "", dirs[2][64], *text = NULL;
+	size_t len = 0;
+	(void)state;
+
+	make_dir(RUN("native", 1, 100) RUN("native", 2, 110) RUN("native", 3, 90) RUN("vm", 1, 80),
+		 "{\"suite\":\"quick\",\"hostname\":\"a\"}");
+	strcpy(dirs[0], dir);
+	make_dir(RUN("native", 1, 50) RUN("native", 2, 55) RUN("native", 3, 45),
+		 "{\"suite\":\"quick\",\"hostname\":\"b\"}");
+	strcpy(dirs[1], dir);
+	assert_int_equal(report_data_load(dirs[0], &runs[0], err, sizeof(err)), 0);
+	assert_int_equal(report_data_load(dirs[1], &runs[1], err, sizeof(err)), 0);
+	FILE *f = open_memstream(&text, &len);
+	assert_int_equal(report_compare_write(f, runs, 2), 0);
+	fclose(f);
+	assert_non_null(strstr(text, "| workload | cpus | env | A | B | B/A | interval | unit |"));
+	/* 50 / 100, and 45 / 110 to 55 / 90 from the two medians' intervals */
+	assert_non_null(strstr(text, "| cpu --size 64 | 1 | native | 100 (3) | 50 (3) | 0.500 | 0.409 – 0.611 | Mrays/s |"));
+	/* a cell only A has, and one run of it: no ratio, no interval */
+	assert_non_null(strstr(text, "| cpu --size 64 | 1 | vm | 80 (1) | – | – | – | Mrays/s |"));
+	assert_non_null(strstr(text, "host b"));
+	free(text);
+	report_data_free(&runs[0]);
+	report_data_free(&runs[1]);
+	strcpy(dir, dirs[0]);
+	remove_dir();
+	strcpy(dir, dirs[1]);
+	remove_dir();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_references_cite_the_repository),
 		cmocka_unit_test(test_chart),
 		cmocka_unit_test(test_export),
+		cmocka_unit_test(test_compare),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
