@@ -52,7 +52,7 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 
 static void list_suites(void)
 {
-	char *dir = paths_join(paths_source_dir(), "bench/suites");
+	char *dir = paths_data("suites");
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, by_name);
 
