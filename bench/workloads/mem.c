@@ -101,11 +101,10 @@ static int mem_main(int argc, char **argv)
 	long mib = wl_option(argc, argv, "--mib", 192);
 	long ntimes = wl_option(argc, argv, "--ntimes", 5);
 	s.threads = (int)wl_option(argc, argv, "--threads", wl_ncpus());
-	if (mib < 1 || mib > 65536 || ntimes < 1 || ntimes > 1000 || s.threads < 1 ||
-	    s.threads > wl_ncpus()) {
-		wl_eprintf("mem: --mib 1..65536, --ntimes 1..1000, --threads 1..%d\n", wl_ncpus());
+	if (wl_check_range("mem", "--mib", mib, 1, 65536) < 0 ||
+	    wl_check_range("mem", "--ntimes", ntimes, 1, 1000) < 0 ||
+	    wl_check_range("mem", "--threads", s.threads, 1, wl_ncpus()) < 0)
 		return WL_USAGE;
-	}
 	s.n = (uint64_t)mib * 1024 * 1024 / 3 / sizeof(double);
 	/*
 	 * One block, arrays a little more than n apart (STREAM's OFFSET): at

@@ -86,11 +86,11 @@ static int noise_main(int argc, char **argv)
 	long ms = wl_option(argc, argv, "--ms", 1000);
 	long threshold = wl_option(argc, argv, "--threshold-ns", THRESHOLD_AUTO);
 	long threads = wl_option(argc, argv, "--threads", 1);
-	int threshold_bad = threshold != THRESHOLD_AUTO && (threshold < 100 || threshold > 1000000000);
-	if (ms < 1 || ms > 3600000 || threshold_bad || threads != 1) {
-		wl_eprintf("noise: --ms 1..3600000, --threshold-ns 100..1000000000, --threads 1\n");
+	if (wl_check_range("noise", "--ms", ms, 1, 3600000) < 0 ||
+	    (threshold != THRESHOLD_AUTO &&
+	     wl_check_range("noise", "--threshold-ns", threshold, 100, 1000000000) < 0) ||
+	    wl_check_range("noise", "--threads", threads, 1, 1) < 0)
 		return WL_USAGE;
-	}
 	if (threshold == THRESHOLD_AUTO)
 		threshold = default_threshold_ns();
 	measure((uint64_t)ms * 1000000, (uint64_t)threshold, &n);

@@ -144,6 +144,11 @@ const struct workload *wl_find(const char *name);
 
 /* "--name value" options: the value, `def` when absent, -1 when not a number. */
 long wl_option(int argc, char **argv, const char *name, long def);
+/*
+ * 0 when lo <= value <= hi; else prints "WORKLOAD: NAME must be lo..hi, not
+ * value" (that option alone) and returns -1.
+ */
+int wl_check_range(const char *workload, const char *name, long value, long lo, long hi);
 /* 0 when all arguments are known "--name number" pairs; else prints usage, -1. */
 int wl_check_options(int argc, char **argv, const char *const *known, const char *usage);
 

@@ -102,6 +102,17 @@ long wl_option(int argc, char **argv, const char *name, long def)
 	return def;
 }
 
+int wl_check_range(const char *workload, const char *name, long value, long lo, long hi)
+{
+	if (value >= lo && value <= hi)
+		return 0;
+	if (lo == hi)
+		wl_eprintf("%s: %s must be %ld, not %ld\n", workload, name, lo, value);
+	else
+		wl_eprintf("%s: %s must be %ld..%ld, not %ld\n", workload, name, lo, hi, value);
+	return -1;
+}
+
 /* 0 when every argument is a known "--name value" pair, else prints why and returns -1. */
 int wl_check_options(int argc, char **argv, const char *const *known, const char *usage)
 {

@@ -8,7 +8,7 @@ B=$ROOT/build/bin
 for b in lwvmm ctrun ctstamp vmbench workload netpeer vmbench-tool; do
 	[ -x "$B/$b" ] || skip_all "build/bin/$b is not built (make)"
 done
-plan 48
+plan 49
 
 rev=$("$B/lwvmm" info 2>/dev/null | sed -n 's/^version: //p')
 [ -n "$rev" ] || rev=$(git -C "$ROOT" describe --always --dirty 2>/dev/null)
@@ -37,6 +37,8 @@ run_cmd "$B/ctrun" run --bogus -- true
 is "$RC" 64 "ctrun run --bogus: 64"
 run_cmd "$B/workload" cpu --size -5
 like "$RC|$ERR" "^64\|cpu: .*-5" "workload cpu --size -5: 64, naming the value on stderr"
+run_cmd "$B/workload" cpu --size 0
+is "$ERR" "cpu: --size must be 1..16384, not 0" "a bad --size: one range, its own, and the value"
 run_cmd "$B/workload" nosuch
 like "$RC|$ERR" "^64\|workload: unknown workload 'nosuch'" "an unknown workload: 64"
 run_cmd "$B/netpeer" --port 70000
