@@ -9,6 +9,8 @@
 #   make test-lab   run the lab tier (QEMU TCG with SVM and NUMA nodes)
 #   make soak       kill runs at random moments, then check that nothing is left
 #   make bench      run the quick suite and print where the report is
+#   make install    copy the binaries, suites, reference figures, docs and
+#                   --help texts under PREFIX (/usr/local; DESTDIR for packaging)
 
 CC      ?= gcc
 BUILD   := build
@@ -29,9 +31,10 @@ UNIT_TESTS  :=
 TEST_DEPS   :=
 HOST_TESTS  :=
 
-.PHONY: all deps test test-unit test-host test-lab soak bench clean
+.PHONY: all deps test test-unit test-host test-lab soak bench clean install
 all: build-all
 
+include bench/common/version.mk
 include bench/workloads/build.mk
 -include lwvmm/guest/net/build.mk
 include lwvmm/guest/build.mk
@@ -70,6 +73,22 @@ soak: build-all
 bench: deps
 	@$(MAKE) --no-print-directory build-all
 	@dir=$$($(BIN)/vmbench run --suite quick) && $(BIN)/vmbench report "$$dir"
+
+# An installed vmbench finds its programs beside itself (PREFIX/bin) and its
+# suites and reference figures in PREFIX/share/vmbench (bench/common/paths.c).
+PREFIX ?= /usr/local
+INSTALL_BINS := lwvmm vmbench workload ctrun ctstamp netpeer vmbench-tool
+install: build-all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vmbench/suites \
+		$(DESTDIR)$(PREFIX)/share/doc/vmbench
+	install -m 755 $(addprefix $(BIN)/,$(INSTALL_BINS)) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 bench/suites/*.json $(DESTDIR)$(PREFIX)/share/vmbench/suites/
+	install -m 644 reports/references.json $(DESTDIR)$(PREFIX)/share/vmbench/
+	install -m 644 README.md docs/host-notes.md docs/adding-a-workload.md $(DESTDIR)$(PREFIX)/share/doc/vmbench/
+	@for b in $(INSTALL_BINS); do \
+		$(BIN)/$$b --help > $(DESTDIR)$(PREFIX)/share/doc/vmbench/$$b.txt || exit 1; \
+	done
+	@echo "installed under $(DESTDIR)$(PREFIX)"
 
 clean:
 	rm -rf $(BUILD)

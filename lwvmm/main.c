@@ -42,7 +42,7 @@ static void usage(FILE *out)
 		"                 [--net tap[,host=IP][,guest=IP][,prefix=N]] [--no-seccomp]\n"
 		"                 [--numa SPEC [--numa-sim SPEC] [--numa-policy SPEC]]\n"
 		"                 --workload NAME [-- ARGS]\n"
-		"       lwvmm info\n"
+		"       lwvmm info | --help | --version\n"
 		"  --cpus N           vCPUs, 1 to %d (default 1)\n"
 		"  --mem SIZE         guest RAM, e.g. 256M or 2G, a multiple of 2M (default 256M)\n"
 		"  --stats            print exits by reason, monitor and guest time at the end\n"
@@ -260,10 +260,20 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "info") == 0 && argc > 2) {   /* `lwvmm info --help` */
+		if (strcmp(argv[2], "--help") && strcmp(argv[2], "-h"))
+			return bad_usage("info takes no argument, not '%s'", argv[2]);
+		usage(stdout);
+		return 0;
+	}
 	if (strcmp(argv[1], "info") == 0)
 		return cmd_info();
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
 		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("lwvmm %s\n", LWVMM_VERSION);
 		return 0;
 	}
 	return bad_usage("unknown command '%s' (commands: run, info)", argv[1]);

@@ -30,6 +30,40 @@ static const struct {
 	{ "max_gap_us", "longest interruption, us" },
 	{ "threshold_ns", "gap threshold, ns (1000, or 10 clock reads on a slow clock)" },
 	{ "time_s", "time measured by the workload, s" },
+	{ "time_res_s", "resolution of the clock that timed it, s" },
+	{ "bw_kibs", "bandwidth, KiB/s" },
+	{ "iops", "I/O operations per second" },
+	{ "clat_mean_ns", "completion latency, mean, ns" },
+	{ "clat_p50_ns", "completion latency, median, ns" },
+	{ "clat_p99_ns", "completion latency, 99th percentile, ns" },
+	{ "clat_p999_ns", "completion latency, 99.9th percentile, ns" },
+	{ "requests", "requests" },
+	{ "errors", "failed requests" },
+	{ "flushes", "flushes (fsync)" },
+	{ "bs", "block size, bytes" },
+	{ "qd", "queue depth" },
+	{ "write", "writes (1) or reads (0)" },
+	{ "random", "random (1) or sequential (0) offsets" },
+	{ "kicks", "notifications to the back end (kicks)" },
+	{ "kicks_per_request", "kicks per request" },
+	{ "sleeps", "times the guest blocked waiting" },
+	{ "requests_per_kick", "requests per kick" },
+	{ "requests_per_event", "requests per completion event" },
+	{ "notifications_per_s", "notifications per second, both ways" },
+	{ "mmio_exits", "MMIO exits" },
+	{ "exits_per_mib", "exits per MiB moved" },
+	{ "trap_and_emulate", "trap-and-emulate device (1) or rings (0)" },
+	{ "array_mib", "array size, MiB" },
+	{ "rtt_mean_us", "round trip, mean, us" },
+	{ "rtt_p50_us", "round trip, median, us" },
+	{ "rtt_p99_us", "round trip, 99th percentile, us" },
+	{ "bytes", "bytes sent" },
+	{ "peer_bytes", "bytes the peer received" },
+	{ "tx_frames", "frames sent" },
+	{ "rx_frames", "frames received" },
+	{ "tx_frames_per_kick", "frames sent per kick" },
+	{ "rx_frames_per_wakeup", "frames received per wake-up" },
+	{ "tx_stalls", "send stalls (ring full)" },
 	{ "checksum", "checksum (must match native)" },
 };
 
@@ -72,30 +106,32 @@ const char *overhead_ci_text(char *buf, size_t len, const struct group *g,
 	return buf;
 }
 
-static void score_table(FILE *md, const struct group *g, json_t *refs)
+/*
+ * The papers' figures are not a column here: the one that applies to every
+ * workload (Disco's worst case) is in the overview once, and the ones for
+ * this workload follow the table (reference_lines).
+ */
+static void score_table(FILE *md, const struct group *g, int measured)
 {
 	const struct series *native = group_series(g, "native");
-	json_t *headline = json_object_get(refs, "headline");
 	struct stats nst;
-	int have_native = native && series_stats(native, "score", 0, &nst) == 0;
+	int have_native = measured && native && series_stats(native, "score", 0, &nst) == 0;
 
-	fprintf(md, "| env | N ok | median | min – max | stddev | IQR | overhead vs native | paired CI | %s [%s] |\n",
-		str_or(headline, "label", "Disco, worst case"),
-		ref_label(refs, str_or(headline, "source", "disco")));
-	fprintf(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	fprintf(md, "| env | N ok | median | min – max | stddev | IQR | overhead vs native | paired CI |\n");
+	fprintf(md, "|---|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (int i = 0; i < g->nseries; i++) {
 		const struct series *s = &g->series[i];
-		char a[32], b[32], c[32], e[32], f[32], ov[32] = "–", hl[32] = "", ci[64];
+		char a[32], b[32], c[32], e[32], f[32], ov[32] = "–", ci[64] = "–";
 		struct stats st;
 
 		if (s->unavailable) {
 			char why[300];
-			fprintf(md, "| %s | 0 | not run: %s | | | | | | |\n", s->env,
+			fprintf(md, "| %s | 0 | not run: %s | | | | | |\n", s->env,
 				md_cell(why, sizeof(why), s->unavailable));
 			continue;
 		}
 		if (series_stats(s, "score", 0, &st) < 0) {
-			fprintf(md, "| %s | 0 of %d | – | – | – | – | – | – | |\n", s->env,
+			fprintf(md, "| %s | 0 of %d | – | – | – | – | – | – |\n", s->env,
 				s->n_ok + s->n_failed);
 			continue;
 		}
@@ -103,20 +139,19 @@ static void score_table(FILE *md, const struct group *g, json_t *refs)
 			fmt_pct(ov, sizeof(ov), (nst.median - st.median) / nst.median * 100);
 		else if (!strcmp(s->env, "native"))
 			snprintf(ov, sizeof(ov), "(baseline)");
-		else
+		else if (measured)
 			snprintf(ov, sizeof(ov), "no native run");
-		if (strcmp(s->env, "native") && have_native && json_is_number(json_object_get(headline, "overhead_pct")))
-			fmt_pct(hl, sizeof(hl), json_number_value(json_object_get(headline, "overhead_pct")));
+		if (strcmp(s->env, "native") && have_native)
+			overhead_ci_text(ci, sizeof(ci), g, s);
 		/* a coefficient of variation above 5% usually means other load on the host */
 		char noisy[48] = "";
 		if (st.n > 1 && st.mean != 0 && st.stddev / st.mean > 0.05)
 			snprintf(noisy, sizeof(noisy), " (noisy: CV %.0f%%)", 100 * st.stddev / st.mean);
-		fprintf(md, "| %s | %d%s | %s | %s – %s | %s%s | %s | %s | %s | %s |\n", s->env,
+		fprintf(md, "| %s | %d%s | %s | %s – %s | %s%s | %s | %s | %s |\n", s->env,
 			s->n_ok, s->n_failed ? " (+failed)" : "",
 			fmt_num(a, sizeof(a), st.median), fmt_num(b, sizeof(b), st.min),
 			fmt_num(c, sizeof(c), st.max), fmt_num(e, sizeof(e), st.stddev), noisy,
-			fmt_num(f, sizeof(f), st.q3 - st.q1), ov,
-			overhead_ci_text(ci, sizeof(ci), g, s), hl);
+			fmt_num(f, sizeof(f), st.q3 - st.q1), ov, ci);
 	}
 }
 
@@ -142,7 +177,13 @@ static void reference_lines(FILE *md, const struct group *g, json_t *refs)
 	if (!group_series(g, "native"))
 		return; /* overheads need a native baseline */
 	json_array_foreach(json_object_get(refs, "figures"), i, fig) {
-		int env_match = 0;
+		int env_match = 0, for_all = 0;
+		size_t w;
+		json_t *name;
+		json_array_foreach(json_object_get(fig, "workloads"), w, name)
+			for_all |= !strcmp(json_string_value(name) ? json_string_value(name) : "", "*");
+		if (for_all)
+			continue;   /* the overview gives it once */
 		for (int s = 0; s < g->nseries; s++)
 			env_match |= string_in(json_object_get(fig, "envs"), g->series[s].env);
 		if (!env_match || !string_in(json_object_get(fig, "workloads"), g->workload))
@@ -165,7 +206,8 @@ static void reference_lines(FILE *md, const struct group *g, json_t *refs)
 static void cost_table(FILE *md, const struct group *g)
 {
 	fprintf(md, "\nWhat a run cost (medians of the ok runs), the limits it ran under, and how "
-		"much of its pinned CPUs' time other work took meanwhile (should be near 0%%):\n\n");
+		"much of its pinned CPUs' time other work took meanwhile (should be near 0%%; \"too short "
+		"to tell\" where a run lasted under 0.4 s: the kernel counts that time in 10 ms ticks):\n\n");
 	fprintf(md, "| env | cpus | memory limit | wall s | CPU s | peak RSS MiB | taken by others |\n");
 	fprintf(md, "|---|---:|---|---:|---:|---:|---:|\n");
 	for (int i = 0; i < g->nseries; i++) {
@@ -177,9 +219,12 @@ static void cost_table(FILE *md, const struct group *g)
 			continue;
 		if (series_stats(s, "max_rss_kib", 0, &st) == 0)
 			fmt_num(c, sizeof(c), st.median / 1024);
+		int too_short = 0;
 		snprintf(l, sizeof(l), "–");
-		if (series_interference(s, g->cpus, &st) == 0)
+		if (series_interference(s, g->cpus, &st, &too_short) == 0)
 			fmt_pct(l, sizeof(l), 100 * st.median);
+		else if (too_short)
+			snprintf(l, sizeof(l), "too short to tell");
 		fprintf(md, "| %s | %d | %s | %s | %s | %s | %s |\n", s->env, g->cpus,
 			s->mem ? s->mem : "none", median_text(a, sizeof(a), s, "wall_s", 0),
 			median_text(b, sizeof(b), s, "cpu_s", 0), c, l);
@@ -345,9 +390,12 @@ void report_cell(FILE *md, const struct group *g, json_t *refs, json_t *env)
 	fprintf(md, "\n### %s%s%s, %d CPU%s\n\n", g->workload, *g->params ? " " : "",
 		g->params, g->cpus, g->cpus == 1 ? "" : "s");
 	fprintf(md, "Score in %s, higher is better.\n\n", g->score_unit ? g->score_unit : "(no unit: no run passed)");
-	score_table(md, g, refs);
+	int measured = report_is_measurement(env);
+
+	score_table(md, g, measured);
 	stream_size_warning(md, g, env);
-	reference_lines(md, g, refs);
+	if (measured)
+		reference_lines(md, g, refs);
 	cost_table(md, g);
 	metrics_table(md, g, refs);
 	for (int i = 0; i < g->nseries; i++)

@@ -1,7 +1,9 @@
 /*
- * The chart follows the gnuplot recipe checked in shared/TOOLS.md §4
- * (clustered histogram, key below, noenhanced tics). The CSV and script stay
- * in the run directory so readers can redraw or restyle the chart.
+ * The chart: overhead against native with its paired CI per cell and
+ * environment, beside Disco's and Xen's figures (report_chart_data.c writes
+ * the data and the script; here gnuplot renders them). Horizontal rows, so
+ * that long labels (io's) read level and do not squeeze the plot. The CSV
+ * and script stay in the run directory so readers can redraw or restyle it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +13,10 @@
 #include "paths.h"
 #include "spawn.h"
 #include "report_chart.h"
+#include "report_chart_data.h"
+#include "report_md.h"
 
-#define CHART "relative.svg"
+#define CHART "overhead.svg"
 
 static const char *find_gnuplot(void)
 {
@@ -43,59 +47,29 @@ static int other_envs(const struct report_data *d, const char **envs, int max)
 	return n;
 }
 
-static int write_csv(const struct report_data *d, const char *path, const char **envs,
-		     int nenvs, double *ymax)
-{
-	FILE *f = fopen(path, "w");
-	int rows = 0;
-
-	if (!f)
-		return -1;
-	fprintf(f, "cell,native");
-	for (int e = 0; e < nenvs; e++)
-		fprintf(f, ",%s", envs[e]);
-	fprintf(f, "\n");
-	*ymax = 100;
-	for (int i = 0; i < d->ngroups; i++) {
-		const struct group *g = &d->groups[i];
-		const struct series *native = group_series(g, "native");
-		struct stats nst, st;
-
-		if (!native || series_stats(native, "score", 0, &nst) < 0 || nst.median <= 0)
-			continue;
-		fprintf(f, "%s%s%s (%d cpu),100", g->workload, *g->params ? " " : "",
-			g->params, g->cpus);
-		for (int e = 0; e < nenvs; e++) {
-			const struct series *s = group_series(g, envs[e]);
-			if (s && series_stats(s, "score", 0, &st) == 0) {
-				double rel = 100 * st.median / nst.median;
-				fprintf(f, ",%.2f", rel);
-				if (rel > *ymax)
-					*ymax = rel;
-			} else {
-				fprintf(f, ",0"); /* not run or no ok run: an empty bar */
-			}
-		}
-		fprintf(f, "\n");
-		rows++;
-	}
-	fclose(f);
-	return rows;
-}
-
-const char *report_chart(const struct report_data *d, char *note, size_t notelen)
+const char *report_chart(const struct report_data *d, json_t *refs, char *note, size_t notelen)
 {
 	const char *envs[REPORT_MAX_ENVS], *gnuplot = find_gnuplot();
-	char *csv = paths_join(d->dir, "relative.csv");
-	char *gp = paths_join(d->dir, "relative.gp");
+	char *csv = paths_join(d->dir, "overhead.csv");
+	char *gp = paths_join(d->dir, "overhead.gp");
 	char *svg = paths_join(d->dir, CHART);
+	char terminal[160];
 	const char *result = NULL;
-	int nenvs = other_envs(d, envs, REPORT_MAX_ENVS), rows;
-	double ymax;
+	int nenvs = other_envs(d, envs, REPORT_MAX_ENVS), rows = 0;
+	double xmin, xmax;
+	int label_chars = 0;
 	FILE *f;
 
-	rows = write_csv(d, csv, envs, nenvs, &ymax);
-	if (rows <= 0 || nenvs == 0) {
+	if (!report_is_measurement(d->env)) {
+		snprintf(note, notelen, "not a measurement (fewer than 3 repetitions per cell)");
+		goto out;
+	}
+	f = fopen(csv, "w");
+	if (f) {
+		rows = chart_write_csv(f, d, envs, &nenvs, &xmin, &xmax, &label_chars);
+		fclose(f);
+	}
+	if (rows <= 0) {
 		snprintf(note, notelen, "no cell has both a native and another environment's score");
 		goto out;
 	}
@@ -104,28 +78,19 @@ const char *report_chart(const struct report_data *d, char *note, size_t notelen
 		snprintf(note, notelen, "cannot write %s", gp);
 		goto out;
 	}
-	fprintf(f, "# Median score relative to native (= 100), per cell. Redraw with:\n"
-		"#   gnuplot -e \"set terminal svg size 900,480 dynamic background rgb 'white'; "
-		"set output 'relative.svg'\" relative.gp\n"
-		"set datafile separator ','\nset key autotitle columnheader\n"
-		"set style data histogram\nset style histogram clustered gap 1\n"
-		"set style fill solid 0.8 border -1\nset boxwidth 0.9\n"
-		"set key outside bottom center horizontal\n"
-		"set yrange [0:%.0f]\nset xrange [-0.5:%d-0.5]\n"
-		"set ylabel 'median score, native = 100'\nset xtics noenhanced rotate by -20\n"
-		"set grid ytics\n"
-		"plot for [c=2:%d] 'relative.csv' using c:xtic(1)\n",
-		ymax * 1.15, rows, nenvs + 2);
+	chart_write_script(f, d, refs, "overhead.csv", envs, nenvs, rows, xmin, xmax, label_chars);
 	fclose(f);
 	if (!gnuplot) {
 		snprintf(note, notelen, "gnuplot is not installed (Debian package gnuplot-nox); "
-			 "relative.csv and relative.gp are in the run directory");
+			 "overhead.csv and overhead.gp are in the run directory");
 		goto out;
 	}
 
-	/* gnuplot resolves 'relative.csv' against its working directory */
-	char *argv[] = { (char *)gnuplot, "-e", "set terminal svg size 900,480 dynamic "
-			 "background rgb 'white'; set output '" CHART "'", "relative.gp", NULL };
+	/* gnuplot resolves 'overhead.csv' against its working directory; the
+	 * height grows with the rows so that their labels never overlap */
+	snprintf(terminal, sizeof(terminal), "set terminal svg size %d,%d dynamic "
+		 "background rgb 'white'; set output '" CHART "'", CHART_WIDTH, chart_height(rows));
+	char *argv[] = { (char *)gnuplot, "-e", terminal, "overhead.gp", NULL };
 	struct spawn_req req = { .argv = argv, .timeout_s = 30, .cwd = d->dir };
 	struct spawn_out out;
 	spawn_run(&req, &out);

@@ -1,15 +1,19 @@
-/* A bar chart of each environment's median score relative to native (gnuplot). */
+/* The chart of each environment's overhead against native and its CI (gnuplot). */
 #ifndef REPORTS_REPORT_CHART_H
 #define REPORTS_REPORT_CHART_H
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "report_data.h"
 
 /*
- * Writes DIR/relative.csv and DIR/relative.gp and renders DIR/relative.svg.
- * Returns the chart's file name, or NULL with the reason in note.
+ * Writes DIR/overhead.csv and DIR/overhead.gp and renders DIR/overhead.svg,
+ * with the reference lines from refs (references.json). Returns the chart's
+ * file name, or NULL with the reason in note (also for a run that is not a
+ * measurement: report_is_measurement()).
  */
-const char *report_chart(const struct report_data *d, char *note, size_t notelen);
+const char *report_chart(const struct report_data *d, json_t *refs, char *note, size_t notelen);
 
 #endif

@@ -62,7 +62,8 @@ static struct series *find_series(struct group *g, const char *env)
 	return s;
 }
 
-static void add_record(struct report_data *d, json_t *rec)
+/* Group one record; 0 when it is not a run (counted as a bad line). */
+static int add_record(struct report_data *d, json_t *rec)
 {
 	const char *workload = json_string_value(json_object_get(rec, "workload"));
 	const char *env = json_string_value(json_object_get(rec, "env"));
@@ -74,7 +75,7 @@ static void add_record(struct report_data *d, json_t *rec)
 
 	if (!workload || !env) {
 		d->n_bad_lines++;
-		return;
+		return 0;
 	}
 	params = params_text(json_object_get(rec, "params"));
 	g = find_group(d, workload, params, cpus);
@@ -84,12 +85,12 @@ static void add_record(struct report_data *d, json_t *rec)
 		g = add_group(d, workload, params, cpus);
 	s = g ? find_series(g, env) : NULL;
 	if (!s)
-		return;
+		return 1;
 
 	if (json_is_true(json_object_get(rec, "unavailable"))) {
 		s->unavailable = json_string_value(json_object_get(rec, "error"));
 		d->n_unavailable++;
-		return;
+		return 1;
 	}
 	if (!g->score_unit)
 		g->score_unit = json_string_value(json_object_get(rec, "score_unit"));
@@ -97,7 +98,7 @@ static void add_record(struct report_data *d, json_t *rec)
 	if (json_is_true(json_object_get(rec, "warmup"))) {
 		s->n_warmup++;
 		d->n_warmup++;
-		return;
+		return 1;
 	}
 	json_array_append(s->runs, rec);
 	d->n_measured++;
@@ -107,6 +108,7 @@ static void add_record(struct report_data *d, json_t *rec)
 		s->n_failed++;
 		d->n_failed++;
 	}
+	return 1;
 }
 
 /* Mark the groups of net cells, as the run's copy of its suite (suite.json) names them. */
@@ -132,12 +134,55 @@ static void mark_net_cells(struct report_data *d)
 	json_decref(suite);
 }
 
+/*
+ * How many runs of the plan's (cell, env) pairs results.jsonl holds, and
+ * which pairs have none or fewer than planned: a run stopped by Ctrl-C
+ * must not read as complete. A pair recorded as unavailable is done.
+ */
+static void compare_with_plan(struct report_data *d)
+{
+	json_t *entry;
+	size_t i;
+	char *none = NULL, *few = NULL;
+	size_t none_len = 0, few_len = 0;
+	FILE *fnone = open_memstream(&none, &none_len), *ffew = open_memstream(&few, &few_len);
+	int n_none = 0, n_few = 0;
+
+	json_array_foreach(json_object_get(d->env, "plan"), i, entry) {
+		char *params = params_text(json_object_get(entry, "params"));
+		int cpus = (int)json_integer_value(json_object_get(entry, "cpus"));
+		const char *workload = str_or(entry, "workload", "?"), *env = str_or(entry, "env", "?");
+		json_int_t planned = json_integer_value(json_object_get(entry, "runs"));
+		int runs = planned < 0 ? 0 : planned > 100000 ? 100000 : (int)planned;   /* vmbench's --reps bound */
+		struct group *g = find_group(d, workload, params, cpus);
+		const struct series *s = g ? group_series(g, env) : NULL;
+		int have = s ? s->n_ok + s->n_failed + s->n_warmup : 0;
+
+		if (runs > 0 && !(s && s->unavailable)) {
+			d->n_planned += runs;
+			d->n_recorded += have < runs ? have : runs;
+			if (have == 0)
+				fprintf(fnone, "%s `%s%s%s` (cpus %d) in %s", n_none++ ? "," : "",
+					workload, *params ? " " : "", params, cpus, env);
+			else if (have < runs)
+				fprintf(ffew, "%s `%s%s%s` (cpus %d) in %s (%d of %d)", n_few++ ? "," : "",
+					workload, *params ? " " : "", params, cpus, env, have, runs);
+		}
+		free(params);
+	}
+	fclose(fnone);
+	fclose(ffew);
+	d->cells_without_runs = n_none ? none : (free(none), NULL);
+	d->cells_short_of_runs = n_few ? few : (free(few), NULL);
+}
+
 int report_data_load(const char *dir, struct report_data *d, char *err, size_t errlen)
 {
 	char *path;
 	FILE *f;
 	char *line = NULL;
 	size_t cap = 0;
+	int n_lines = 0;
 
 	memset(d, 0, sizeof(*d));
 	d->dir = strdup(dir);
@@ -165,9 +210,10 @@ int report_data_load(const char *dir, struct report_data *d, char *err, size_t e
 		if (strspn(line, " \t\r\n") == strlen(line))
 			continue;
 		json_t *rec = json_loads(line, 0, NULL);
+		n_lines++;
 		if (json_is_object(rec)) {
-			json_array_append(d->records, rec);
-			add_record(d, rec);
+			if (add_record(d, rec))
+				json_array_append(d->records, rec);
 		} else {
 			d->n_bad_lines++; /* e.g. the last line of a run killed mid-write */
 		}
@@ -175,6 +221,17 @@ int report_data_load(const char *dir, struct report_data *d, char *err, size_t e
 	}
 	free(line);
 	fclose(f);
+	if (json_array_size(d->records) == 0) {
+		if (n_lines == 0)
+			snprintf(err, errlen, "%s/results.jsonl holds no runs (the run was stopped "
+				 "before its first run ended, or nothing ran)", dir);
+		else
+			snprintf(err, errlen, "none of the %d lines of %s/results.jsonl is a run "
+				 "vmbench wrote: nothing to report", n_lines, dir);
+		report_data_free(d);
+		return -1;
+	}
+	compare_with_plan(d);
 	/*
 	 * The runs of one repetition are neighbours in time only where vmbench
 	 * interleaved them: since it records run_order, and never in net cells
@@ -196,6 +253,8 @@ void report_data_free(struct report_data *d)
 	}
 	free(d->groups);
 	free(d->dir);
+	free(d->cells_without_runs);
+	free(d->cells_short_of_runs);
 	json_decref(d->env);
 	json_decref(d->records);
 	memset(d, 0, sizeof(*d));
@@ -300,6 +359,18 @@ size_t series_paired_overheads(const struct series *native, const struct series 
 	return n;
 }
 
+int series_below_timer(const struct series *s, double *time_s, double *res_s)
+{
+	struct stats t, res;
+
+	if (series_stats(s, "metrics.time_s", 0, &t) < 0 ||
+	    series_stats(s, "metrics.time_res_s", 0, &res) < 0)
+		return 0;
+	*time_s = t.median;
+	*res_s = res.median;
+	return res.median > 0 && t.median < 100 * res.median;
+}
+
 json_t *series_keys(const struct series *s, const char *field)
 {
 	json_t *keys = json_array(), *rec, *v;
@@ -321,20 +392,49 @@ json_t *series_keys(const struct series *s, const char *field)
 	return keys;
 }
 
-static int interference_value(json_t *rec, const void *arg, double *x)
+double interference_share(double others_s, double window_s, int cpus, double tick_s)
 {
-	int cpus = *(const int *)arg;
-	json_t *others = json_object_get(rec, "others_cpu_s");
-	double wall = json_number_value(json_object_get(rec, "wall_s"));
+	const double resolution = 0.05;
+	double share;
 
-	if (json_is_number(others) && wall > 0 && cpus > 0) {
-		*x = json_number_value(others) / (wall * cpus);
-		return 1;
-	}
-	return 0;
+	if (cpus < 1 || window_s <= 0 || window_s + 1e-9 < 2 * tick_s / resolution)
+		return -1;
+	share = others_s / (window_s * cpus);
+	return share < 0 ? 0 : share > 1 ? 1 : share;
 }
 
-int series_interference(const struct series *s, int cpus, struct stats *out)
+struct interference_arg {
+	int cpus;
+	int too_short;
+};
+
+static int interference_value(json_t *rec, const void *arg, double *x)
 {
-	return ok_runs_stats(s, interference_value, &cpus, out);
+	struct interference_arg *a = (struct interference_arg *)arg;
+	json_t *others = json_object_get(rec, "others_cpu_s");
+	json_t *window = json_object_get(rec, "cpu_sample_s"), *tick = json_object_get(rec, "cpu_tick_s");
+	double w = json_is_number(window) ? json_number_value(window) :
+		   json_number_value(json_object_get(rec, "wall_s"));
+	double share;
+
+	if (!json_is_number(others))
+		return 0;
+	share = interference_share(json_number_value(others), w, a->cpus,
+				   json_is_number(tick) ? json_number_value(tick) : 0.01);
+	if (share < 0) {
+		a->too_short++;
+		return 0;
+	}
+	*x = share;
+	return 1;
+}
+
+int series_interference(const struct series *s, int cpus, struct stats *out, int *too_short)
+{
+	struct interference_arg a = { .cpus = cpus };
+	int rc = ok_runs_stats(s, interference_value, &a, out);
+
+	if (too_short)
+		*too_short = a.too_short;
+	return rc;
 }

@@ -38,8 +38,20 @@ struct report_data {
 	struct group *groups;
 	int ngroups;
 	int n_measured, n_warmup, n_failed, n_unavailable, n_bad_lines;
+	/*
+	 * The plan (environment.json's "plan", from vmbench run) against what
+	 * results.jsonl holds: runs planned and recorded, and for a run that
+	 * stopped early the cells with no runs and those with fewer (Markdown
+	 * text, malloc'd, NULL when none). n_planned is 0 without a plan.
+	 */
+	int n_planned, n_recorded;
+	char *cells_without_runs, *cells_short_of_runs;
 };
 
+/*
+ * Load DIR. -1 with a message in err when DIR has no results.jsonl, or it
+ * holds no line that is a run (empty, or every line unreadable).
+ */
 int report_data_load(const char *dir, struct report_data *d, char *err, size_t errlen);
 void report_data_free(struct report_data *d);
 
@@ -66,10 +78,28 @@ size_t series_paired_overheads(const struct series *native, const struct series 
 			       const char *path, double *out, size_t max);
 
 /*
- * Share (0..1) of the pinned CPUs' time that other work used during the ok
- * runs (others_cpu_s / (wall_s * cpus)); -1 when the records lack it.
+ * The share (0..1) of `cpus` CPUs' time over window_s that others_s of
+ * other work is, never above 1; -1 when the window is too short to tell:
+ * /proc/stat counts in tick_s ticks, so others_s is off by up to 2 ticks
+ * per CPU, and that must be at most 5 points of the share (the busy
+ * banner's threshold): 0.4 s at 10 ms ticks.
  */
-int series_interference(const struct series *s, int cpus, struct stats *out);
+double interference_share(double others_s, double window_s, int cpus, double tick_s);
+
+/*
+ * Statistics of that share over the ok runs long enough to tell (window:
+ * cpu_sample_s, else wall_s; ticks: cpu_tick_s, else 10 ms); -1 when no
+ * run has it. *too_short (may be NULL) gets how many ok runs were too short.
+ */
+int series_interference(const struct series *s, int cpus, struct stats *out, int *too_short);
+
+/*
+ * 1 when the ok runs of a series were timed by a clock too coarse for them:
+ * their median metrics.time_s is under 100 steps of metrics.time_res_s (a
+ * step is then more than 1% of the figure; fio counts whole milliseconds).
+ * *time_s and *res_s get the two medians. 0 otherwise or without them.
+ */
+int series_below_timer(const struct series *s, double *time_s, double *res_s);
 
 /* The union of the keys of object `field` over a series' ok runs (a JSON array). */
 json_t *series_keys(const struct series *s, const char *field);

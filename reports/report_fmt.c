@@ -57,7 +57,7 @@ const char *md_cell(char *buf, size_t len, const char *text)
 
 json_t *references_load(char *err, size_t errlen)
 {
-	char *path = paths_join(paths_source_dir(), "reports/references.json");
+	char *path = paths_data("references.json");
 	json_error_t jerr;
 	json_t *refs = json_load_file(path, 0, &jerr);
 

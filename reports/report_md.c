@@ -8,15 +8,48 @@
 #include "report_fmt.h"
 #include "report_md.h"
 
+int report_is_measurement(json_t *env)
+{
+	json_t *reps = json_object_get(env, "reps");
+
+	return !json_is_integer(reps) || json_integer_value(reps) >= 3;
+}
+
+/* /proc/meminfo's "24683652 kB" as "23.5 GiB"; anything else as it is. */
+static const char *memory_text(char *buf, size_t len, const char *meminfo)
+{
+	unsigned long long kib;
+	char unit[8];
+
+	if (sscanf(meminfo, "%llu %7s", &kib, unit) == 2 && !strcmp(unit, "kB"))
+		snprintf(buf, len, "%.1f GiB", (double)kib / (1024.0 * 1024.0));
+	else
+		snprintf(buf, len, "%s", meminfo);
+	return buf;
+}
+
+/* The run's copy of its suite says what the suite is for. */
+static const char *suite_description(const struct report_data *d, char *buf, size_t len)
+{
+	char path[4200];
+	json_t *suite;
+
+	snprintf(path, sizeof(path), "%s/suite.json", d->dir);
+	suite = json_load_file(path, 0, NULL);
+	md_cell(buf, len, str_or(suite, "description", ""));
+	json_decref(suite);
+	return buf;
+}
+
 static void environment_section(FILE *md, const struct report_data *d)
 {
 	json_t *env = d->env, *topo = json_object_get(env, "topology");
 	json_t *kernel = json_object_get(env, "kernel"), *tools = json_object_get(env, "tools");
 	json_t *info = json_object_get(env, "lwvmm_info"), *v;
 	const char *key;
-	char cell[512];
+	char cell[512], mem[64];
 
-	fprintf(md, "## Environment\n\n| | |\n|---|---|\n");
+	fprintf(md, "## Environment\n\n| what | value |\n|---|---|\n");
 	fprintf(md, "| date | %s |\n", str_or(env, "date", "unknown"));
 	fprintf(md, "| host | %s |\n", str_or(env, "hostname", "unknown"));
 	fprintf(md, "| CPU | %s |\n", md_cell(cell, sizeof(cell), str_or(env, "cpu_model", "unknown")));
@@ -30,7 +63,7 @@ static void environment_section(FILE *md, const struct report_data *d)
 			json_number_value(json_object_get(topo, "llc_mib")),
 			json_integer_value(json_object_get(topo, "llc_level")));
 	fprintf(md, " |\n");
-	fprintf(md, "| memory | %s |\n", str_or(env, "mem_total", "unknown"));
+	fprintf(md, "| memory | %s |\n", memory_text(mem, sizeof(mem), str_or(env, "mem_total", "unknown")));
 	fprintf(md, "| kernel | %s %s %s (%s) |\n", str_or(kernel, "sysname", "?"),
 		str_or(kernel, "release", "?"), str_or(kernel, "machine", "?"),
 		md_cell(cell, sizeof(cell), str_or(kernel, "version", "?")));
@@ -51,6 +84,8 @@ static void environment_section(FILE *md, const struct report_data *d)
 		str_or(env, "suite", "?"), json_integer_value(json_object_get(env, "reps")),
 		json_integer_value(json_object_get(env, "warmup")),
 		json_integer_value(json_object_get(env, "timeout_s")));
+	if (*suite_description(d, cell, sizeof(cell)))
+		fprintf(md, "| suite's purpose | %s |\n", cell);
 	if (json_is_string(json_object_get(env, "run_order")))
 		fprintf(md, "| run order | %s |\n", str_or(env, "run_order", ""));
 
@@ -68,6 +103,26 @@ static void environment_section(FILE *md, const struct report_data *d)
 	}
 }
 
+static int is_partial(const struct report_data *d)
+{
+	return d->n_recorded < d->n_planned;
+}
+
+/* A run that stopped before its plan was done says so before any figure. */
+static void partial_run_warning(FILE *md, const struct report_data *d)
+{
+	if (!is_partial(d))
+		return;
+	fprintf(md, "**Partial run:** %d of %d planned runs are in results.jsonl (the run was "
+		"stopped before its end); the figures below are of those runs only.",
+		d->n_recorded, d->n_planned);
+	if (d->cells_without_runs)
+		fprintf(md, " Cells with no runs:%s.", d->cells_without_runs);
+	if (d->cells_short_of_runs)
+		fprintf(md, " Cells with fewer runs than planned:%s.", d->cells_short_of_runs);
+	fprintf(md, "\n\n");
+}
+
 /* Say so loudly when other work shared the CPUs the runs were pinned to. */
 static void busy_host_warning(FILE *md, const struct report_data *d)
 {
@@ -77,7 +132,7 @@ static void busy_host_warning(FILE *md, const struct report_data *d)
 	for (int i = 0; i < d->ngroups; i++)
 		for (int s = 0; s < d->groups[i].nseries; s++) {
 			struct stats st;
-			if (series_interference(&d->groups[i].series[s], d->groups[i].cpus, &st) == 0 &&
+			if (series_interference(&d->groups[i].series[s], d->groups[i].cpus, &st, NULL) == 0 &&
 			    st.median > 0.05) {
 				busy++;
 				if (st.median > worst)
@@ -112,13 +167,46 @@ static void stream_size_overview(FILE *md, const struct report_data *d)
 		fprintf(md, " see each cell.\n");
 }
 
+/* Name the series whose time is too short for the clock that took it. */
+static void timer_resolution_overview(FILE *md, const struct report_data *d)
+{
+	int n = 0;
+
+	for (int i = 0; i < d->ngroups; i++)
+		for (int s = 0; s < d->groups[i].nseries; s++) {
+			const struct group *g = &d->groups[i];
+			double t, res;
+			if (!series_below_timer(&g->series[s], &t, &res))
+				continue;
+			if (n++ == 0)
+				fprintf(md, "\n**Below the timer's resolution** (one step of the clock that "
+					"timed the run is more than 1%% of it, so the score is quantized; "
+					"give the cell more work):");
+			fprintf(md, " `%s%s%s` in %s: its runs took %g ms, timed in steps of %g ms"
+				"%s;", g->workload, *g->params ? " " : "", g->params, g->series[s].env,
+				t * 1000, res * 1000, res >= 1e-3 ? " (fio counts whole milliseconds)" : "");
+		}
+	if (n)
+		fputc('\n', md);
+}
+
 /* One line per cell and environment: the figures a reader looks for first. */
 static void overview_section(FILE *md, const struct report_data *d, json_t *refs,
 			     const char *chart, const char *chart_note)
 {
 	json_t *headline = json_object_get(refs, "headline");
+	int measured = report_is_measurement(d->env);
 
 	fprintf(md, "\n## Overview\n\n");
+	partial_run_warning(md, d);
+	if (!measured)
+		fprintf(md, "**Not a measurement:** %lld repetition(s) per cell, too few for a median "
+			"and its spread; this run only checks that every cell runs. %d measured runs, "
+			"%d failed%s. Overheads are left out, and so are the papers' figures; run a "
+			"suite of at least 3 repetitions (`quick`) to measure.\n\n",
+			json_integer_value(json_object_get(d->env, "reps")), d->n_measured, d->n_failed,
+			d->n_failed ? " (see Failures)" : "");
+	else
 	fprintf(md, "%d measured runs (plus %d warm-up runs), %d failed%s. "
 		"Overhead = (native median − env median) / native median × 100: "
 		"positive means slower than native. Beside it, %s%g%% (%s) [%s]. "
@@ -145,10 +233,14 @@ static void overview_section(FILE *md, const struct report_data *d, json_t *refs
 
 		for (int s = 0; s < g->nseries; s++) {
 			const struct series *e = &g->series[s];
-			char a[32] = "–", ov[32] = "–", ci[64] = "";
+			char a[64] = "–", ov[32] = "–", ci[64] = "";
 			if (series_stats(e, "score", 0, &st) == 0) {
+				double t, res;
 				fmt_num(a, sizeof(a), st.median);
-				if (have_native && e != native && nst.median != 0) {
+				if (series_below_timer(e, &t, &res))
+					snprintf(a + strlen(a), sizeof(a) - strlen(a),
+						 " (below timer resolution)");
+				if (measured && have_native && e != native && nst.median != 0) {
 					fmt_pct(ov, sizeof(ov), (nst.median - st.median) / nst.median * 100);
 					overhead_ci_text(ci, sizeof(ci), g, e);
 				}
@@ -156,15 +248,31 @@ static void overview_section(FILE *md, const struct report_data *d, json_t *refs
 			fprintf(md, "| %s%s%s | %d | %s | %d | %s | %s | %s | %s |\n", g->workload,
 				*g->params ? " " : "", g->params, g->cpus, e->env, e->n_ok,
 				e->unavailable ? "not run" : a, g->score_unit ? g->score_unit : "",
-				e == native ? "(baseline)" : ov, ci);
+				e == native && measured ? "(baseline)" : ov, ci);
 		}
 	}
 	busy_host_warning(md, d);
+	timer_resolution_overview(md, d);
 	stream_size_overview(md, d);
 	if (chart)
-		fprintf(md, "\n![Median score relative to native](%s)\n", chart);
+		fprintf(md, "\n![Overhead against native with its paired CI, beside Disco's and Xen's figures](%s)\n", chart);
 	else if (chart_note)
 		fprintf(md, "\n(No chart: %s.)\n", chart_note);
+}
+
+/*
+ * The line of a failed run's output that says why: the last one, unless it
+ * is a "usage:" line (the remedy), when the one before it is the reason.
+ */
+static const char *reason_line(json_t *tail)
+{
+	size_t n = json_array_size(tail);
+	const char *last = n ? json_string_value(json_array_get(tail, n - 1)) : NULL;
+	const char *before = n > 1 ? json_string_value(json_array_get(tail, n - 2)) : NULL;
+
+	if (last && before && !strncmp(last, "usage:", 6))
+		return before;
+	return last ? last : "";
 }
 
 static void failures_section(FILE *md, const struct report_data *d)
@@ -175,8 +283,12 @@ static void failures_section(FILE *md, const struct report_data *d)
 	char cell[600];
 
 	fprintf(md, "\n## Failures\n\n");
-	if (d->n_failed == 0 && d->n_unavailable == 0)
-		fprintf(md, "None: every measured run passed its own check and exited 0.\n");
+	if (d->n_failed == 0 && d->n_unavailable == 0 && d->n_bad_lines == 0)
+		fprintf(md, "None: every measured run %spassed its own check and exited 0.\n",
+			is_partial(d) ? "that ran " : "");
+	else if (d->n_failed == 0 && d->n_unavailable == 0)
+		fprintf(md, "No measured run that could be read failed; see below for the lines "
+			"that could not.\n");
 	else
 		fprintf(md, "%d of %d measured runs failed; %d cell/environment pairs were not run. "
 			"A failed run is left out of the statistics above.\n\n",
@@ -186,9 +298,11 @@ static void failures_section(FILE *md, const struct report_data *d)
 			continue;
 		json_t *params = json_object_get(rec, "params"), *p;
 		json_t *tail = json_object_get(rec, "stderr_tail");
+		if (!json_array_size(tail))   /* a VM's guest says why on its console */
+			tail = json_object_get(rec, "stdout_tail");
 		size_t j;
 		if (n++ == 0)
-			fprintf(md, "| workload | cpus | env | run | error | last stderr line |\n"
+			fprintf(md, "| workload | cpus | env | run | error | the last line it printed (stderr, else stdout) |\n"
 				"|---|---:|---|---|---|---|\n");
 		fprintf(md, "| %s", str_or(rec, "workload", "?"));
 		json_array_foreach(params, j, p)
@@ -201,10 +315,7 @@ static void failures_section(FILE *md, const struct report_data *d)
 			fprintf(md, "%s %lld", json_is_true(json_object_get(rec, "warmup")) ?
 				"warm-up" : "rep", json_integer_value(json_object_get(rec, "rep")));
 		fprintf(md, " | %s |", md_cell(cell, sizeof(cell), str_or(rec, "error", "?")));
-		size_t lines = json_array_size(tail);
-		fprintf(md, " %s |\n", lines ? md_cell(cell, sizeof(cell),
-			json_string_value(json_array_get(tail, lines - 1)) ?
-			json_string_value(json_array_get(tail, lines - 1)) : "") : "");
+		fprintf(md, " %s |\n", md_cell(cell, sizeof(cell), reason_line(tail)));
 	}
 	if (d->n_bad_lines)
 		fprintf(md, "\n%d line(s) of results.jsonl could not be read (a run cut off mid-write?).\n",
@@ -225,7 +336,8 @@ static void references_section(FILE *md, json_t *refs)
 int report_md_write(FILE *md, const struct report_data *d, json_t *refs,
 		    const char *chart, const char *chart_note)
 {
-	fprintf(md, "# vmbench report: suite %s\n\n", str_or(d->env, "suite", "?"));
+	fprintf(md, "# vmbench report: suite %s%s\n\n", str_or(d->env, "suite", "(unknown: no environment.json)"),
+		is_partial(d) ? " (partial run)" : "");
 	fprintf(md, "Run directory `%s`. Raw data: `results.jsonl` (one JSON object per run), "
 		"`environment.json`, `suite.json`.\n\n", d->dir);
 	environment_section(md, d);

@@ -11,6 +11,13 @@
 int report_md_write(FILE *md, const struct report_data *d, json_t *refs,
 		    const char *chart, const char *chart_note);
 
+/*
+ * Whether the run measured anything: at least 3 repetitions per cell (a
+ * suite such as smoke, one run per cell, only checks that everything runs;
+ * its overheads are left out, not set beside the papers' figures).
+ */
+int report_is_measurement(json_t *env);
+
 /* One cell's section (report_cell.c); env is environment.json. */
 void report_cell(FILE *md, const struct group *g, json_t *refs, json_t *env);
 

@@ -12,9 +12,12 @@ $(BIN)/ctrun: $(CT_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CT_OBJS) $(CT_LIBS)
 
-$(BIN)/ctstamp: baselines/containers/ctstamp.c
+$(BIN)/ctstamp: baselines/containers/ctstamp.c $(VERSION_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -static -o $@ $<
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS)) $(VERSION_CFLAGS) -static -o $@ $<
+
+$(BUILD)/obj/baselines/containers/ctrun_main.o: CT_CFLAGS += $(VERSION_CFLAGS)
+$(BUILD)/obj/baselines/containers/ctrun_main.o: $(VERSION_STAMP)
 
 $(BUILD)/obj/baselines/containers/%.o: baselines/containers/%.c
 	@mkdir -p $(dir $@)

@@ -25,7 +25,7 @@ static void usage(FILE *f)
 		"usage: ctrun run [OPTIONS] -- PROGRAM [ARGS]\n"
 		"       ctrun bundle --out DIR [OPTIONS] -- PROGRAM [ARGS]\n"
 		"       ctrun checkpoint [--after MS] [OPTIONS] -- PROGRAM [ARGS]\n"
-		"       ctrun info | gc\n"
+		"       ctrun info | gc | --help | --version\n"
 		"  --cpus N             CPU count (default: the --cpuset's size)\n"
 		"  --cpuset LIST        CPUs, e.g. 0-1 (default: the first N we may run on)\n"
 		"  --mem SIZE           memory limit, no extra swap (default 256M)\n"
@@ -111,16 +111,21 @@ int main(int argc, char **argv)
 	sigaddset(&stops, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &stops, NULL);
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(argc < 2 ? stderr : stdout);
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    (argc >= 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")))) {
+		usage(argc < 2 ? stderr : stdout);   /* also `ctrun run --help` */
 		return argc < 2 ? CT_EXIT_USAGE : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("ctrun %s\n", BUILD_VERSION);
+		return 0;
 	}
 	if (!strcmp(argv[1], "info"))
 		return cmd_info();
 	if (!strcmp(argv[1], "gc"))
 		return cmd_gc();
 	if (strcmp(argv[1], "run") && strcmp(argv[1], "bundle") && strcmp(argv[1], "checkpoint")) {
-		fprintf(stderr, "ctrun: unknown command '%s'\n", argv[1]);
+		fprintf(stderr, "ctrun: unknown command '%s'\n", argv[1]);   /* also options: the command comes first */
 		usage(stderr);
 		return CT_EXIT_USAGE;
 	}

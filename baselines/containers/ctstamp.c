@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <sysexits.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,9 +18,21 @@ int main(int argc, char **argv)
 	int len;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (argc < 2) {
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: ctstamp PROGRAM [ARGS]\n"
+		       "writes CLOCK_MONOTONIC (ns) to fd 3 and execs PROGRAM (ctrun's first\n"
+		       "program in a container); exit 64 usage, 127 PROGRAM cannot run\n");
+		return 0;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "--version")) {
+		printf("ctstamp %s\n", BUILD_VERSION);
+		return 0;
+	}
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2)
+			fprintf(stderr, "ctstamp: bad option '%s'\n", argv[1]);
 		fprintf(stderr, "usage: ctstamp PROGRAM [ARGS]\n");
-		return 2;
+		return EX_USAGE;
 	}
 	len = snprintf(line, sizeof(line), "%lld\n",
 		       (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);

@@ -53,6 +53,18 @@ const char *paths_source_dir(void)
 	return source_dir;
 }
 
+char *paths_data(const char *name)
+{
+	char installed[PATH_MAX + 64];
+	struct stat st;
+
+	snprintf(installed, sizeof(installed), "%s/../share/vmbench/%s", own_dir(), name);
+	if (stat(installed, &st) == 0)
+		return strdup(installed);
+	return paths_join(paths_source_dir(), !strcmp(name, "suites") ? "bench/suites" :
+			  !strcmp(name, "references.json") ? "reports/references.json" : name);
+}
+
 char *paths_join(const char *a, const char *b)
 {
 	size_t len = strlen(a) + strlen(b) + 2;
@@ -73,7 +85,7 @@ static int looks_like_path(const char *name)
 /* "quick, smoke": the suites in bench/suites/, for error messages. */
 static void known_suites(char *buf, size_t len)
 {
-	char *dir = paths_join(paths_source_dir(), "bench/suites");
+	char *dir = paths_data("suites");
 	DIR *d = dir ? opendir(dir) : NULL;
 	struct dirent *e;
 	size_t used = 0;
@@ -101,9 +113,10 @@ char *paths_find_suite(const char *name, char *err, size_t errlen)
 	if (looks_like_path(name)) {
 		path = strdup(name);
 	} else {
-		char file[PATH_MAX];
-		snprintf(file, sizeof(file), "bench/suites/%s.json", name);
-		path = paths_join(paths_source_dir(), file);
+		char file[PATH_MAX], *dir = paths_data("suites");
+		snprintf(file, sizeof(file), "%s.json", name);
+		path = dir ? paths_join(dir, file) : NULL;
+		free(dir);
 	}
 	if (path && access(path, R_OK) < 0) {
 		char known[256];

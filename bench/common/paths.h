@@ -9,6 +9,14 @@ const char *paths_tool_dir(void);
 /* The source tree: build/bin/../.. of the vmbench binary. */
 const char *paths_source_dir(void);
 
+/*
+ * A data file or folder, "suites" or "references.json" (malloc'd): from an
+ * installed tree (`make install`: PREFIX/bin/../share/vmbench/NAME) when
+ * that exists beside the binary, else from the source tree (bench/suites,
+ * reports/references.json).
+ */
+char *paths_data(const char *name);
+
 /* a + "/" + b, malloc'ed. */
 char *paths_join(const char *a, const char *b);
 

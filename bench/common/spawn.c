@@ -31,6 +31,19 @@
 
 static volatile sig_atomic_t caught_signal;
 
+static struct {
+	void (*fn)(void *arg, double running_s);
+	void *arg;
+	uint64_t interval_ns;
+} tick;
+
+void spawn_set_tick(void (*fn)(void *arg, double running_s), void *arg, int interval_s)
+{
+	tick.fn = interval_s > 0 ? fn : NULL;
+	tick.arg = arg;
+	tick.interval_ns = (uint64_t)(interval_s > 0 ? interval_s : 0) * 1000000000ULL;
+}
+
 static void on_signal(int sig)
 {
 	caught_signal = sig;
@@ -182,6 +195,7 @@ static void supervise(pid_t pid, const struct spawn_req *req,
 	uint64_t deadline = req->timeout_s > 0 ?
 		start_ns + (uint64_t)req->timeout_s * 1000000000ULL : 0;
 	uint64_t kill_at = 0, drain_until = 0;
+	uint64_t next_tick = tick.fn ? start_ns + tick.interval_ns : 0;
 	int exited = 0;
 
 	for (;;) {
@@ -189,6 +203,10 @@ static void supervise(pid_t pid, const struct spawn_req *req,
 		int nfds = 0, wait_ms = -1;
 		uint64_t now = spawn_now_ns();
 
+		if (!exited && next_tick && now >= next_tick) {
+			tick.fn(tick.arg, (double)(now - start_ns) / 1e9);
+			next_tick += tick.interval_ns;
+		}
 		if (!exited && spawn_interrupted() && !out->interrupted) {
 			out->interrupted = 1;
 			kill(-pid, SIGTERM);
@@ -220,6 +238,8 @@ static void supervise(pid_t pid, const struct spawn_req *req,
 		if (!exited && pidfd < 0)
 			wait_ms = 5; /* no pidfd: poll for the exit */
 		uint64_t next = exited ? drain_until : (kill_at ? kill_at : deadline);
+		if (!exited && next_tick && (!next || next_tick < next))
+			next = next_tick;
 		if (next) {
 			int ms = next > now ? (int)((next - now) / 1000000ULL) + 1 : 0;
 			if (wait_ms < 0 || ms < wait_ms)

@@ -47,4 +47,11 @@ int spawn_interrupted(void); /* the signal number, or 0 */
 
 uint64_t spawn_now_ns(void);
 
+/*
+ * While spawn_run() waits for a child, call tick(arg, seconds since it
+ * started) every interval_s seconds (vmbench's progress during a long run);
+ * tick NULL turns it off. The child is not affected.
+ */
+void spawn_set_tick(void (*tick)(void *arg, double running_s), void *arg, int interval_s);
+
 #endif

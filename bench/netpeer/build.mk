@@ -6,6 +6,9 @@ $(BUILD)/native/bench/netpeer/%.o: bench/netpeer/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ibench/workloads -c -o $@ $<
 
+$(BUILD)/native/bench/netpeer/netpeer.o: CFLAGS += $(VERSION_CFLAGS)
+$(BUILD)/native/bench/netpeer/netpeer.o: $(VERSION_STAMP)
+
 $(BIN)/netpeer: $(NETPEER_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ -lpthread

@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sysexits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -45,7 +46,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: netpeer [--bind ADDR] [--port N] [--idle-timeout SECONDS]\n"
 		   "  serves the net workload: after an 8-byte hello, %s reads to end of stream\n"
 		   "  and answers the byte count (8 bytes, big-endian); %s echoes every byte.\n"
-		   "  defaults: --bind 0.0.0.0 --port %d; --port 0 picks a free port.\n",
+		   "  defaults: --bind 0.0.0.0 --port %d; --port 0 picks a free port.\n"
+		   "  netpeer --help | --version; exit 64 on a usage error.\n",
 		NET_HELLO_SINK, NET_HELLO_ECHO, NET_DEFAULT_PORT);
 }
 
@@ -186,6 +188,7 @@ int main(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *bind_addr = "0.0.0.0";
@@ -198,23 +201,24 @@ int main(int argc, char **argv)
 		case 'b': bind_addr = optarg; break;
 		case 'p':
 			if (parse_number(optarg, 0, 65535, "--port", &port) < 0)
-				return 2;
+				return EX_USAGE;
 			break;
 		case 'i':
 			if (parse_number(optarg, 0, 86400, "--idle-timeout", &idle_s) < 0)
-				return 2;
+				return EX_USAGE;
 			break;
 		case 'h': usage(stdout); return 0;
+		case 'V': printf("netpeer %s\n", BUILD_VERSION); return 0;
 		default:
 			fprintf(stderr, "netpeer: bad option '%s'\n", argv[optind - 1]);
 			usage(stderr);
-			return 2;
+			return EX_USAGE;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "netpeer: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
-		return 2;
+		return EX_USAGE;
 	}
 	/* Never outlive whoever started us (the harness, a test). */
 	pid_t parent = getppid();

@@ -15,6 +15,9 @@ $(BIN)/vmbench: $(VMBENCH_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(VMBENCH_OBJS) $(VMBENCH_LIBS)
 
+$(BUILD)/obj/vmbench/bench/vmbench/main.o: VMBENCH_CFLAGS += $(VERSION_CFLAGS)
+$(BUILD)/obj/vmbench/bench/vmbench/main.o: $(VERSION_STAMP)
+
 $(BUILD)/obj/vmbench/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(VMBENCH_CFLAGS) -c -o $@ $<
@@ -25,7 +28,7 @@ $(BUILD)/obj/vmbench/%.o: %.c
 VMBENCH_UNIT := $(BUILD)/tests/unit
 VMBENCH_TESTS := $(VMBENCH_UNIT)/test_result_line $(VMBENCH_UNIT)/test_stats \
 	$(VMBENCH_UNIT)/test_vmbench_suite $(VMBENCH_UNIT)/test_vmbench_report \
-	$(VMBENCH_UNIT)/test_vmbench_spawn
+	$(VMBENCH_UNIT)/test_vmbench_spawn $(VMBENCH_UNIT)/test_vmbench_report_input
 UNIT_TESTS += $(VMBENCH_TESTS)
 TEST_SRCS_test_result_line := bench/vmbench/result_line.c
 TEST_SRCS_test_stats := bench/common/stats.c
@@ -35,6 +38,9 @@ TEST_LIBS_test_vmbench_suite := $(shell pkg-config --libs jansson)
 TEST_SRCS_test_vmbench_report := reports/report_data.c reports/report_md.c \
 	reports/report_cell.c reports/report_fmt.c reports/report_html.c bench/common/stats.c bench/common/paths.c
 TEST_LIBS_test_vmbench_report := $(shell pkg-config --libs jansson) -lm
+TEST_SRCS_test_vmbench_report_input := $(TEST_SRCS_test_vmbench_report) reports/report_chart_data.c \
+	reports/report_export.c reports/report_compare.c
+TEST_LIBS_test_vmbench_report_input := $(TEST_LIBS_test_vmbench_report)
 TEST_SRCS_test_vmbench_spawn := bench/common/spawn.c
 TEST_LIBS_test_vmbench_spawn := $(shell pkg-config --libs hwloc)
 

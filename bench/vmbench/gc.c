@@ -58,7 +58,7 @@ int cmd_gc(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (argv[i][0] == '-') {
 			fprintf(stderr, "usage: vmbench gc [DIR...]\n");
-			return 2;
+			return 64;   /* EX_USAGE */
 		}
 		images += disk_image_sweep_dir(argv[i]) + disk_image_sweep_children(argv[i]);
 	}

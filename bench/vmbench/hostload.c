@@ -1,6 +1,7 @@
 /* Per-CPU busy and steal time from /proc/stat, summed over a set of PUs. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hostload.h"
@@ -11,7 +12,12 @@ void hostload_sample(hwloc_const_cpuset_t pus, struct cpu_sample *out)
 	double hz = (double)sysconf(_SC_CLK_TCK);
 	char line[512];
 
+	struct timespec now;
+
 	memset(out, 0, sizeof(*out));
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	out->at_s = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+	out->tick_s = hz > 0 ? 1 / hz : 0;
 	if (!f || hz <= 0) {
 		if (f)
 			fclose(f);

@@ -12,6 +12,8 @@
 struct cpu_sample {
 	double busy_s;   /* user+nice+system+irq+softirq */
 	double steal_s;
+	double at_s;     /* when it was taken (CLOCK_MONOTONIC): the window between two */
+	double tick_s;   /* the counters' unit (1/USER_HZ, 10 ms): their resolution */
 	int ok;
 };
 

@@ -2,11 +2,14 @@
  * The schema of results.jsonl, one object per run:
  *   suite, workload, params [..], env, rep, warmup, cpus, pus, mem,
  *   ok, error, exit_status, signal, timed_out, wall_s, cpu_s, max_rss_kib,
- *   loadavg_before, others_cpu_s and steal_s (other work on the pinned PUs),
- *   score, score_unit, metrics {name: number}, stderr_tail [lines],
+ *   loadavg_before, others_cpu_s and steal_s (other work on the pinned PUs,
+ *   over cpu_sample_s of wall time, counted in cpu_tick_s ticks),
+ *   score, score_unit, metrics {name: number}, stderr_tail [lines] and
+ *   stdout_tail [lines other than result lines] of a failed run,
  *   and for VMs exits {reason: count} and monitor {...the monitor's stats}.
  * reports/ reads exactly these names.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -56,6 +59,35 @@ static json_t *stderr_lines(const char *text, int max_lines)
 	return a;
 }
 
+/*
+ * The last lines of a failed run's stdout other than result lines: in a VM
+ * the guest's console, where a workload says why it refused its arguments.
+ */
+static json_t *stdout_lines(const char *text, int max_lines)
+{
+	size_t len = strlen(text), n = 0;
+	char *kept = malloc(len + 1);
+	json_t *a;
+
+	if (!kept)
+		return json_array();
+	for (const char *p = text; *p;) {
+		size_t l = strcspn(p, "\n");
+		if (strncmp(p, "result ", 7)) {
+			memcpy(kept + n, p, l);
+			n += l;
+			kept[n++] = '\n';
+		}
+		p += l;
+		if (*p)
+			p++;
+	}
+	kept[n] = '\0';
+	a = stderr_lines(kept, max_lines);
+	free(kept);
+	return a;
+}
+
 json_t *results_record(const struct run_record *r)
 {
 	const struct spawn_out *proc = &r->res->proc;
@@ -81,6 +113,10 @@ json_t *results_record(const struct run_record *r)
 		double others = r->pus_busy_s - proc->cpu_s;
 		json_object_set_new(o, "others_cpu_s", json_real(others > 0 ? others : 0));
 		json_object_set_new(o, "steal_s", json_real(r->pus_steal_s));
+		/* the counters tick every 10 ms: the report needs both to know
+		 * whether a run was long enough for them to tell anything */
+		json_object_set_new(o, "cpu_sample_s", json_real(r->cpu_sample_s));
+		json_object_set_new(o, "cpu_tick_s", json_real(r->cpu_tick_s));
 	}
 	json_object_set_new(o, "wall_s", json_real(proc->wall_s));
 	json_object_set_new(o, "cpu_s", json_real(proc->cpu_s));
@@ -104,6 +140,13 @@ json_t *results_record(const struct run_record *r)
 	}
 	if (!r->ok && proc->err && *proc->err)
 		json_object_set_new(o, "stderr_tail", stderr_lines(proc->err, 8));
+	if (!r->ok && proc->out && *proc->out) {
+		json_t *out = stdout_lines(proc->out, 4);
+		if (json_array_size(out))
+			json_object_set_new(o, "stdout_tail", out);
+		else
+			json_decref(out);
+	}
 	return o;
 }
 

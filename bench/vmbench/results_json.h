@@ -23,6 +23,8 @@ struct run_record {
 	int have_cpu_sample;          /* the two below are known */
 	double pus_busy_s;            /* busy time of the pinned PUs during the run */
 	double pus_steal_s;           /* their steal time (the host is a VM) */
+	double cpu_sample_s;          /* the window between the two samples of them */
+	double cpu_tick_s;            /* the samples' unit (10 ms ticks) */
 };
 
 json_t *results_record(const struct run_record *r);

@@ -13,13 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sysexits.h>
 #include <time.h>
 
 #include "envrecord.h"
 #include "hostload.h"
 #include "netcell.h"
 #include "disk_image.h"
+#include "dry_run.h"
 #include "paths.h"
+#include "progress.h"
+#include "run_judge.h"
+#include "run_options.h"
 #include "result_line.h"
 #include "results_json.h"
 #include "run.h"
@@ -31,14 +36,6 @@
 
 #define MAX_ENVS 16
 
-struct options {
-	const char *suite;
-	const char *envs;     /* comma-separated, or NULL for the suite's */
-	const char *workloads; /* comma-separated, or NULL for every cell */
-	const char *out;
-	int reps;             /* 0: the suite's */
-	int timeout_s;        /* 0: the suite's */
-};
 
 /* The state of one `vmbench run`. */
 struct harness {
@@ -50,89 +47,10 @@ struct harness {
 	char why[MAX_ENVS][256];
 	FILE *results;
 	int done, total, failed;
-	uint64_t start_ns;
+	int ran;                                 /* runs that were started */
+	struct progress progress;                /* the lines on stderr */
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: vmbench run --suite NAME|FILE [--envs ENV,...] [--workloads NAME,...]\n"
-		   "                   [--reps N] [--out DIR] [--timeout SECONDS]\n"
-		   "environments:");
-	for (int i = 0; runners[i]; i++)
-		fprintf(f, " %s", runners[i]->name);
-	fprintf(f, "\n");
-}
-
-static int parse_positive(const char *text, const char *what, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (errno || end == text || *end || v < 1 || v > 100000) {
-		fprintf(stderr, "vmbench: %s must be a whole number from 1 to 100000, not '%s'\n",
-			what, text);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
-}
-
-static int parse_options(int argc, char **argv, struct options *o)
-{
-	static const struct option longopts[] = {
-		{ "suite", required_argument, NULL, 's' },
-		{ "envs", required_argument, NULL, 'e' },
-		{ "workloads", required_argument, NULL, 'w' },
-		{ "reps", required_argument, NULL, 'r' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	memset(o, 0, sizeof(*o));
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+s:e:w:r:o:t:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': o->suite = optarg; break;
-		case 'e': o->envs = optarg; break;
-		case 'w': o->workloads = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'r':
-			if (parse_positive(optarg, "--reps", &o->reps) < 0)
-				return -1;
-			break;
-		case 't':
-			if (parse_positive(optarg, "--timeout", &o->timeout_s) < 0)
-				return -1;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			fprintf(stderr, "vmbench: bad option '%s'\n", argv[optind - 1]);
-			usage(stderr);
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "vmbench: unexpected argument '%s'\n", argv[optind]);
-		return -1;
-	}
-	if (o->workloads && !o->workloads[strspn(o->workloads, ",")]) {
-		fprintf(stderr, "vmbench: --workloads lists no workload\n");
-		return -1;
-	}
-	if (!o->suite) {
-		fprintf(stderr, "vmbench: run needs --suite NAME\n");
-		usage(stderr);
-		return -1;
-	}
-	return 0;
-}
 
 static int select_envs(struct harness *h, const char *list)
 {
@@ -143,6 +61,12 @@ static int select_envs(struct harness *h, const char *list)
 	copy = strdup(list);
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		const struct runner *r = runner_find(name);
+		if (!r && !strcmp(name, "vm-linux")) {   /* DESIGN's Linux guest */
+			fprintf(stderr, "vmbench: environment 'vm-linux' (a Linux guest) is not "
+				"implemented yet\n");
+			free(copy);
+			return -1;
+		}
 		if (!r) {
 			fprintf(stderr, "vmbench: unknown environment '%s' (known:", name);
 			for (int i = 0; runners[i]; i++)
@@ -180,11 +104,46 @@ static int check_suite_envs(const struct suite *s)
 	for (int i = 0; i < s->ncells; i++)
 		for (int e = 0; s->cells[i].envs[e]; e++)
 			if (!runner_find(s->cells[i].envs[e])) {
-				fprintf(stderr, "vmbench: %s: cells[%d] names unknown environment '%s'\n",
-					s->path, i, s->cells[i].envs[e]);
+				fprintf(stderr, "vmbench: %s: cells[%d] names %s environment '%s'\n",
+					s->path, i, !strcmp(s->cells[i].envs[e], "vm-linux") ?
+					"the not yet implemented" : "unknown", s->cells[i].envs[e]);
 				return -1;
 			}
 	return 0;
+}
+
+/*
+ * Say which of the --envs no cell of the suite runs in. Returns how many
+ * (cell, environment) pairs remain: 0 means there is nothing to run.
+ */
+static int check_selected_envs(const struct harness *h)
+{
+	const struct suite *s = &h->suite;
+	int pairs = 0;
+
+	for (int k = 0; k < h->nselected; k++) {
+		int used = 0;
+		for (int c = 0; c < s->ncells; c++)
+			for (int e = 0; s->cells[c].envs[e]; e++)
+				used |= !strcmp(s->cells[c].envs[e], h->selected[k]->name);
+		if (used)
+			continue;
+		fprintf(stderr, "vmbench: suite %s has no cell in %s (its cells run in:",
+			s->name, h->selected[k]->name);
+		for (int i = 0, n = 0; runners[i]; i++) {
+			int in_suite = 0;
+			for (int c = 0; c < s->ncells; c++)
+				for (int e = 0; s->cells[c].envs[e]; e++)
+					in_suite |= !strcmp(s->cells[c].envs[e], runners[i]->name);
+			if (in_suite)
+				fprintf(stderr, "%s %s", n++ ? "," : "", runners[i]->name);
+		}
+		fprintf(stderr, ")\n");
+	}
+	for (int c = 0; c < s->ncells; c++)
+		for (int i = 0; runners[i]; i++)
+			pairs += cell_wants(h, &s->cells[c], i);
+	return pairs;
 }
 
 static json_t *availability(const struct harness *h)
@@ -200,6 +159,33 @@ static json_t *availability(const struct harness *h)
 		json_object_set_new(envs, runners[i]->name, e);
 	}
 	return envs;
+}
+
+/*
+ * The plan: every (cell, environment) this run means to do and how many
+ * runs each gets (0 where the environment is unavailable here). The
+ * report compares it with results.jsonl to tell a stopped run from a
+ * complete one.
+ */
+static json_t *plan_json(const struct harness *h)
+{
+	const struct suite *s = &h->suite;
+	json_t *plan = json_array();
+
+	for (int c = 0; c < s->ncells; c++)
+		for (int i = 0; runners[i]; i++) {
+			const struct cell *cell = &s->cells[c];
+			if (!cell_wants(h, cell, i))
+				continue;
+			json_t *params = json_array();
+			for (int k = 0; k < cell->nparams; k++)
+				json_array_append_new(params, json_string(cell->params[k]));
+			json_array_append_new(plan, json_pack("{s:s, s:o, s:i, s:s, s:i}",
+				"workload", cell->workload, "params", params, "cpus", cell->cpus,
+				"env", runners[i]->name,
+				"runs", h->available[i] ? s->warmup + s->reps : 0));
+		}
+	return plan;
 }
 
 static void count_runs(struct harness *h)
@@ -252,66 +238,6 @@ static char **workload_argv(const struct cell *c, const struct runner *r,
 	return argv;
 }
 
-/* The 1-minute load average, or -1: other load on the host skews a run. */
-static double loadavg_1m(void)
-{
-	FILE *f = fopen("/proc/loadavg", "r");
-	double load = -1;
-
-	if (f) {
-		if (fscanf(f, "%lf", &load) != 1)
-			load = -1;
-		fclose(f);
-	}
-	return load;
-}
-
-/* Decide ok and the reason from what the runner saw. */
-static int judge(const struct cell *c, const struct run_result *res,
-		 struct result_line *line, int *parsed, char *error, size_t errlen,
-		 int timeout_s)
-{
-	const struct spawn_out *p = &res->proc;
-	char perr[256] = "";
-
-	*parsed = p->started && result_line_find(p->out, line, perr, sizeof(perr)) == 0;
-	if (!p->started)
-		snprintf(error, errlen, "%s", p->error);
-	else if (p->interrupted)
-		snprintf(error, errlen, "interrupted (vmbench got signal %d)", spawn_interrupted());
-	else if (p->timed_out)
-		snprintf(error, errlen, "timed out after %d s, killed", timeout_s);
-	else if (res->error[0])
-		snprintf(error, errlen, "%s", res->error);
-	else if (p->term_signal)
-		snprintf(error, errlen, "killed by signal %d (%s)", p->term_signal,
-			 strsignal(p->term_signal));
-	else if (p->exit_code == 1)
-		snprintf(error, errlen, "the workload's check failed (exit 1)");
-	else if (p->exit_code == 2)
-		snprintf(error, errlen, "the workload rejected its arguments (exit 2)");
-	else if (p->exit_code != 0)
-		snprintf(error, errlen, "exit status %d", p->exit_code);
-	else if (!*parsed)
-		snprintf(error, errlen, "bad output: %s", perr);
-	else if (strcmp(line->workload, c->workload))
-		snprintf(error, errlen, "result line is for workload '%s'", line->workload);
-	else if (!line->ok)
-		snprintf(error, errlen, "the workload's check failed (ok=0)");
-	else
-		return 1;
-	return 0;
-}
-
-static void print_elapsed(const struct harness *h)
-{
-	unsigned s = (unsigned)((spawn_now_ns() - h->start_ns) / 1000000000ULL);
-
-	if (s >= 3600)
-		fprintf(stderr, "elapsed %u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
-	else
-		fprintf(stderr, "elapsed %u:%02u", s / 60, s % 60);
-}
 
 /* One environment's runs of a cell and what they share: the workload's
  * argv and, for net cells, the peer (netcell.h). */
@@ -333,8 +259,10 @@ static int not_run(struct harness *h, const struct cell *c, int env, const char 
 	int rc = results_append(h->results, j) < 0 ? -1 : 0;
 
 	json_decref(j);
-	fprintf(stderr, "[--/%d] %-6s %s (cpus %d) not run: %s\n", h->total,
-		runners[env]->name, c->label, c->cpus, why);
+	char cell[300];
+
+	snprintf(cell, sizeof(cell), "%s (cpus %d)", c->label, c->cpus);
+	progress_not_run(&h->progress, runners[env]->name, cell, why);
 	if (h->available[env])
 		h->done += h->suite.warmup + h->suite.reps;
 	return rc;
@@ -397,11 +325,11 @@ static int run_one(struct harness *h, const struct cell *c, struct series *s, in
 
 	memset(&res, 0, sizeof(res));
 	h->done++;
-	fprintf(stderr, "[%*d/%d] %-6s %s (cpus %d) %s %d/%d  ",
-		h->total >= 100 ? 3 : 2, h->done, h->total, r->name, c->label,
-		c->cpus, warmup ? "warm-up" : "rep", req.rep,
-		warmup ? h->suite.warmup : h->suite.reps);
-	print_elapsed(h);
+	h->ran++;
+	char cell[300], shown[600], score[32];
+	snprintf(cell, sizeof(cell), "%s (cpus %d)", c->label, c->cpus);
+	progress_run_begins(&h->progress, h->done, r->name, cell, warmup ? "warm-up" : "rep",
+			    req.rep, warmup ? h->suite.warmup : h->suite.reps);
 	double load = loadavg_1m();
 	struct cpu_sample before, after;
 	hostload_sample(pus, &before);
@@ -419,11 +347,12 @@ static int run_one(struct harness *h, const struct cell *c, struct series *s, in
 		snprintf(error, sizeof(error), "checksum differs from native");
 	}
 	if (ok)
-		fprintf(stderr, "  %.*f %s, %.2f s\n", line.score >= 100 ? 0 : 2,
-			line.score, line.score_unit,
-			res.proc.wall_s);
+		snprintf(shown, sizeof(shown), res.proc.wall_s < 1 ? "%s %s, %.1f ms" : "%s %s, %.2f s",
+			 progress_score(score, sizeof(score), line.score), line.score_unit,
+			 res.proc.wall_s < 1 ? res.proc.wall_s * 1000 : res.proc.wall_s);
 	else
-		fprintf(stderr, "  FAILED: %s\n", error);
+		snprintf(shown, sizeof(shown), "FAILED: %s", error);
+	progress_run_ends(&h->progress, h->done, shown);
 	if (!ok && !warmup)
 		h->failed++;
 
@@ -434,6 +363,7 @@ static int run_one(struct harness *h, const struct cell *c, struct series *s, in
 		.have_cpu_sample = before.ok && after.ok,
 		.pus_busy_s = after.busy_s - before.busy_s,
 		.pus_steal_s = after.steal_s - before.steal_s,
+		.cpu_sample_s = after.at_s - before.at_s, .cpu_tick_s = after.tick_s,
 	};
 	json_t *j = results_record(&rec);
 	if (results_append(h->results, j) < 0) {
@@ -526,38 +456,70 @@ static int run_cell(struct harness *h, struct cell *c)
 	return rc;
 }
 
+/* Would --out DIR replace an earlier run's results? */
+static int out_holds_results(const char *out)
+{
+	char *path = paths_join(out, "results.jsonl");
+	struct stat st;
+	int holds = path && stat(path, &st) == 0;
+
+	free(path);
+	return holds;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct harness h;
 	struct options o;
 	char err[512], *suite_path, *dir = NULL, *results_path = NULL;
-	int rc = 1;
+	int rc = EX_USAGE;
 
 	memset(&h, 0, sizeof(h));
 	if (parse_options(argc, argv, &o) < 0)
-		return 2;
+		return EX_USAGE;
 	if (select_envs(&h, o.envs) < 0)
-		return 2;
+		return EX_USAGE;
 	suite_path = paths_find_suite(o.suite, err, sizeof(err));
 	if (!suite_path) {
 		fprintf(stderr, "vmbench: %s\n", err);
-		return 2;
+		return EX_USAGE;
 	}
 	if (suite_load(suite_path, &h.suite, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vmbench: bad suite: %s\n", err);
 		free(suite_path);
-		return 2;
+		return EX_USAGE;
 	}
 	free(suite_path);
 	if (check_suite_envs(&h.suite) < 0)
 		goto out;
 	if (o.workloads && suite_keep_workloads(&h.suite, o.workloads, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vmbench: --workloads: %s\n", err);
-		rc = 2;
+		goto out;
+	}
+	if (check_selected_envs(&h) == 0) {
+		fprintf(stderr, "vmbench: nothing to run\n");
+		rc = EX_UNAVAILABLE;
 		goto out;
 	}
 	if (o.reps)
 		h.suite.reps = o.reps;
+	if (o.dry_run) {
+		h.ctx.tool_dir = paths_tool_dir();
+		h.ctx.timeout_s = o.timeout_s ? o.timeout_s : h.suite.timeout_s;
+		for (int i = 0; runners[i] && i < MAX_ENVS; i++)
+			h.available[i] = runners[i]->available(&h.ctx, h.why[i], sizeof(h.why[i]));
+		json_t *plan = plan_json(&h), *envs = availability(&h);
+		rc = dry_run_print(stdout, &h.suite, plan, envs, h.ctx.timeout_s) ? 0 : EX_UNAVAILABLE;
+		json_decref(plan);
+		json_decref(envs);
+		goto out;
+	}
+	if (o.out && out_holds_results(o.out)) {
+		fprintf(stderr, "vmbench: %s already holds a run's results (results.jsonl): "
+			"give another --out, or remove it first\n", o.out);
+		goto out;
+	}
+	rc = EX_SOFTWARE;   /* from here on a failure is vmbench's or the host's */
 	if (topo_load(err, sizeof(err)) < 0) {
 		fprintf(stderr, "vmbench: %s\n", err);
 		goto out;
@@ -600,6 +562,7 @@ int cmd_run(int argc, char **argv)
 		"whose checksum the others must match, has run ok (native first until then; "
 		"net cells: one environment after the other)"));
 	json_object_set_new(env, "envs", availability(&h));
+	json_object_set_new(env, "plan", plan_json(&h));
 	int written = run_dir_write_json(dir, "environment.json", env) == 0 &&
 		      run_dir_write_json(dir, "suite.json", h.suite.doc) == 0;
 	json_decref(env);
@@ -610,19 +573,25 @@ int cmd_run(int argc, char **argv)
 	fprintf(stderr, "vmbench: suite %s, %d runs, results in %s\n", h.suite.name,
 		h.total, dir);
 	spawn_catch_signals();
-	h.start_ns = spawn_now_ns();
+	progress_init(&h.progress, h.total);
 	int stopped = 0;
 	for (int c = 0; c < h.suite.ncells && !stopped; c++)
 		stopped = run_cell(&h, &h.suite.cells[c]) < 0;
 
-	fprintf(stderr, "vmbench: %d of %d runs done, %d measured runs failed, ",
-		h.done, h.total, h.failed);
-	print_elapsed(&h);
-	fputc('\n', stderr);
+	char elapsed[32];
+	fprintf(stderr, "vmbench: %d of %d runs done, %d measured runs failed, elapsed %s\n",
+		h.done, h.total, h.failed, progress_elapsed(&h.progress, elapsed, sizeof(elapsed)));
 	if (stopped)
 		fprintf(stderr, "vmbench: stopped early; the runs so far are in %s\n", dir);
 	printf("%s\n", dir);
-	rc = stopped ? (spawn_interrupted() ? 128 + spawn_interrupted() : 1) : 0;
+	if (stopped)
+		rc = spawn_interrupted() ? 128 + spawn_interrupted() : EX_SOFTWARE;
+	else if (h.ran == 0) {
+		fprintf(stderr, "vmbench: nothing ran: no selected environment could run "
+			"any cell here (the reasons are above and in %s/results.jsonl)\n", dir);
+		rc = EX_UNAVAILABLE;
+	} else
+		rc = h.failed ? 1 : 0;
 out:
 	disk_image_cleanup();
 	if (h.results)

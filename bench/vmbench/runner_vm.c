@@ -53,7 +53,8 @@ out:
 static const char *monitor_status(int code)
 {
 	switch (code) {
-	case 64: return "lwvmm: bad usage (exit 64)";
+	/* the guest's workload exits 64 on bad arguments too, and lwvmm passes it on */
+	case 64: return "bad usage: the workload rejected its arguments, or lwvmm its options (exit 64)";
 	case 69: return "lwvmm: this host cannot run VMs (exit 69)";
 	case 70: return "lwvmm: guest fault (exit 70)";
 	case 71: return "lwvmm: out of memory or resources (exit 71)";

@@ -18,6 +18,9 @@ $(BUILD)/native/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WL_CODEGEN) -I$(WL_DIR) -Ibench/common -c -o $@ $<
 
+$(BUILD)/native/$(WL_DIR)/workload_main.o: CFLAGS += $(VERSION_CFLAGS)
+$(BUILD)/native/$(WL_DIR)/workload_main.o: $(VERSION_STAMP)
+
 $(BIN)/workload: $(WL_NATIVE_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ -ljansson -lpthread

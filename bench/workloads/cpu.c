@@ -141,14 +141,12 @@ static int cpu_main(int argc, char **argv)
 	struct wl_result r;
 
 	if (wl_check_options(argc, argv, opts, "[--size PIXELS] [--threads N]") < 0)
-		return 2;
+		return WL_USAGE;
 	job.size = (int)wl_option(argc, argv, "--size", 512);
 	job.threads = (int)wl_option(argc, argv, "--threads", wl_ncpus());
-	if (job.size < 1 || job.size > 16384 || job.threads < 1 || job.threads > 64 ||
-	    job.threads > wl_ncpus()) {
-		wl_printf("cpu: --size 1..16384, --threads 1..%d\n", wl_ncpus() < 64 ? wl_ncpus() : 64);
-		return 2;
-	}
+	if (wl_check_range("cpu", "--size", job.size, 1, 16384) < 0 ||
+	    wl_check_range("cpu", "--threads", job.threads, 1, wl_ncpus() < 64 ? wl_ncpus() : 64) < 0)
+		return WL_USAGE;
 	uint64_t t0 = wl_time_ns();
 	wl_run_threads(job.threads, render_rows, &job);
 	double secs = (double)(wl_time_ns() - t0) / 1e9;

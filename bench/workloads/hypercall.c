@@ -23,12 +23,10 @@ static int hypercall_main(int argc, char **argv)
 	int ok = 1;
 
 	if (wl_check_options(argc, argv, opts, "[--iters N]") < 0)
-		return 2;
+		return WL_USAGE;
 	long iters = wl_option(argc, argv, "--iters", 20000);
-	if (iters < 1 || iters > 100000000) {
-		wl_printf("hypercall: --iters 1..100000000\n");
-		return 2;
-	}
+	if (wl_check_range("hypercall", "--iters", iters, 1, 100000000) < 0)
+		return WL_USAGE;
 	uint64_t t0 = wl_time_ns();
 	for (long i = 0; i < iters; i++)
 		ok &= wl_hypercall_null() == 0;

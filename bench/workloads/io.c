@@ -22,7 +22,7 @@ static int io_main(int argc, char **argv)
 	int status;
 
 	if (io_parse(argc, argv, &p) < 0)
-		return 2;
+		return WL_USAGE;
 	status = io_run(&p, &f);
 	if (status >= 2)
 		return status;
@@ -33,6 +33,6 @@ static int io_main(int argc, char **argv)
 const struct workload wl_io = {
 	.name = "io",
 	.usage = "[--rw read|write|randread|randwrite] [--bs SIZE] [--qd N] [--mib TOTAL] "
-		 "[--mode ring|mmio] [--verify 0|1] (natively: --file PATH [--direct 0|1], runs fio)",
+		 "[--mode ring|mmio] [--verify 0|1] [--fsync N] (natively: --file PATH [--direct 0|1], runs fio)",
 	.main = io_main,
 };

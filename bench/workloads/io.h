@@ -21,6 +21,7 @@ struct io_params {
 
 struct io_figures {
 	double seconds;
+	double time_res_s;          /* the resolution of the clock that timed it */
 	uint64_t requests, bytes, errors, flushes;
 	double clat_mean_ns, clat_p50_ns, clat_p99_ns, clat_p999_ns;
 	uint64_t kicks, sleeps, events, mmio_exits;

@@ -51,12 +51,12 @@ int io_parse(int argc, char **argv, struct io_params *p)
 	p->write = wl_strcmp(p->rw, "write") == 0 || wl_strcmp(p->rw, "randwrite") == 0;
 	p->random = wl_strcmp(p->rw, "randread") == 0 || wl_strcmp(p->rw, "randwrite") == 0;
 	if (!p->write && !p->random && wl_strcmp(p->rw, "read") != 0) {
-		wl_printf("io: --rw '%s': read, write, randread or randwrite\n", p->rw);
+		wl_eprintf("io: --rw '%s': read, write, randread or randwrite\n", p->rw);
 		return -1;
 	}
 	return 0;
 bad:
-	wl_printf("io: bad argument '%s'\nusage: io %s\n", argv[i < argc ? i : argc - 1], usage);
+	wl_eprintf("io: bad argument '%s'\nusage: io %s\n", argv[i < argc ? i : argc - 1], usage);
 	return -1;
 }
 
@@ -78,6 +78,8 @@ void io_report(const struct io_params *p, const struct io_figures *f, int ok)
 	wl_result_num(&r, "errors", (double)f->errors);
 	wl_result_num(&r, "flushes", (double)f->flushes);
 	wl_result_num(&r, "time_s", f->seconds);
+	if (f->time_res_s > 0)
+		wl_result_num(&r, "time_res_s", f->time_res_s);
 	wl_result_num(&r, "bs", p->bs);
 	wl_result_num(&r, "qd", p->qd);
 	wl_result_num(&r, "write", p->write);

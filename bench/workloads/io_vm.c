@@ -44,18 +44,18 @@ int io_run(const struct io_params *p, struct io_figures *f)
 
 	struct wl_disk *d = wl_disk_open(p->disk, p->trap_and_emulate, &size, &readonly);
 	if (!d) {
-		wl_printf("io: the VM has no disk %d (give lwvmm --disk FILE)\n", p->disk);
-		return 2;
+		wl_eprintf("io: the VM has no disk %d (give lwvmm --disk FILE)\n", p->disk);
+		return WL_CANNOT_RUN;
 	}
 	uint64_t blocks = size / p->bs;
 	if (blocks == 0 || (p->write && readonly)) {
-		wl_printf("io: disk %d is %s\n", p->disk, blocks ? "read-only" : "smaller than one block");
-		return 2;
+		wl_eprintf("io: disk %d is %s\n", p->disk, blocks ? "read-only" : "smaller than one block");
+		return WL_CANNOT_RUN;
 	}
 	for (int i = 0; i < p->qd; i++) {
 		slots[i].buf = wl_alloc(p->bs);
 		if (!slots[i].buf) {
-			wl_printf("io: cannot allocate %d buffers of %u bytes\n", p->qd, p->bs);
+			wl_eprintf("io: cannot allocate %d buffers of %u bytes\n", p->qd, p->bs);
 			return 3;
 		}
 	}
@@ -92,7 +92,7 @@ int io_run(const struct io_params *p, struct io_figures *f)
 		wl_disk_push(d);
 		int n = wl_disk_reap(d, done, 64, 1);
 		if (n < 0) {
-			wl_printf("io: the disk's back end marked the ring broken\n");
+			wl_eprintf("io: the disk's back end marked the ring broken\n");
 			return 1;
 		}
 		uint64_t now = wl_time_ns();
@@ -117,6 +117,7 @@ int io_run(const struct io_params *p, struct io_figures *f)
 		}
 	}
 	f->seconds = (double)(wl_time_ns() - t0) / 1e9;
+	f->time_res_s = 1e-9;   /* the TSC, read in ns */
 	f->clat_mean_ns = lat_mean(&hist);
 	f->clat_p50_ns = lat_percentile(&hist, 50);
 	f->clat_p99_ns = lat_percentile(&hist, 99);
@@ -128,6 +129,6 @@ int io_run(const struct io_params *p, struct io_figures *f)
 	f->mmio_exits = st.mmio_exits;
 	f->have_ring_stats = 1;
 	if (bad_data)
-		wl_printf("io: %d blocks read back with the wrong contents\n", bad_data);
+		wl_eprintf("io: %d blocks read back with the wrong contents\n", bad_data);
 	return f->errors || bad_data;
 }

@@ -97,15 +97,14 @@ static int mem_main(int argc, char **argv)
 	double best[4] = { 1e30, 1e30, 1e30, 1e30 };
 
 	if (wl_check_options(argc, argv, opts, "[--mib TOTAL_MIB] [--ntimes N] [--threads N]") < 0)
-		return 2;
+		return WL_USAGE;
 	long mib = wl_option(argc, argv, "--mib", 192);
 	long ntimes = wl_option(argc, argv, "--ntimes", 5);
 	s.threads = (int)wl_option(argc, argv, "--threads", wl_ncpus());
-	if (mib < 1 || mib > 65536 || ntimes < 1 || ntimes > 1000 || s.threads < 1 ||
-	    s.threads > wl_ncpus()) {
-		wl_printf("mem: --mib 1..65536, --ntimes 1..1000, --threads 1..%d\n", wl_ncpus());
-		return 2;
-	}
+	if (wl_check_range("mem", "--mib", mib, 1, 65536) < 0 ||
+	    wl_check_range("mem", "--ntimes", ntimes, 1, 1000) < 0 ||
+	    wl_check_range("mem", "--threads", s.threads, 1, wl_ncpus()) < 0)
+		return WL_USAGE;
 	s.n = (uint64_t)mib * 1024 * 1024 / 3 / sizeof(double);
 	/*
 	 * One block, arrays a little more than n apart (STREAM's OFFSET): at
@@ -117,7 +116,7 @@ static int mem_main(int argc, char **argv)
 	s.b = s.a ? s.a + s.n + ARRAY_GAP : 0;
 	s.c = s.b ? s.b + s.n + ARRAY_GAP : 0;
 	if (!s.a) {
-		wl_printf("mem: cannot allocate %ld MiB\n", mib);
+		wl_eprintf("mem: cannot allocate %ld MiB\n", mib);
 		return 3;
 	}
 	s.kernel = -1;

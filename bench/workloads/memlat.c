@@ -71,18 +71,18 @@ static int memlat_main(int argc, char **argv)
 	double best = 1e30;
 
 	if (wl_check_options(argc, argv, opts, "[--mib SIZE_MIB] [--rounds N] [--threads 1]") < 0)
-		return 2;
+		return WL_USAGE;
 	long mib = wl_option(argc, argv, "--mib", 256);
 	long rounds = wl_option(argc, argv, "--rounds", 3);
 	long threads = wl_option(argc, argv, "--threads", 1);   /* one chase: one thread */
-	if (mib < 1 || mib > 65536 || rounds < 1 || rounds > 1000 || threads != 1) {
-		wl_printf("memlat: --mib 1..65536, --rounds 1..1000, --threads 1\n");
-		return 2;
-	}
+	if (wl_check_range("memlat", "--mib", mib, 1, 65536) < 0 ||
+	    wl_check_range("memlat", "--rounds", rounds, 1, 1000) < 0 ||
+	    wl_check_range("memlat", "--threads", threads, 1, 1) < 0)
+		return WL_USAGE;
 	uint64_t lines = (uint64_t)mib * 1024 * 1024 / LINE;
 	char *buf = wl_alloc(lines * LINE);
 	if (!buf || !build_chase(buf, lines)) {
-		wl_printf("memlat: cannot allocate %ld MiB\n", mib);
+		wl_eprintf("memlat: cannot allocate %ld MiB\n", mib);
 		wl_free(buf);
 		return 3;
 	}

@@ -80,7 +80,7 @@ static int parse(int argc, char **argv, struct net_params *p)
 	}
 	return 0;
 bad:
-	wl_printf("net: bad argument '%s'\nusage: net %s\n", argv[i < argc ? i : argc - 1], usage);
+	wl_eprintf("net: bad argument '%s'\nusage: net %s\n", argv[i < argc ? i : argc - 1], usage);
 	return -1;
 }
 
@@ -90,7 +90,7 @@ static int recv_exact(struct wl_tcp *c, uint8_t *buf, size_t len)
 		long n = wl_tcp_recv(c, buf, len);
 		if (n <= 0) {
 			if (n == 0)
-				wl_printf("net: the peer closed the connection early\n");
+				wl_eprintf("net: the peer closed the connection early\n");
 			return -1;
 		}
 		buf += n;
@@ -138,7 +138,7 @@ static int run_stream(const struct net_params *p, struct net_figures *f)
 		f->received = f->received << 8 | answer[i];
 	f->ok = f->received == f->sent;
 	if (!f->ok)
-		wl_printf("net: sent %llu bytes, the peer received %llu\n",
+		wl_eprintf("net: sent %llu bytes, the peer received %llu\n",
 			  (unsigned long long)f->sent, (unsigned long long)f->received);
 	wl_tcp_close(c);
 	return 0;
@@ -177,7 +177,7 @@ static int run_rr(const struct net_params *p, struct net_figures *f, struct lat_
 	f->sent = f->received = (uint64_t)p->count * p->size;
 	f->ok = bad == 0;
 	if (bad)
-		wl_printf("net: %ld echoes differ from what was sent\n", bad);
+		wl_eprintf("net: %ld echoes differ from what was sent\n", bad);
 	if (wl_tcp_shutdown_write(c) < 0)
 		goto fail;
 	wl_tcp_close(c);
@@ -236,7 +236,7 @@ static int net_main(int argc, char **argv)
 	struct net_figures f = { 0 };
 
 	if (parse(argc, argv, &p) < 0)
-		return 2;
+		return WL_USAGE;
 	int status = p.rr ? run_rr(&p, &f, &hist) : run_stream(&p, &f);
 	if (status)
 		return status;

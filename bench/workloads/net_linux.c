@@ -51,12 +51,12 @@ struct wl_tcp *wl_tcp_connect(const char *peer, int port)
 	if (!peer)
 		peer = "127.0.0.1";
 	if (inet_pton(AF_INET, peer, &sa.sin_addr) != 1) {
-		wl_printf("net: '%s' is not an IPv4 address\n", peer);
+		wl_eprintf("net: '%s' is not an IPv4 address\n", peer);
 		return NULL;
 	}
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect_within(fd, &sa, WL_TCP_TIMEOUT_MS) < 0) {
-		wl_printf("net: cannot connect to %s:%d: %s\n", peer, port, strerror(errno));
+		wl_eprintf("net: cannot connect to %s:%d: %s\n", peer, port, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
@@ -88,7 +88,7 @@ int wl_tcp_send(struct wl_tcp *c, const void *buf, size_t len)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			wl_printf("net: send: %s\n", why());
+			wl_eprintf("net: send: %s\n", why());
 			return -1;
 		}
 		p += n;
@@ -104,7 +104,7 @@ long wl_tcp_recv(struct wl_tcp *c, void *buf, size_t len)
 		if (n >= 0)
 			return n;
 		if (errno != EINTR) {
-			wl_printf("net: receive: %s\n", why());
+			wl_eprintf("net: receive: %s\n", why());
 			return -1;
 		}
 	}
@@ -113,7 +113,7 @@ long wl_tcp_recv(struct wl_tcp *c, void *buf, size_t len)
 int wl_tcp_shutdown_write(struct wl_tcp *c)
 {
 	if (shutdown(c->fd, SHUT_WR) < 0) {
-		wl_printf("net: shutdown: %s\n", strerror(errno));
+		wl_eprintf("net: shutdown: %s\n", strerror(errno));
 		return -1;
 	}
 	return 0;

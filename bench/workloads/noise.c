@@ -82,15 +82,15 @@ static int noise_main(int argc, char **argv)
 	struct wl_result r;
 
 	if (wl_check_options(argc, argv, opts, "[--ms DURATION_MS] [--threshold-ns NS] [--threads 1]") < 0)
-		return 2;
+		return WL_USAGE;
 	long ms = wl_option(argc, argv, "--ms", 1000);
 	long threshold = wl_option(argc, argv, "--threshold-ns", THRESHOLD_AUTO);
 	long threads = wl_option(argc, argv, "--threads", 1);
-	int threshold_bad = threshold != THRESHOLD_AUTO && (threshold < 100 || threshold > 1000000000);
-	if (ms < 1 || ms > 3600000 || threshold_bad || threads != 1) {
-		wl_printf("noise: --ms 1..3600000, --threshold-ns 100..1000000000, --threads 1\n");
-		return 2;
-	}
+	if (wl_check_range("noise", "--ms", ms, 1, 3600000) < 0 ||
+	    (threshold != THRESHOLD_AUTO &&
+	     wl_check_range("noise", "--threshold-ns", threshold, 100, 1000000000) < 0) ||
+	    wl_check_range("noise", "--threads", threads, 1, 1) < 0)
+		return WL_USAGE;
 	if (threshold == THRESHOLD_AUTO)
 		threshold = default_threshold_ns();
 	measure((uint64_t)ms * 1000000, (uint64_t)threshold, &n);
@@ -108,9 +108,9 @@ static int noise_main(int argc, char **argv)
 	wl_result_num(&r, "threshold_ns", (double)threshold);
 	wl_result_end(&r);
 	if (n.backwards)
-		wl_printf("noise: the clock went backwards\n");
+		wl_eprintf("noise: the clock went backwards\n");
 	else if (!ok)
-		wl_printf("noise: a clock read takes %d ns on average, more than --threshold-ns %d\n",
+		wl_eprintf("noise: a clock read takes %d ns on average, more than --threshold-ns %d\n",
 			  (int)ns_per_read, (int)threshold);
 	return ok ? 0 : 1;
 }

@@ -129,8 +129,8 @@ static int selftest_main(int argc, char **argv)
 		return 2;
 	}
 	if (!mode || status < 0 || status > 255) {
-		wl_printf("usage: selftest --mode exit|threads|null|ud2|badcall|badbuf|badblock|mmio|hang [--status N]\n");
-		return 2;
+		wl_eprintf("usage: selftest --mode exit|threads|null|ud2|badcall|badbuf|badblock|mmio|hang [--status N]\n");
+		return WL_USAGE;
 	}
 	if (wl_strcmp(mode, "exit") == 0)
 		return (int)status;
@@ -161,7 +161,7 @@ static int selftest_main(int argc, char **argv)
 		for (;;)
 			__asm__ volatile("pause");
 	}
-	wl_printf("selftest: unknown mode '%s' or the guest survived it\n", mode);
+	wl_eprintf("selftest: unknown mode '%s' or the guest survived it\n", mode);
 	return 3;
 }
 

@@ -16,6 +16,14 @@
 #include <stdint.h>
 #include <stdarg.h>
 
+/*
+ * A workload's exit status (the native binary's, and lwvmm's when the
+ * guest runs it): 0 ok, 1 its own check failed, 2 it cannot run here (no
+ * disk, no network device), 64 bad arguments (EX_USAGE, as every binary of
+ * the project; the guest has no <sysexits.h>).
+ */
+enum wl_status { WL_OK = 0, WL_CHECK_FAILED = 1, WL_CANNOT_RUN = 2, WL_USAGE = 64 };
+
 /* Monotonic time in nanoseconds. */
 uint64_t wl_time_ns(void);
 
@@ -35,6 +43,9 @@ int wl_run_threads(int threads, void (*fn)(int index, void *arg), void *arg);
 
 /* Console output (stdout natively, the console hypercall in the guest). */
 int wl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Diagnostics: why a workload failed or refused its arguments (stderr natively, where
+ * the harness keeps the last lines of, the console in the guest). */
+int wl_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int wl_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int wl_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -133,6 +144,11 @@ const struct workload *wl_find(const char *name);
 
 /* "--name value" options: the value, `def` when absent, -1 when not a number. */
 long wl_option(int argc, char **argv, const char *name, long def);
+/*
+ * 0 when lo <= value <= hi; else prints "WORKLOAD: NAME must be lo..hi, not
+ * value" (that option alone) and returns -1.
+ */
+int wl_check_range(const char *workload, const char *name, long value, long lo, long hi);
 /* 0 when all arguments are known "--name number" pairs; else prints usage, -1. */
 int wl_check_options(int argc, char **argv, const char *const *known, const char *usage);
 

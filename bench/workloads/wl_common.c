@@ -102,6 +102,17 @@ long wl_option(int argc, char **argv, const char *name, long def)
 	return def;
 }
 
+int wl_check_range(const char *workload, const char *name, long value, long lo, long hi)
+{
+	if (value >= lo && value <= hi)
+		return 0;
+	if (lo == hi)
+		wl_eprintf("%s: %s must be %ld, not %ld\n", workload, name, lo, value);
+	else
+		wl_eprintf("%s: %s must be %ld..%ld, not %ld\n", workload, name, lo, hi, value);
+	return -1;
+}
+
 /* 0 when every argument is a known "--name value" pair, else prints why and returns -1. */
 int wl_check_options(int argc, char **argv, const char *const *known, const char *usage)
 {
@@ -110,7 +121,11 @@ int wl_check_options(int argc, char **argv, const char *const *known, const char
 		for (int k = 0; known[k]; k++)
 			found |= wl_strcmp(argv[i], known[k]) == 0;
 		if (!found || i + 1 >= argc || wl_atol(argv[i + 1]) < 0) {
-			wl_printf("%s: bad argument '%s'\nusage: %s %s\n", argv[0], argv[i], argv[0], usage);
+			if (!found || i + 1 >= argc)
+				wl_eprintf("%s: bad argument '%s'\n", argv[0], argv[i]);
+			else
+				wl_eprintf("%s: bad value '%s' for %s\n", argv[0], argv[i + 1], argv[i]);
+			wl_eprintf("usage: %s %s\n", argv[0], usage);
 			return -1;
 		}
 	}

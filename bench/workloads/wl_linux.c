@@ -120,6 +120,19 @@ int wl_run_threads(int threads, void (*fn)(int index, void *arg), void *arg)
 	return 0;
 }
 
+int wl_eprintf(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = wl_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fflush(stdout);   /* keep the order of what reaches a shared terminal */
+	fputs(buf, stderr);
+	return n;
+}
+
 int wl_printf(const char *fmt, ...)
 {
 	char buf[1024];

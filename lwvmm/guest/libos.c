@@ -60,17 +60,35 @@ void libos_init(void)
 	consfront_init();
 }
 
-int wl_printf(const char *fmt, ...)
+static int console_vprintf(const char *fmt, va_list ap)
 {
 	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
 	int n = wl_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
+
 	if (n > (int)sizeof(buf) - 1)
 		n = (int)sizeof(buf) - 1;
 	consfront_write(buf, (uint32_t)n);
+	return n;
+}
+
+int wl_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = console_vprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* The guest has one console: diagnostics go there too. */
+int wl_eprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = console_vprintf(fmt, ap);
+	va_end(ap);
 	return n;
 }
 

@@ -30,7 +30,7 @@ if ! grep -q "^checkpoint: available" <<<"$info"; then
 	like "$ERR" "^ctrun: checkpoint/restore unavailable: criu" "with CRIU's reason in one line"
 	is "$(bundles)" 0 "and no bundle is made"
 	"$VMBENCH" run --suite "$TMP/cr.json" --out "$TMP/runs" >/dev/null 2>"$TMP/err"
-	is "$?" 0 "vmbench runs a container-cr suite"
+	is "$?" 69 "vmbench runs a container-cr suite, and nothing could run: exit 69"
 	rec=$(head -1 "$TMP/runs/results.jsonl")
 	is "$(jq -r .unavailable <<<"$rec")" true "the cell is recorded as unavailable"
 	like "$(jq -r .error <<<"$rec")" "criu" "with CRIU's reason, and no figure"

@@ -87,10 +87,10 @@ run_vm run --workload net -- --mode rr
 is "$RC" 3 "no --net: exit 3"
 like "$OUT" 'no network device \(give lwvmm --net tap\)' "saying what to give"
 run_vm run --workload net -- --peer 10.1.2 --port 1
-is "$RC" 2 "a malformed --peer is a usage error"
+is "$RC" 64 "a malformed --peer is a usage error"
 like "$OUT" "bad argument '--peer'" "naming the argument"
 run_vm run --workload net -- --mode both
-is "$RC" 2 "an unknown --mode is a usage error"
+is "$RC" 64 "an unknown --mode is a usage error"
 
 # Bad --net input (lwvmm's option parsing).
 for bad in "tap,guest=300.1.1.1" "tap,prefix=33" "tap,host=10.201.0.1,guest=10.201.0.1" "tap,host=10.0.0.1" "tap,host=1.2.3.4,guest=1.2.3.5,host=1.2.3.6,x"; do

@@ -41,5 +41,5 @@ is "$(jq -r '"\(.env)/\(.rep)"' runs/order/results.jsonl | tr '\n' ' ')" "native
 	"runs interleave across environments and the order rotates each round"
 "$VMBENCH" run --suite smoke --workloads cpu,nosuch --out runs/none >/dev/null 2>"$TMP/err"
 rc=$?
-like "$rc $(cat "$TMP/err")" "^2 .*no cell of workload 'nosuch' \(its workloads: cpu, mem" \
-	"an unknown workload: exit 2 and the suite's workloads"
+like "$rc $(cat "$TMP/err")" "^64 .*no cell of workload 'nosuch' \(its workloads: cpu, mem" \
+	"an unknown workload: exit 64 and the suite's workloads"

@@ -9,6 +9,9 @@ $(BIN)/vmbench-tool: $(TOOL_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(shell pkg-config --libs $(TOOL_PKGS))
 
+$(BUILD)/obj/bench/vmbench/tools/tool_main.o: CFLAGS += $(VERSION_CFLAGS)
+$(BUILD)/obj/bench/vmbench/tools/tool_main.o: $(VERSION_STAMP)
+
 $(BUILD)/obj/bench/vmbench/tools/%.o: bench/vmbench/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ibench/common $(shell pkg-config --cflags $(TOOL_PKGS)) -c -o $@ $<

@@ -8,7 +8,7 @@
  *   stress-ng --stressor cpu|vm|switch|syscall|... [--vm-mib M (64)]: N
  *             instances, --metrics, YAML
  * Prints one result line; exit 0, 1 when the tool or its output failed
- * (the reason on stderr), 2 on bad usage, 128+N when signal N (SIGINT,
+ * (the reason on stderr), 64 on bad usage, 128+N when signal N (SIGINT,
  * SIGTERM, SIGHUP) stopped it: the tool is killed and reaped and the
  * scratch directory $TMPDIR/vmbench-tool-PID-XXXXXX removed first. Scratch
  * directories whose PID is gone (a SIGKILLed vmbench-tool) are removed by
@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "stop_sweep.h"
@@ -35,10 +36,23 @@ struct tool_opts {
 	const char *stressor;
 };
 
+static void usage_to(FILE *f)
+{
+	fprintf(f, "usage: vmbench-tool fio|iperf3|stress-ng --threads N [--seconds S]\n"
+		   "       [--size-mib M] (fio)  [--stressor NAME] [--vm-mib M] (stress-ng)\n"
+		   "       vmbench-tool --help | --version\n"
+		   "prints one result line; exit 0, 1 the tool or its output failed, 64 usage,\n"
+		   "128+N stopped by signal N\n");
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: vmbench-tool fio|iperf3|stress-ng --threads N [--seconds S]\n"
-			"       [--size-mib M] (fio)  [--stressor NAME] [--vm-mib M] (stress-ng)\n");
+	usage_to(stderr);
+}
+
+static int is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
 }
 
 static int parse(int argc, char **argv, struct tool_opts *o)
@@ -232,11 +246,25 @@ int main(int argc, char **argv)
 	char err[512] = "", *dir;
 	int rc;
 
+	for (int i = 1; i < argc && i < 3; i++)
+		if (is_help(argv[i])) {   /* vmbench-tool --help, vmbench-tool fio --help */
+			usage_to(stdout);
+			return 0;
+		}
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("vmbench-tool %s\n", BUILD_VERSION);
+		return 0;
+	}
+	if (argc >= 2 && argv[1][0] == '-') {
+		fprintf(stderr, "vmbench-tool: bad option '%s' (the tool's name comes first)\n", argv[1]);
+		usage();
+		return EX_USAGE;
+	}
 	if (parse(argc, argv, &o) < 0)
-		return 2;
+		return EX_USAGE;
 	if (strcmp(o.name, "fio") && strcmp(o.name, "iperf3") && strcmp(o.name, "stress-ng")) {
 		fprintf(stderr, "vmbench-tool: unknown tool '%s' (fio, iperf3, stress-ng)\n", o.name);
-		return 2;
+		return EX_USAGE;
 	}
 	tool_hold_signals();
 	stop_sweep_dead(stop_tmp_dir(), SCRATCH_PREFIX);   /* what SIGKILLed vmbench-tools left */
