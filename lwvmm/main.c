@@ -1,9 +1,9 @@
 /*
  * lwvmm: a lightweight KVM monitor.
  *
- *   lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]
- *             [--timeout SECONDS] [--no-seccomp] [--numa SPEC [--numa-sim SPEC]]
- *             --workload NAME [-- ARGS]
+ *   lwvmm run [--domains N] [--cpus N] [--mem SIZE] [--mem-backing anon|memfd]
+ *             [--stats] [--stats-json FILE] [--timeout SECONDS] [--no-seccomp]
+ *             [--numa SPEC [--numa-sim SPEC]] --workload NAME [-- ARGS]
  *   lwvmm info
  *
  * `run` boots the built-in guest, runs the workload inside it and exits with
@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "domains.h"
 #include "numa_place.h"
 #include "options.h"
 #include "pagetable.h"
@@ -35,13 +36,19 @@ extern const char *const wl_workload_names[];
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]\n"
+		"usage: lwvmm run [--domains N] [--cpus N] [--mem SIZE] [--mem-backing anon|memfd]\n"
+		"                 [--stats] [--stats-json FILE]\n"
 		"                 [--timeout SECONDS] [--disk FILE[,ro][,direct]]...\n"
 		"                 [--net tap[,host=IP][,guest=IP][,prefix=N]] [--no-seccomp]\n"
 		"                 [--numa SPEC [--numa-sim SPEC]] --workload NAME [-- ARGS]\n"
 		"       lwvmm info\n"
-		"  --cpus N           vCPUs, 1 to %d (default 1)\n"
+		"  --domains N        N identical VMs (domains) in this one process, 1 to %d (default 1);\n"
+		"                     console lines start with the domain's name (d0: ...) when N > 1;\n"
+		"                     the exit status is the first failing domain's\n"
+		"  --cpus N           vCPUs, 1 to %d (default 1), in each domain\n"
 		"  --mem SIZE         guest RAM, e.g. 256M or 2G, a multiple of 2M (default 256M)\n"
+		"  --mem-backing anon|memfd  guest RAM from a memfd (default) or anonymous memory\n"
+		"                     that KSM may merge (madvise MERGEABLE)\n"
 		"  --stats            print exits by reason, monitor and guest time at the end\n"
 		"  --stats-json FILE  write the same statistics as JSON\n"
 		"  --timeout SECONDS  end the run with status 124 after this long\n"
@@ -57,7 +64,7 @@ static void usage(FILE *out)
 		"  --numa-sim SPEC    a simulated topology over this host's CPUs for --numa:\n"
 		"                     nodes=N[,remote=F][,cpus=0@0,1@1] (vCPUs pinned, memory not bound)\n"
 		"  --workload NAME    the built-in workload to run:",
-		LW_MAX_VCPUS);
+		LW_MAX_DOMAINS, LW_MAX_VCPUS);
 	for (int i = 0; wl_workload_names[i]; i++)
 		fprintf(out, " %s", wl_workload_names[i]);
 	fprintf(out, "\nexit status: the workload's, or 64 usage, 69 no KVM, 70 guest fault,\n"
@@ -120,6 +127,19 @@ static int check_stats_json(const char *path)
 	return 0;
 }
 
+/* --domains N: N copies of the command line's domain, named d0, d1, ... */
+static int run_identical(const struct vm_config *c, int ndomains)
+{
+	static struct vm_config configs[LW_MAX_DOMAINS];
+
+	for (int i = 0; i < ndomains; i++) {
+		configs[i] = *c;
+		snprintf(configs[i].name, sizeof(configs[i].name), "d%d", i);
+		configs[i].console_prefix = ndomains > 1 ? configs[i].name : NULL;
+	}
+	return domains_run(configs, ndomains);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -134,11 +154,14 @@ static int cmd_run(int argc, char **argv)
 		{ "no-seccomp", no_argument, NULL, 'S' },
 		{ "numa", required_argument, NULL, 'N' },
 		{ "numa-sim", required_argument, NULL, 'M' },
+		{ "domains", required_argument, NULL, 'D' },
+		{ "mem-backing", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vm_config c = { .ncpus = 1, .mem_size = 256ULL << 20 };
 	const char *mem_arg = "256M";
+	int ndomains = 1;
 	long n;
 	int opt;
 
@@ -185,6 +208,19 @@ static int cmd_run(int argc, char **argv)
 		case 'M':
 			c.numa_sim_spec = optarg;
 			break;
+		case 'D':
+			if (parse_long(optarg, 1, LW_MAX_DOMAINS, &n) < 0)
+				return bad_usage("--domains '%s': give a number from 1 to %d", optarg, LW_MAX_DOMAINS);
+			ndomains = (int)n;
+			break;
+		case 'B':
+			if (strcmp(optarg, "anon") == 0)
+				c.mem_backing = GUEST_RAM_ANON;
+			else if (strcmp(optarg, "memfd") == 0)
+				c.mem_backing = GUEST_RAM_MEMFD;
+			else
+				return bad_usage("--mem-backing '%s': give anon or memfd", optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -207,7 +243,9 @@ static int cmd_run(int argc, char **argv)
 	    c.mem_size > pagetable_max_mem())
 		return bad_usage("--mem '%s': give a multiple of 2M between 16M and %lluG", mem_arg,
 				 (unsigned long long)(pagetable_max_mem() >> 30));
-	if (check_host_memory(c.mem_size) < 0)
+	if ((c.numa_spec || c.numa_sim_spec) && ndomains > 1)
+		return bad_usage("--numa with more than one domain is not built yet: give --domains 1");
+	if (check_host_memory(c.mem_size * (uint64_t)ndomains) < 0)
 		return LWVMM_EXIT_RESOURCES;
 	if ((c.numa_spec || c.numa_sim_spec) && (n = numa_place_configure(&c)) != 0)
 		return (int)n;
@@ -215,7 +253,7 @@ static int cmd_run(int argc, char **argv)
 		return (int)n;
 	c.argc = argc - optind;
 	c.argv = argv + optind;
-	return vm_run(&c);
+	return run_identical(&c, ndomains);
 }
 
 static int cmd_info(void)
