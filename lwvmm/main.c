@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "domain_file.h"
 #include "domains.h"
 #include "numa_place.h"
 #include "options.h"
@@ -45,6 +46,8 @@ static void usage(FILE *out)
 		"  --domains N        N identical VMs (domains) in this one process, 1 to %d (default 1);\n"
 		"                     console lines start with the domain's name (d0: ...) when N > 1;\n"
 		"                     the exit status is the first failing domain's\n"
+		"  --domain-file FILE domains that differ: a JSON list of {\"name\", \"cpus\", \"mem\",\n"
+		"                     \"workload\", \"args\": [...], \"disk\", \"net\"} (lwvmm/README.md)\n"
 		"  --cpus N           vCPUs, 1 to %d (default 1), in each domain\n"
 		"  --mem SIZE         guest RAM, e.g. 256M or 2G, a multiple of 2M (default 256M)\n"
 		"  --mem-backing anon|memfd  guest RAM from a memfd (default) or anonymous memory\n"
@@ -140,6 +143,80 @@ static int run_identical(const struct vm_config *c, int ndomains)
 	return domains_run(configs, ndomains);
 }
 
+/* A domain file is at most this long: a few lines per domain. */
+#define DOMAIN_FILE_MAX (1 << 20)
+
+static int read_domain_file(const char *path, char **text, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = malloc(DOMAIN_FILE_MAX + 1);
+
+	if (!f || !buf) {
+		int err = errno;
+		free(buf);
+		if (f)
+			fclose(f);
+		fprintf(stderr, "lwvmm: --domain-file %s: %s\n", path, strerror(err));
+		return errno_is_resource(err) ? LWVMM_EXIT_RESOURCES : LWVMM_EXIT_USAGE;
+	}
+	*len = fread(buf, 1, DOMAIN_FILE_MAX + 1, f);
+	int failed = ferror(f);
+	fclose(f);
+	if (failed || *len > DOMAIN_FILE_MAX) {
+		free(buf);
+		return bad_usage("--domain-file %s: %s", path, failed ? "cannot be read" : "longer than 1 MiB");
+	}
+	*text = buf;
+	return 0;
+}
+
+/*
+ * --domain-file: each domain's own vCPUs, RAM, workload, arguments and
+ * devices on top of the run-wide options in `c`.
+ */
+static int run_domain_file(const struct vm_config *c, const char *path)
+{
+	static struct vm_config configs[LW_MAX_DOMAINS];
+	const struct domain_limits lim = {
+		.max_domains = LW_MAX_DOMAINS, .max_cpus = LW_MAX_VCPUS, .min_mem = 16ULL << 20,
+		.max_mem = pagetable_max_mem(), .mem_align = LW_LARGE_PAGE_SIZE, .workloads = wl_workload_names,
+	};
+	struct domain_spec *specs;
+	char why[300];
+	char *text = NULL;
+	size_t len = 0;
+	uint64_t total_mem = 0;
+	int n, status;
+
+	if ((status = read_domain_file(path, &text, &len)) != 0)
+		return status;
+	n = domain_file_parse(text, len, &lim, &specs, why, sizeof(why));
+	free(text);
+	if (n < 0) {
+		fprintf(stderr, "lwvmm: --domain-file %s: %s\n", path, why);
+		return LWVMM_EXIT_USAGE;
+	}
+	for (int i = 0; i < n; i++) {
+		struct vm_config *d = &configs[i];
+		*d = *c;
+		snprintf(d->name, sizeof(d->name), "%s", specs[i].name);
+		d->console_prefix = n > 1 ? d->name : NULL;
+		d->ncpus = specs[i].ncpus;
+		d->mem_size = specs[i].mem_size;
+		d->workload = specs[i].workload;
+		d->argc = specs[i].argc;
+		d->argv = specs[i].argv;
+		if (specs[i].disk)
+			d->devices[d->ndevices++] = (struct device_spec){ "disk", specs[i].disk };
+		if (specs[i].net)
+			d->devices[d->ndevices++] = (struct device_spec){ "net", specs[i].net };
+		total_mem += d->mem_size;
+	}
+	status = check_host_memory(total_mem) < 0 ? LWVMM_EXIT_RESOURCES : domains_run(configs, n);
+	domain_specs_free(specs, n);
+	return status;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -155,6 +232,7 @@ static int cmd_run(int argc, char **argv)
 		{ "numa", required_argument, NULL, 'N' },
 		{ "numa-sim", required_argument, NULL, 'M' },
 		{ "domains", required_argument, NULL, 'D' },
+		{ "domain-file", required_argument, NULL, 'F' },
 		{ "mem-backing", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -162,6 +240,8 @@ static int cmd_run(int argc, char **argv)
 	struct vm_config c = { .ncpus = 1, .mem_size = 256ULL << 20 };
 	const char *mem_arg = "256M";
 	int ndomains = 1;
+	const char *domain_file = NULL;
+	const char *per_domain = NULL;   /* an option the domain file gives per domain */
 	long n;
 	int opt;
 
@@ -173,11 +253,13 @@ static int cmd_run(int argc, char **argv)
 			if (parse_long(optarg, 1, LW_MAX_VCPUS, &n) < 0)
 				return bad_usage("--cpus '%s': give a number from 1 to 64", optarg);
 			c.ncpus = (int)n;
+			per_domain = "--cpus";
 			break;
 		case 'm':
 			if (parse_size(optarg, &c.mem_size) < 0)
 				return bad_usage("--mem '%s': give a size such as 256M or 2G", optarg);
 			mem_arg = optarg;
+			per_domain = "--mem";
 			break;
 		case 's':
 			c.print_stats = 1;
@@ -191,6 +273,7 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'w':
 			c.workload = optarg;
+			per_domain = "--workload";
 			break;
 		case 'd':
 		case 'n':
@@ -198,6 +281,7 @@ static int cmd_run(int argc, char **argv)
 				return bad_usage("--%s %s: at most %d devices", opt == 'd' ? "disk" : "net",
 						 optarg, LW_MAX_DEVICES - 1);
 			c.devices[c.ndevices++] = (struct device_spec){ opt == 'd' ? "disk" : "net", optarg };
+			per_domain = opt == 'd' ? "--disk" : "--net";
 			break;
 		case 'S':
 			c.no_seccomp = 1;
@@ -208,7 +292,11 @@ static int cmd_run(int argc, char **argv)
 		case 'M':
 			c.numa_sim_spec = optarg;
 			break;
+		case 'F':
+			domain_file = optarg;
+			break;
 		case 'D':
+			per_domain = "--domains";
 			if (parse_long(optarg, 1, LW_MAX_DOMAINS, &n) < 0)
 				return bad_usage("--domains '%s': give a number from 1 to %d", optarg, LW_MAX_DOMAINS);
 			ndomains = (int)n;
@@ -230,6 +318,16 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
 		return bad_usage("unexpected argument '%s' (workload arguments go after --)", argv[optind]);
+	if (domain_file) {
+		if (per_domain || optind < argc)
+			return bad_usage("--domain-file %s gives each domain's cpus, mem, workload, args, disk and net: "
+					 "%s goes into the file", domain_file, per_domain ? per_domain : "a workload argument");
+		if (c.numa_spec || c.numa_sim_spec)
+			return bad_usage("--numa with a domain file is not built yet");
+		if (c.stats_json_path && (n = check_stats_json(c.stats_json_path)) != 0)
+			return (int)n;
+		return run_domain_file(&c, domain_file);
+	}
 	if (!c.workload)
 		return bad_usage("--workload NAME is required");
 	if (!known_workload(c.workload)) {
