@@ -19,23 +19,28 @@ const char *guest_ram_backing_name(enum guest_ram_backing b)
 /*
  * Anonymous RAM: private, so KSM may merge its identical pages (madvise
  * MERGEABLE only marks it; whether KSM runs is the host's choice,
- * /sys/kernel/mm/ksm/run, reported by memmap.c).
+ * /sys/kernel/mm/ksm/run, reported by memmap.c). A PROT_NONE guard page
+ * follows it: two domains' RAM mapped side by side would otherwise become one
+ * kernel mapping, and smaps (memmap.c) could not tell their figures apart.
  */
+#define ANON_GUARD 4096ULL
+
 static int create_anon(struct guest_memory *mem, uint64_t size, char *why, size_t why_len)
 {
 	mem->fd = -1;
-	mem->host = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-			 -1, 0);
+	mem->host = mmap(NULL, size + ANON_GUARD, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (mem->host == MAP_FAILED) {
 		snprintf(why, why_len, "cannot map %llu bytes of anonymous guest RAM: %s",
 			 (unsigned long long)size, strerror(errno));
 		return -1;
 	}
-	if (madvise(mem->host, size, MADV_MERGEABLE) < 0) {
+	if (mprotect(mem->host + size, ANON_GUARD, PROT_NONE) < 0 ||
+	    madvise(mem->host, size, MADV_MERGEABLE) < 0) {
 		int err = errno;
 		snprintf(why, why_len, "madvise(MADV_MERGEABLE) of guest RAM: %s (this kernel has no KSM?)",
 			 strerror(err));
-		munmap(mem->host, size);
+		munmap(mem->host, size + ANON_GUARD);
 		mem->host = NULL;
 		errno = err;
 		return -1;
@@ -96,7 +101,7 @@ int guest_memory_register(struct guest_memory *mem, int vm_fd, char *why, size_t
 void guest_memory_destroy(struct guest_memory *mem)
 {
 	if (mem->host && mem->host != MAP_FAILED)
-		munmap(mem->host, mem->size);
+		munmap(mem->host, mem->fd < 0 ? mem->size + ANON_GUARD : mem->size);   /* anon: its guard */
 	if (mem->fd >= 0)
 		close(mem->fd);
 	mem->host = NULL;
