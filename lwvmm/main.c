@@ -130,6 +130,64 @@ static int check_stats_json(const char *path)
 	return 0;
 }
 
+/* 1 when a --disk spec opens its file read-only (FILE,ro[,direct]). */
+static int disk_read_only(const char *spec)
+{
+	const char *o = strchr(spec, ',');
+
+	while (o) {
+		o++;
+		if (strncmp(o, "ro", 2) == 0 && (o[2] == ',' || o[2] == 0))
+			return 1;
+		o = strchr(o, ',');
+	}
+	return 0;
+}
+
+/* The file part of a --disk spec, compared between domains. */
+static int same_disk_file(const char *a, const char *b)
+{
+	size_t la = strcspn(a, ","), lb = strcspn(b, ",");
+
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+/*
+ * Several domains must not write one disk file, nor bring up taps with one
+ * address: with --domains N every domain would get the same --disk and --net.
+ */
+static int check_identical_devices(const struct vm_config *c, int ndomains)
+{
+	for (int i = 0; ndomains > 1 && i < c->ndevices; i++) {
+		const struct device_spec *d = &c->devices[i];
+		if (strcmp(d->kind, "net") == 0)
+			return bad_usage("--net %s with --domains %d: their taps would share one address; give each "
+					 "domain its own net (distinct host=/guest=) in a --domain-file", d->spec, ndomains);
+		if (!disk_read_only(d->spec))
+			return bad_usage("--disk %s with --domains %d: every domain would write the one file; add ,ro "
+					 "or give each domain its own disk in a --domain-file", d->spec, ndomains);
+	}
+	return 0;
+}
+
+/* The same in a domain file: no file written by two domains, no two identical nets. */
+static int check_file_devices(const struct domain_spec *specs, int n, const char *path)
+{
+	for (int i = 0; i < n; i++) {
+		for (int k = 0; k < i; k++) {
+			if (specs[i].disk && specs[k].disk && same_disk_file(specs[i].disk, specs[k].disk) &&
+			    !(disk_read_only(specs[i].disk) && disk_read_only(specs[k].disk)))
+				return bad_usage("--domain-file %s: domains '%s' and '%s' both use disk '%s', and not both ,ro",
+						 path, specs[k].name, specs[i].name, specs[i].disk);
+			if (specs[i].net && specs[k].net && strcmp(specs[i].net, specs[k].net) == 0)
+				return bad_usage("--domain-file %s: domains '%s' and '%s' both give net '%s': their taps "
+						 "would share one address (give distinct host=/guest=)", path, specs[k].name,
+						 specs[i].name, specs[i].net);
+		}
+	}
+	return 0;
+}
+
 /* --domains N: N copies of the command line's domain, named d0, d1, ... */
 static int run_identical(const struct vm_config *c, int ndomains)
 {
@@ -195,6 +253,10 @@ static int run_domain_file(const struct vm_config *c, const char *path)
 	if (n < 0) {
 		fprintf(stderr, "lwvmm: --domain-file %s: %s\n", path, why);
 		return LWVMM_EXIT_USAGE;
+	}
+	if ((status = check_file_devices(specs, n, path)) != 0) {
+		domain_specs_free(specs, n);
+		return status;
 	}
 	for (int i = 0; i < n; i++) {
 		struct vm_config *d = &configs[i];
@@ -343,6 +405,8 @@ static int cmd_run(int argc, char **argv)
 				 (unsigned long long)(pagetable_max_mem() >> 30));
 	if ((c.numa_spec || c.numa_sim_spec) && ndomains > 1)
 		return bad_usage("--numa with more than one domain is not built yet: give --domains 1");
+	if ((n = check_identical_devices(&c, ndomains)) != 0)
+		return (int)n;
 	if (check_host_memory(c.mem_size * (uint64_t)ndomains) < 0)
 		return LWVMM_EXIT_RESOURCES;
 	if ((c.numa_spec || c.numa_sim_spec) && (n = numa_place_configure(&c)) != 0)

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
 command -v jq >/dev/null || skip_all "jq is not installed (make deps)"
-plan 44
+plan 50
 
 # --domains N: N identical domains, each line prefixed with its name.
 run_vm run --domains 3 --workload cpu -- --size 64
@@ -46,6 +46,23 @@ is "$RC" 70 "the first domain in the file that failed gives the status"
 like "$ERR" "five: domain failed with status 5" "domain five exited with its own status"
 like "$ERR" "six: domain failed with status 6" "domain six exited with its own status"
 like "$ERR" "bad: domain failed with status 70: .*unknown hypercall number 9999" "a bad hypercall ends its domain alone"
+
+# Each domain its own devices: two disks, served at once (rings and trap-and-emulate).
+truncate -s 16M "$TMP/a.img" "$TMP/b.img"
+cat >"$TMP/disks.json" <<J
+[ {"name": "w", "workload": "io", "args": ["--rw", "randwrite", "--mib", "4", "--verify", "1"], "disk": "$TMP/a.img"},
+  {"name": "r", "workload": "io", "args": ["--rw", "read", "--mib", "4", "--mode", "mmio"], "disk": "$TMP/b.img,ro"} ]
+J
+run_vm run --domain-file "$TMP/disks.json"
+is "$RC" 0 "two domains with a disk each: status 0"
+like "$OUT" "^w: result workload=io ok=1 .*write=1" "domain w wrote its own disk"
+like "$OUT" "^r: result workload=io ok=1 .*trap_and_emulate=1" "domain r read its own disk"
+run_vm run --domains 2 --disk "$TMP/a.img" --workload io
+is "$RC" 64 "--domains 2 with one writable --disk: 64 (both would write it)"
+sed 's#b.img,ro#a.img,ro#' "$TMP/disks.json" >"$TMP/same.json"
+run_vm run --domain-file "$TMP/same.json"
+is "$RC" 64 "a domain file where one domain writes a disk another uses: 64"
+like "$ERR" "domains 'w' and 'r' both use disk" "... naming both domains"
 
 # All succeed: 0. Per-domain statistics, with totals.
 run_vm run --domains 2 --stats --stats-json "$TMP/s.json" --workload cpu -- --size 64
