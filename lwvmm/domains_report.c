@@ -145,8 +145,13 @@ static void print_several(struct domains *d, struct domain_figures *fig, const s
 	if (t->last_spawn_ms >= 0)
 		fprintf(stderr, ", %.3f ms from spawn", t->last_spawn_ms);
 	fprintf(stderr, "\n  memory: peak RSS %.1f MiB, guest RAM touched %.1f MiB; KSM merged %llu pages; "
-		"%llu guest pages share a host frame with another domain's\n", peak_rss_kib / 1024.0,
+		"%llu guest pages share a host frame with another domain's", peak_rss_kib / 1024.0,
 		t->touched_kib / 1024.0, (unsigned long long)t->ksm_pages, (unsigned long long)t->cross_domain);
+	if (mm->pfns)
+		fprintf(stderr, "; %llu host frames used by several guest pages\n",
+			(unsigned long long)mm->sharing.frames);
+	else
+		fprintf(stderr, "; memmap unavailable: %s\n", mm->why);
 	seccomp_print_stats(stderr);
 }
 
@@ -175,9 +180,11 @@ static int write_several(const char *path, struct domains *d, struct domain_figu
 	if (t->last_spawn_ms >= 0)
 		fprintf(f, "\"last_spawn_to_guest_ms\":%.6f,", t->last_spawn_ms);
 	fprintf(f, "\"peak_rss_kib\":%llu,\"guest_touched_kib\":%llu,\"ksm_merged_pages\":%llu,"
-		"\"cross_domain_pages\":%llu},\"exit_status\":%d,", (unsigned long long)peak_rss_kib,
+		"\"cross_domain_pages\":%llu,", (unsigned long long)peak_rss_kib,
 		(unsigned long long)t->touched_kib, (unsigned long long)t->ksm_pages,
-		(unsigned long long)t->cross_domain, status);
+		(unsigned long long)t->cross_domain);
+	memmap_json_sharing(f, mm);
+	fprintf(f, "},\"exit_status\":%d,", status);
 	seccomp_json_stats(f);
 	fprintf(f, "}\n");
 	return stats_close_json(f);

@@ -88,7 +88,9 @@ void memmap_close(struct memmap *mm)
 
 static int frame_before(const struct memmap_frame *x, const struct memmap_frame *y)
 {
-	return x->pfn != y->pfn ? x->pfn < y->pfn : x->domain < y->domain;
+	if (x->pfn != y->pfn)
+		return x->pfn < y->pfn;
+	return x->domain != y->domain ? x->domain < y->domain : x->gpa < y->gpa;
 }
 
 static void sift_down(struct memmap_frame *f, size_t root, size_t n)
@@ -120,9 +122,25 @@ static void sort_frames(struct memmap_frame *f, size_t n)
 	}
 }
 
-void memmap_count_sharing(struct memmap_frame *frames, size_t nframes, uint64_t zero_pfn,
-			  struct memmap_domain *out)
+/* A shared frame's users, the first few kept as an example. */
+static void note_shared(struct memmap_sharing *sh, const struct memmap_frame *f, size_t n)
 {
+	sh->frames++;
+	if (sh->nexamples >= MEMMAP_EXAMPLES)
+		return;
+	struct memmap_shared_frame *e = &sh->example[sh->nexamples++];
+	e->pfn = f[0].pfn;
+	e->nusers = (int)n;
+	for (size_t k = 0; k < n && k < MEMMAP_EXAMPLE_USERS; k++) {
+		e->user[k].domain = f[k].domain;
+		e->user[k].gpa = f[k].gpa;
+	}
+}
+
+void memmap_count_sharing(struct memmap_frame *frames, size_t nframes, uint64_t zero_pfn,
+			  struct memmap_domain *out, struct memmap_sharing *sh)
+{
+	*sh = (struct memmap_sharing){ 0 };
 	sort_frames(frames, nframes);
 	for (size_t i = 0; i < nframes;) {
 		size_t j = i + 1;
@@ -130,6 +148,8 @@ void memmap_count_sharing(struct memmap_frame *frames, size_t nframes, uint64_t 
 			j++;
 		/* sorted by domain within a frame: several domains iff first and last differ */
 		int domains = frames[i].domain != frames[j - 1].domain;
+		if (j - i > 1 && !(zero_pfn && frames[i].pfn == zero_pfn))
+			note_shared(sh, &frames[i], j - i);
 		for (size_t k = i; k < j; k++) {
 			struct memmap_domain *d = &out[frames[k].domain];
 			if (zero_pfn && frames[k].pfn == zero_pfn) {
@@ -159,7 +179,8 @@ static long collect(int fd, const struct guest_memory *mem, uint32_t domain, str
 			return -1;
 		for (uint64_t k = 0; k < count; k++) {
 			if (entries[k] & PM_PRESENT)
-				frames[n++] = (struct memmap_frame){ entries[k] & PM_PFN_MASK, domain };
+				frames[n++] = (struct memmap_frame){ .pfn = entries[k] & PM_PFN_MASK,
+								     .gpa = (first + k) * PAGE, .domain = domain };
 		}
 	}
 	return n;
@@ -243,8 +264,29 @@ void memmap_scan(struct memmap *mm, struct guest_memory *const *mems, int n, str
 		out[i].present = (uint64_t)got;
 		nframes += (size_t)got;
 	}
-	memmap_count_sharing(frames, nframes, mm->zero_pfn, out);
+	memmap_count_sharing(frames, nframes, mm->zero_pfn, out, &mm->sharing);
 	free(frames);
+}
+
+void memmap_json_sharing(FILE *out, const struct memmap *mm)
+{
+	const struct memmap_sharing *sh = &mm->sharing;
+
+	if (!mm->pfns) {
+		fprintf(out, "\"memmap\":{\"unavailable\":\"%s\"}", mm->why);
+		return;
+	}
+	fprintf(out, "\"memmap\":{\"shared_frames\":%llu,\"examples\":[", (unsigned long long)sh->frames);
+	for (int i = 0; i < sh->nexamples; i++) {
+		const struct memmap_shared_frame *e = &sh->example[i];
+		fprintf(out, "%s{\"pfn\":%llu,\"users\":%d,\"pages\":[", i ? "," : "",
+			(unsigned long long)e->pfn, e->nusers);
+		for (int k = 0; k < e->nusers && k < MEMMAP_EXAMPLE_USERS; k++)
+			fprintf(out, "%s{\"domain\":%u,\"gpa\":%llu}", k ? "," : "", e->user[k].domain,
+				(unsigned long long)e->user[k].gpa);
+		fprintf(out, "]}");
+	}
+	fprintf(out, "]}");
 }
 
 /* What KSM did for this RAM, in words: never silently 0. */

@@ -20,6 +20,22 @@
 
 struct guest_memory;
 
+/* One host frame that several guest pages use: who they are (the first few). */
+#define MEMMAP_EXAMPLES 8
+#define MEMMAP_EXAMPLE_USERS 4
+struct memmap_shared_frame {
+	uint64_t pfn;
+	int nusers;                        /* guest pages on it (all of them) */
+	struct { uint32_t domain; uint64_t gpa; } user[MEMMAP_EXAMPLE_USERS];
+};
+
+/* The frames guests share: how many, and the first few with their users. */
+struct memmap_sharing {
+	uint64_t frames;                   /* host frames used by 2+ guest pages (the zero page aside) */
+	int nexamples;
+	struct memmap_shared_frame example[MEMMAP_EXAMPLES];
+};
+
 struct memmap {
 	int pagemap_fd;        /* -1: not opened */
 	int smaps_fd;
@@ -27,6 +43,7 @@ struct memmap {
 	uint64_t zero_pfn;     /* the shared zero page's frame (read faults of anonymous RAM), or 0 */
 	int ksm_run;           /* /sys/kernel/mm/ksm/run at the start: 0 off, 1 on, 2 unmerge, -1 none */
 	char why[160];         /* why the PFNs are unavailable */
+	struct memmap_sharing sharing;   /* memmap_scan(), with the PFNs */
 };
 
 /* What one domain's guest RAM looks like on the host. */
@@ -50,15 +67,19 @@ void memmap_scan(struct memmap *mm, struct guest_memory *const *mems, int n,
 
 /*
  * The pure part, unit-tested: `frames` holds one entry per present guest page
- * (its host PFN and domain), sorted here; adds each domain's shared,
- * cross_domain and zero counts into out[].
+ * (its host PFN, domain and guest-physical address), sorted here; adds each
+ * domain's shared, cross_domain and zero counts into out[] and fills `sh`.
  */
 struct memmap_frame {
 	uint64_t pfn;
+	uint64_t gpa;
 	uint32_t domain;
 };
 void memmap_count_sharing(struct memmap_frame *frames, size_t nframes, uint64_t zero_pfn,
-			  struct memmap_domain *out);
+			  struct memmap_domain *out, struct memmap_sharing *sh);
+
+/* "memmap": the shared frames' count and examples, for the totals of --stats-json. */
+void memmap_json_sharing(FILE *out, const struct memmap *mm);
 
 /* One line of the --stats text for domain `d`, and its JSON object ("memory": {...}). */
 void memmap_print(FILE *out, const struct memmap *mm, const struct memmap_domain *d,

@@ -8,7 +8,7 @@ kvm_usable || skip_all "/dev/kvm is missing or not usable here"
 command -v jq >/dev/null || skip_all "jq is not installed (make deps)"
 K=/sys/kernel/mm/ksm
 [ -w "$K/run" ] || skip_all "KSM cannot be switched on here ($K/run is not writable: no KSM, or not root)"
-plan 13
+plan 14
 
 # KSM's settings are the host's: put them back however the test ends.
 saved_run=$(cat "$K/run") saved_scan=$(cat "$K/pages_to_scan") saved_sleep=$(cat "$K/sleep_millisecs")
@@ -44,7 +44,7 @@ ok "$([ "$(jq '.domains[0].memory.ksm_merged_pages' "$TMP/k.json")" -gt 0 ]; ech
 ok "$([ "$(jq '.domains[1].memory.ksm_merged_pages' "$TMP/k.json")" -gt 0 ]; echo $?)" "KSM merged pages of domain d1"
 if [ "$(jq -r '.domains[0].memory.memmap.unavailable // empty' "$TMP/k.json")" != "" ]; then
 	why=$(jq -r '.domains[0].memory.memmap.unavailable' "$TMP/k.json")
-	for i in 1 2 3; do
+	for i in 1 2 3 4; do
 		TAP_N=$((TAP_N + 1))
 		echo "ok $TAP_N # SKIP host frames unavailable: $why"
 	done
@@ -54,6 +54,10 @@ else
 	is "$(jq '.domains[1].memory.memmap.cross_domain' "$TMP/k.json")" "$cross" \
 		"pagemap: as many of d1's pages share frames with d0's"
 	ok "$([ "$(jq '.totals.cross_domain_pages' "$TMP/k.json")" -eq $((2 * cross)) ]; echo $?)" "the totals count both"
+	# The memmap names the users of shared frames: d0's and d1's page at one guest address.
+	same=$(jq '[.totals.memmap.examples[] | select((.pages | map(.domain) | unique | length) > 1
+		and (.pages | map(.gpa) | unique | length) == 1)] | length' "$TMP/k.json")
+	ok "$([ "$same" -gt 0 ]; echo $?)" "memmap: one host frame behind the same guest page of d0 and d1"
 fi
 
 # memfd RAM (the default) is never merged, even with KSM on.
