@@ -96,14 +96,20 @@ int bad_usage(const char *fmt, ...)
 	return LWVMM_EXIT_USAGE;
 }
 
-static int check_host_memory(uint64_t mem)
+/* `mem`: all the domains' RAM together, `ndomains` of them. */
+static int check_host_memory(uint64_t mem, int ndomains)
 {
 	uint64_t avail = host_mem_available();
 
 	if (avail && mem > avail) {
-		fprintf(stderr, "lwvmm: --mem %llu MiB is more than the host can give "
-			"(MemAvailable %llu MiB)\n", (unsigned long long)(mem >> 20),
-			(unsigned long long)(avail >> 20));
+		if (ndomains > 1)
+			fprintf(stderr, "lwvmm: %d domains' %llu MiB of RAM together are more than the host can give "
+				"(MemAvailable %llu MiB)\n", ndomains, (unsigned long long)(mem >> 20),
+				(unsigned long long)(avail >> 20));
+		else
+			fprintf(stderr, "lwvmm: --mem %llu MiB is more than the host can give "
+				"(MemAvailable %llu MiB)\n", (unsigned long long)(mem >> 20),
+				(unsigned long long)(avail >> 20));
 		return -1;
 	}
 	return 0;
@@ -274,7 +280,7 @@ static int run_domain_file(const struct vm_config *c, const char *path)
 			d->devices[d->ndevices++] = (struct device_spec){ "net", specs[i].net };
 		total_mem += d->mem_size;
 	}
-	status = check_host_memory(total_mem) < 0 ? LWVMM_EXIT_RESOURCES : domains_run(configs, n);
+	status = check_host_memory(total_mem, n) < 0 ? LWVMM_EXIT_RESOURCES : domains_run(configs, n);
 	domain_specs_free(specs, n);
 	return status;
 }
@@ -407,7 +413,7 @@ static int cmd_run(int argc, char **argv)
 		return bad_usage("--numa with more than one domain is not built yet: give --domains 1");
 	if ((n = check_identical_devices(&c, ndomains)) != 0)
 		return (int)n;
-	if (check_host_memory(c.mem_size * (uint64_t)ndomains) < 0)
+	if (check_host_memory(c.mem_size * (uint64_t)ndomains, ndomains) < 0)
 		return LWVMM_EXIT_RESOURCES;
 	if ((c.numa_spec || c.numa_sim_spec) && (n = numa_place_configure(&c)) != 0)
 		return (int)n;
