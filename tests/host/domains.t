@@ -7,7 +7,7 @@
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
 command -v jq >/dev/null || skip_all "jq is not installed (make deps)"
-plan 50
+plan 52
 
 # --domains N: N identical domains, each line prefixed with its name.
 run_vm run --domains 3 --workload cpu -- --size 64
@@ -114,4 +114,13 @@ is "$(grep -c 'domain failed with status 130: interrupted' "$TMP/int")" 4 "... e
 is "$(pgrep -af -- "$marker")" "" "no lwvmm process outlives SIGINT"
 "$LWVMM" run --domains 2 --timeout 0.3 --workload selftest -- --mode hang --marker "$marker" >/dev/null 2>&1
 is "$(pgrep -af -- "$marker")" "" "nothing outlives the timeout"
+
+# A stdout that takes nothing holds no domain past the timeout.
+mkfifo "$TMP/fifo"
+exec 3<>"$TMP/fifo"   # a reader that never reads
+timeout 2 cat /dev/zero >"$TMP/fifo"
+timeout -s KILL 30 "$LWVMM" run --domains 3 --timeout 1 --workload cpu -- --size 64 >"$TMP/fifo" 2>"$TMP/err"
+is "$?" 124 "output blocked: --timeout ends the three domains, status 124"
+is "$(grep -c 'status 124: timeout after 1 s while the guest.s output waited' "$TMP/err")" 3 "... each named"
+exec 3>&-
 exit $TAP_FAILED
