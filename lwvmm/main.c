@@ -4,6 +4,7 @@
  *   lwvmm run [--domains N] [--cpus N] [--mem SIZE] [--mem-backing anon|memfd]
  *             [--stats] [--stats-json FILE] [--timeout SECONDS] [--no-seccomp]
  *             [--numa SPEC [--numa-sim SPEC]] --workload NAME [-- ARGS]
+ *   lwvmm run --domain-file FILE [run-wide options]
  *   lwvmm info
  *
  * `run` boots the built-in guest, runs the workload inside it and exits with
@@ -42,6 +43,8 @@ static void usage(FILE *out)
 		"                 [--timeout SECONDS] [--disk FILE[,ro][,direct]]...\n"
 		"                 [--net tap[,host=IP][,guest=IP][,prefix=N]] [--no-seccomp]\n"
 		"                 [--numa SPEC [--numa-sim SPEC]] --workload NAME [-- ARGS]\n"
+		"       lwvmm run --domain-file FILE [--mem-backing anon|memfd] [--stats] [--stats-json FILE]\n"
+		"                 [--timeout SECONDS] [--no-seccomp]\n"
 		"       lwvmm info\n"
 		"  --domains N        N identical VMs (domains) in this one process, 1 to %d (default 1);\n"
 		"                     console lines start with the domain's name (d0: ...) when N > 1;\n"
