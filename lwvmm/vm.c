@@ -192,6 +192,7 @@ void vm_teardown(struct vm *vm)
 			close(v->fd);
 	}
 	evtchn_destroy(&vm->evtchn);
+	devices_free(vm);
 	guest_memory_destroy(&vm->mem);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
