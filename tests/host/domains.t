@@ -106,7 +106,13 @@ is "$(grep -c 'domain failed with status 124: timeout' <<<"$ERR")" 3 "... and ev
 marker="domains-t-$$-$RANDOM"
 "$LWVMM" run --domains 4 --workload selftest -- --mode hang --marker "$marker" >/dev/null 2>"$TMP/int" &
 pid=$!
-sleep 0.3
+# SIGINT once every domain runs: the main thread and four vCPU threads exist
+# (a slow host, as the lab's, may take a while to set four domains up).
+for i in $(seq 1 300); do
+	[ "$(ls /proc/$pid/task 2>/dev/null | wc -l)" -ge 5 ] && break
+	sleep 0.1
+done
+sleep 0.2
 kill -INT "$pid"
 wait "$pid"
 is "$?" 130 "SIGINT ends a run of 4 domains with 130"
