@@ -118,7 +118,7 @@ static struct totals add_up(const struct domains *d, const struct domain_figures
 		t.vcpus += fig[i].s.vcpus;
 		t.mem_bytes += fig[i].s.mem_bytes;
 		t.touched_kib += fig[i].s.guest_touched_kib;
-		t.ksm_pages += fig[i].mem.ksm_kib / 4;
+		t.ksm_pages += fig[i].mem.ksm_pages;
 		t.cross_domain += fig[i].mem.cross_domain;
 		if (fig[i].s.startup_ms > t.last_startup_ms)
 			t.last_startup_ms = fig[i].s.startup_ms;

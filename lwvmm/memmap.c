@@ -219,8 +219,10 @@ static void read_smaps(int fd, const void *start, struct memmap_domain *d)
 					d->rss_kib = v;
 				else if (sscanf(k, "Pss: %llu kB", &v) == 1)
 					d->pss_kib = v;
-				else if (sscanf(k, "KSM: %llu kB", &v) == 1)
+				else if (sscanf(k, "KSM: %llu kB", &v) == 1) {
 					d->ksm_kib = v;
+					d->have_ksm_line = 1;
+				}
 				else if ((*k >= '0' && *k <= '9') || (*k >= 'a' && *k <= 'f'))
 					break;   /* the next mapping's "start-end" line (keys start upper-case) */
 				k = end ? end + 1 : NULL;
@@ -232,11 +234,12 @@ static void read_smaps(int fd, const void *start, struct memmap_domain *d)
 	free(buf);
 }
 
+static void scan_frames(struct memmap *mm, struct guest_memory *const *mems, int n, struct memmap_domain *out,
+			uint64_t total);
+
 void memmap_scan(struct memmap *mm, struct guest_memory *const *mems, int n, struct memmap_domain *out)
 {
 	uint64_t total = 0;
-	struct memmap_frame *frames;
-	size_t nframes = 0;
 
 	for (int i = 0; i < n; i++) {
 		out[i] = (struct memmap_domain){ 0 };
@@ -244,8 +247,25 @@ void memmap_scan(struct memmap *mm, struct guest_memory *const *mems, int n, str
 			read_smaps(mm->smaps_fd, mems[i]->host, &out[i]);
 		total += mems[i]->size / PAGE;
 	}
-	if (!mm->pfns)
-		return;
+	if (mm->pfns)
+		scan_frames(mm, mems, n, out, total);
+	for (int i = 0; i < n; i++) {
+		if (out[i].have_ksm_line) {
+			out[i].ksm_pages = out[i].ksm_kib / 4;
+			out[i].ksm_from = "smaps";
+		} else if (out[i].have_pfns) {
+			out[i].ksm_pages = out[i].shared;
+			out[i].ksm_from = "pagemap";
+		}
+	}
+}
+
+static void scan_frames(struct memmap *mm, struct guest_memory *const *mems, int n, struct memmap_domain *out,
+			uint64_t total)
+{
+	struct memmap_frame *frames;
+	size_t nframes = 0;
+
 	frames = malloc(total * sizeof(*frames));
 	if (!frames) {
 		snprintf(mm->why, sizeof(mm->why), "no memory for %llu entries", (unsigned long long)total);
@@ -310,8 +330,10 @@ void memmap_print(FILE *out, const struct memmap *mm, const struct memmap_domain
 		fprintf(out, ", rss %.1f MiB, pss %.1f MiB", d->rss_kib / 1024.0, d->pss_kib / 1024.0);
 	if (ksm)
 		fprintf(out, "; %s", ksm);
-	else if (d->have_smaps)
-		fprintf(out, "; KSM merged %llu pages", (unsigned long long)(d->ksm_kib / 4));
+	else if (d->ksm_from)
+		fprintf(out, "; KSM merged %llu pages (%s)", (unsigned long long)d->ksm_pages, d->ksm_from);
+	else
+		fprintf(out, "; KSM merged: unknown (no KSM line in smaps, no frame numbers)");
 	if (d->have_pfns)
 		fprintf(out, "; memmap: %llu pages present, %llu share a host frame (%llu with another domain), %llu zero page\n",
 			(unsigned long long)d->present, (unsigned long long)d->shared,
@@ -330,8 +352,12 @@ void memmap_json(FILE *out, const struct memmap *mm, const struct memmap_domain 
 			(unsigned long long)d->pss_kib);
 	if (ksm)
 		fprintf(out, ",\"ksm\":\"%s\"", ksm);
+	else if (d->ksm_from)
+		fprintf(out, ",\"ksm\":\"on\",\"ksm_merged_pages\":%llu,\"ksm_merged_from\":\"%s\"",
+			(unsigned long long)d->ksm_pages, d->ksm_from);
 	else
-		fprintf(out, ",\"ksm\":\"on\",\"ksm_merged_pages\":%llu", (unsigned long long)(d->ksm_kib / 4));
+		fprintf(out, ",\"ksm\":\"on\",\"ksm_merged_pages\":null,\"ksm_merged_unknown\":"
+			"\"no KSM line in smaps, no frame numbers\"");
 	if (d->have_pfns)
 		fprintf(out, ",\"memmap\":{\"present\":%llu,\"shared\":%llu,\"cross_domain\":%llu,\"zero\":%llu}}",
 			(unsigned long long)d->present, (unsigned long long)d->shared,

@@ -48,8 +48,15 @@ struct memmap {
 
 /* What one domain's guest RAM looks like on the host. */
 struct memmap_domain {
-	int have_smaps;
+	int have_smaps, have_ksm_line;
 	uint64_t rss_kib, pss_kib, ksm_kib;   /* smaps of the guest RAM mapping */
+	/*
+	 * What KSM merged: smaps' KSM line, or where the kernel has none (6.1,
+	 * the lab's) the pages on a frame that another guest page uses too
+	 * (private anonymous RAM shares frames only through KSM).
+	 */
+	uint64_t ksm_pages;
+	const char *ksm_from;                 /* "smaps", "pagemap", or NULL: unknown */
 	int have_pfns;
 	uint64_t present;        /* guest pages with a host frame */
 	uint64_t zero;           /* ... that is the shared zero page (never written) */

@@ -51,9 +51,10 @@ if [ "$(jq -r '.domains[0].memory.memmap.unavailable // empty' "$TMP/k.json")" !
 else
 	cross=$(jq '.domains[0].memory.memmap.cross_domain' "$TMP/k.json")
 	ok "$([ "$cross" -gt 0 ]; echo $?)" "pagemap: d0's merged pages share host frames with d1's ($cross pages)"
-	is "$(jq '.domains[1].memory.memmap.cross_domain' "$TMP/k.json")" "$cross" \
-		"pagemap: as many of d1's pages share frames with d0's"
-	ok "$([ "$(jq '.totals.cross_domain_pages' "$TMP/k.json")" -eq $((2 * cross)) ]; echo $?)" "the totals count both"
+	# Not as many: KSM merges identical pages within a domain too (zero-filled ones, say).
+	cross1=$(jq '.domains[1].memory.memmap.cross_domain' "$TMP/k.json")
+	ok "$([ "$cross1" -gt 0 ]; echo $?)" "pagemap: d1's merged pages share host frames with d0's ($cross1 pages)"
+	ok "$([ "$(jq '.totals.cross_domain_pages' "$TMP/k.json")" -eq $((cross + cross1)) ]; echo $?)" "the totals count both"
 	# The memmap names the users of shared frames: d0's and d1's page at one guest address.
 	same=$(jq '[.totals.memmap.examples[] | select((.pages | map(.domain) | unique | length) > 1
 		and (.pages | map(.gpa) | unique | length) == 1)] | length' "$TMP/k.json")
