@@ -172,6 +172,16 @@ void devices_stop(struct vm *vm)
 	}
 }
 
+/* After devices_stop() and the statistics: the back ends' state. */
+void devices_free(struct vm *vm)
+{
+	for (int i = 0; i < vm->devices.count; i++) {
+		free(vm->devices.dev[i].state);
+		vm->devices.dev[i].state = NULL;
+	}
+	vm->devices.count = 0;
+}
+
 void devices_print_stats(FILE *out, struct vm *vm)
 {
 	for (int i = 0; i < vm->devices.count; i++) {

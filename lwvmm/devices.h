@@ -44,6 +44,7 @@ int64_t devices_attach(struct vcpu *vcpu, uint64_t index, uint64_t ring_gpa, uin
 int devices_handle_mmio(struct vcpu *vcpu, uint64_t addr, int is_write, uint8_t *data, uint32_t len);
 void devices_tick(struct vm *vm);       /* periodic: console output */
 void devices_stop(struct vm *vm);
+void devices_free(struct vm *vm);       /* after devices_stop() and the statistics (vm_teardown) */
 void devices_print_stats(FILE *out, struct vm *vm);
 void devices_json_stats(FILE *out, struct vm *vm);
 

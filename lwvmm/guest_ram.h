@@ -13,13 +13,21 @@
 
 #include "guest_memory.h"
 
+/*
+ * --mem-backing: a memfd (the default: MAP_SHARED, what later work shares
+ * between processes), or private anonymous memory advised MADV_MERGEABLE so
+ * that KSM can merge identical pages (it never merges memfd pages).
+ */
+enum guest_ram_backing { GUEST_RAM_MEMFD, GUEST_RAM_ANON };
+const char *guest_ram_backing_name(enum guest_ram_backing b);
+
 /* `owned_from`: the first guest-physical byte the guest owns (its image). */
 int guest_memory_create(struct guest_memory *mem, uint64_t size, uint64_t owned_from,
-			char *why, size_t why_len);
+			enum guest_ram_backing backing, char *why, size_t why_len);
 int guest_memory_register(struct guest_memory *mem, int vm_fd, char *why, size_t why_len);
 void guest_memory_destroy(struct guest_memory *mem);
 
-/* KiB of guest RAM the guest (or the monitor for it) has touched. */
+/* KiB of guest RAM the guest (or the monitor for it) has touched (a memfd's blocks; anon: 0, see memmap.c). */
 uint64_t guest_memory_touched_kib(const struct guest_memory *mem);
 
 #endif

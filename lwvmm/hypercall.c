@@ -27,7 +27,8 @@ static int64_t run_console_write(struct vcpu *vcpu, const struct hc_request *req
 {
 	struct vm *vm = vcpu->vm;
 
-	consback_write_all(STDOUT_FILENO, guest_io_ptr(&vm->mem, req->arg[0], req->arg[1]), req->arg[1]);
+	consback_guest_write(vm->devices.dev[0].state,   /* the console is device 0 */
+			     guest_io_ptr(&vm->mem, req->arg[0], req->arg[1]), req->arg[1]);
 	return (int64_t)req->arg[1];
 }
 

@@ -1,10 +1,11 @@
 /*
  * lwvmm: a lightweight KVM monitor.
  *
- *   lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]
- *             [--timeout SECONDS] [--no-seccomp]
+ *   lwvmm run [--domains N] [--cpus N] [--mem SIZE] [--mem-backing anon|memfd]
+ *             [--stats] [--stats-json FILE] [--timeout SECONDS] [--no-seccomp]
  *             [--numa SPEC [--numa-sim SPEC] [--numa-policy SPEC]]
  *             --workload NAME [-- ARGS]
+ *   lwvmm run --domain-file FILE [run-wide options]
  *   lwvmm info
  *
  * `run` boots the built-in guest, runs the workload inside it and exits with
@@ -22,6 +23,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "domain_file.h"
+#include "domains.h"
 #include "numa_place.h"
 #include "numa_run.h"
 #include "options.h"
@@ -37,14 +40,24 @@ extern const char *const wl_workload_names[];
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: lwvmm run [--cpus N] [--mem SIZE] [--stats] [--stats-json FILE]\n"
+		"usage: lwvmm run [--domains N] [--cpus N] [--mem SIZE] [--mem-backing anon|memfd]\n"
+		"                 [--stats] [--stats-json FILE]\n"
 		"                 [--timeout SECONDS] [--disk FILE[,ro][,direct]]...\n"
 		"                 [--net tap[,host=IP][,guest=IP][,prefix=N]] [--no-seccomp]\n"
 		"                 [--numa SPEC [--numa-sim SPEC] [--numa-policy SPEC]]\n"
 		"                 --workload NAME [-- ARGS]\n"
+		"       lwvmm run --domain-file FILE [--mem-backing anon|memfd] [--stats] [--stats-json FILE]\n"
+		"                 [--timeout SECONDS] [--no-seccomp]\n"
 		"       lwvmm info | --help | --version\n"
-		"  --cpus N           vCPUs, 1 to %d (default 1)\n"
+		"  --domains N        N identical VMs (domains) in this one process, 1 to %d (default 1);\n"
+		"                     console lines start with the domain's name (d0: ...) when N > 1;\n"
+		"                     the exit status is the first failing domain's\n"
+		"  --domain-file FILE domains that differ: a JSON list of {\"name\", \"cpus\", \"mem\",\n"
+		"                     \"workload\", \"args\": [...], \"disk\", \"net\"} (lwvmm/README.md)\n"
+		"  --cpus N           vCPUs, 1 to %d (default 1), in each domain\n"
 		"  --mem SIZE         guest RAM, e.g. 256M or 2G, a multiple of 2M (default 256M)\n"
+		"  --mem-backing anon|memfd  guest RAM from a memfd (default) or anonymous memory\n"
+		"                     that KSM may merge (madvise MERGEABLE)\n"
 		"  --stats            print exits by reason, monitor and guest time at the end\n"
 		"  --stats-json FILE  write the same statistics as JSON\n"
 		"  --timeout SECONDS  end the run with status 124 after this long\n"
@@ -65,7 +78,7 @@ static void usage(FILE *out)
 		"                     pages to the node using them (migrate); period 100 ms, sample\n"
 		"                     512 pages, budget 2%% of a vCPU by default (replicate: not built yet)\n"
 		"  --workload NAME    the built-in workload to run:",
-		LW_MAX_VCPUS);
+		LW_MAX_DOMAINS, LW_MAX_VCPUS);
 	for (int i = 0; wl_workload_names[i]; i++)
 		fprintf(out, " %s", wl_workload_names[i]);
 	fprintf(out, "\nexit status: the workload's, or 64 usage, 69 no KVM, 70 guest fault,\n"
@@ -94,14 +107,20 @@ int bad_usage(const char *fmt, ...)
 	return LWVMM_EXIT_USAGE;
 }
 
-static int check_host_memory(uint64_t mem)
+/* `mem`: all the domains' RAM together, `ndomains` of them. */
+static int check_host_memory(uint64_t mem, int ndomains)
 {
 	uint64_t avail = host_mem_available();
 
 	if (avail && mem > avail) {
-		fprintf(stderr, "lwvmm: --mem %llu MiB is more than the host can give "
-			"(MemAvailable %llu MiB)\n", (unsigned long long)(mem >> 20),
-			(unsigned long long)(avail >> 20));
+		if (ndomains > 1)
+			fprintf(stderr, "lwvmm: %d domains' %llu MiB of RAM together are more than the host can give "
+				"(MemAvailable %llu MiB)\n", ndomains, (unsigned long long)(mem >> 20),
+				(unsigned long long)(avail >> 20));
+		else
+			fprintf(stderr, "lwvmm: --mem %llu MiB is more than the host can give "
+				"(MemAvailable %llu MiB)\n", (unsigned long long)(mem >> 20),
+				(unsigned long long)(avail >> 20));
 		return -1;
 	}
 	return 0;
@@ -128,6 +147,155 @@ static int check_stats_json(const char *path)
 	return 0;
 }
 
+/* 1 when a --disk spec opens its file read-only (FILE,ro[,direct]). */
+static int disk_read_only(const char *spec)
+{
+	const char *o = strchr(spec, ',');
+
+	while (o) {
+		o++;
+		if (strncmp(o, "ro", 2) == 0 && (o[2] == ',' || o[2] == 0))
+			return 1;
+		o = strchr(o, ',');
+	}
+	return 0;
+}
+
+/* The file part of a --disk spec, compared between domains. */
+static int same_disk_file(const char *a, const char *b)
+{
+	size_t la = strcspn(a, ","), lb = strcspn(b, ",");
+
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+/*
+ * Several domains must not write one disk file, nor bring up taps with one
+ * address: with --domains N every domain would get the same --disk and --net.
+ */
+static int check_identical_devices(const struct vm_config *c, int ndomains)
+{
+	for (int i = 0; ndomains > 1 && i < c->ndevices; i++) {
+		const struct device_spec *d = &c->devices[i];
+		if (strcmp(d->kind, "net") == 0)
+			return bad_usage("--net %s with --domains %d: their taps would share one address; give each "
+					 "domain its own net (distinct host=/guest=) in a --domain-file", d->spec, ndomains);
+		if (!disk_read_only(d->spec))
+			return bad_usage("--disk %s with --domains %d: every domain would write the one file; add ,ro "
+					 "or give each domain its own disk in a --domain-file", d->spec, ndomains);
+	}
+	return 0;
+}
+
+/* The same in a domain file: no file written by two domains, no two identical nets. */
+static int check_file_devices(const struct domain_spec *specs, int n, const char *path)
+{
+	for (int i = 0; i < n; i++) {
+		for (int k = 0; k < i; k++) {
+			if (specs[i].disk && specs[k].disk && same_disk_file(specs[i].disk, specs[k].disk) &&
+			    !(disk_read_only(specs[i].disk) && disk_read_only(specs[k].disk)))
+				return bad_usage("--domain-file %s: domains '%s' and '%s' both use disk '%s', and not both ,ro",
+						 path, specs[k].name, specs[i].name, specs[i].disk);
+			if (specs[i].net && specs[k].net && strcmp(specs[i].net, specs[k].net) == 0)
+				return bad_usage("--domain-file %s: domains '%s' and '%s' both give net '%s': their taps "
+						 "would share one address (give distinct host=/guest=)", path, specs[k].name,
+						 specs[i].name, specs[i].net);
+		}
+	}
+	return 0;
+}
+
+/* --domains N: N copies of the command line's domain, named d0, d1, ... */
+static int run_identical(const struct vm_config *c, int ndomains)
+{
+	static struct vm_config configs[LW_MAX_DOMAINS];
+
+	for (int i = 0; i < ndomains; i++) {
+		configs[i] = *c;
+		snprintf(configs[i].name, sizeof(configs[i].name), "d%d", i);
+		configs[i].console_prefix = ndomains > 1 ? configs[i].name : NULL;
+	}
+	return domains_run(configs, ndomains);
+}
+
+/* A domain file is at most this long: a few lines per domain. */
+#define DOMAIN_FILE_MAX (1 << 20)
+
+static int read_domain_file(const char *path, char **text, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = malloc(DOMAIN_FILE_MAX + 1);
+
+	if (!f || !buf) {
+		int err = errno;
+		free(buf);
+		if (f)
+			fclose(f);
+		fprintf(stderr, "lwvmm: --domain-file %s: %s\n", path, strerror(err));
+		return errno_is_resource(err) ? LWVMM_EXIT_RESOURCES : LWVMM_EXIT_USAGE;
+	}
+	*len = fread(buf, 1, DOMAIN_FILE_MAX + 1, f);
+	int failed = ferror(f);
+	fclose(f);
+	if (failed || *len > DOMAIN_FILE_MAX) {
+		free(buf);
+		return bad_usage("--domain-file %s: %s", path, failed ? "cannot be read" : "longer than 1 MiB");
+	}
+	*text = buf;
+	return 0;
+}
+
+/*
+ * --domain-file: each domain's own vCPUs, RAM, workload, arguments and
+ * devices on top of the run-wide options in `c`.
+ */
+static int run_domain_file(const struct vm_config *c, const char *path)
+{
+	static struct vm_config configs[LW_MAX_DOMAINS];
+	const struct domain_limits lim = {
+		.max_domains = LW_MAX_DOMAINS, .max_cpus = LW_MAX_VCPUS, .min_mem = 16ULL << 20,
+		.max_mem = pagetable_max_mem(), .mem_align = LW_LARGE_PAGE_SIZE, .workloads = wl_workload_names,
+	};
+	struct domain_spec *specs;
+	char why[300];
+	char *text = NULL;
+	size_t len = 0;
+	uint64_t total_mem = 0;
+	int n, status;
+
+	if ((status = read_domain_file(path, &text, &len)) != 0)
+		return status;
+	n = domain_file_parse(text, len, &lim, &specs, why, sizeof(why));
+	free(text);
+	if (n < 0) {
+		fprintf(stderr, "lwvmm: --domain-file %s: %s\n", path, why);
+		return LWVMM_EXIT_USAGE;
+	}
+	if ((status = check_file_devices(specs, n, path)) != 0) {
+		domain_specs_free(specs, n);
+		return status;
+	}
+	for (int i = 0; i < n; i++) {
+		struct vm_config *d = &configs[i];
+		*d = *c;
+		snprintf(d->name, sizeof(d->name), "%s", specs[i].name);
+		d->console_prefix = n > 1 ? d->name : NULL;
+		d->ncpus = specs[i].ncpus;
+		d->mem_size = specs[i].mem_size;
+		d->workload = specs[i].workload;
+		d->argc = specs[i].argc;
+		d->argv = specs[i].argv;
+		if (specs[i].disk)
+			d->devices[d->ndevices++] = (struct device_spec){ "disk", specs[i].disk };
+		if (specs[i].net)
+			d->devices[d->ndevices++] = (struct device_spec){ "net", specs[i].net };
+		total_mem += d->mem_size;
+	}
+	status = check_host_memory(total_mem, n) < 0 ? LWVMM_EXIT_RESOURCES : domains_run(configs, n);
+	domain_specs_free(specs, n);
+	return status;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -143,11 +311,17 @@ static int cmd_run(int argc, char **argv)
 		{ "numa", required_argument, NULL, 'N' },
 		{ "numa-sim", required_argument, NULL, 'M' },
 		{ "numa-policy", required_argument, NULL, 'P' },
+		{ "domains", required_argument, NULL, 'D' },
+		{ "domain-file", required_argument, NULL, 'F' },
+		{ "mem-backing", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vm_config c = { .ncpus = 1, .mem_size = 256ULL << 20 };
 	const char *mem_arg = "256M";
+	int ndomains = 1;
+	const char *domain_file = NULL;
+	const char *per_domain = NULL;   /* an option the domain file gives per domain */
 	long n;
 	int opt;
 
@@ -159,11 +333,13 @@ static int cmd_run(int argc, char **argv)
 			if (parse_long(optarg, 1, LW_MAX_VCPUS, &n) < 0)
 				return bad_usage("--cpus '%s': give a number from 1 to 64", optarg);
 			c.ncpus = (int)n;
+			per_domain = "--cpus";
 			break;
 		case 'm':
 			if (parse_size(optarg, &c.mem_size) < 0)
 				return bad_usage("--mem '%s': give a size such as 256M or 2G", optarg);
 			mem_arg = optarg;
+			per_domain = "--mem";
 			break;
 		case 's':
 			c.print_stats = 1;
@@ -177,6 +353,7 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'w':
 			c.workload = optarg;
+			per_domain = "--workload";
 			break;
 		case 'd':
 		case 'n':
@@ -184,6 +361,7 @@ static int cmd_run(int argc, char **argv)
 				return bad_usage("--%s %s: at most %d devices", opt == 'd' ? "disk" : "net",
 						 optarg, LW_MAX_DEVICES - 1);
 			c.devices[c.ndevices++] = (struct device_spec){ opt == 'd' ? "disk" : "net", optarg };
+			per_domain = opt == 'd' ? "--disk" : "--net";
 			break;
 		case 'S':
 			c.no_seccomp = 1;
@@ -197,6 +375,23 @@ static int cmd_run(int argc, char **argv)
 		case 'P':
 			c.numa_policy_spec = optarg;
 			break;
+		case 'F':
+			domain_file = optarg;
+			break;
+		case 'D':
+			per_domain = "--domains";
+			if (parse_long(optarg, 1, LW_MAX_DOMAINS, &n) < 0)
+				return bad_usage("--domains '%s': give a number from 1 to %d", optarg, LW_MAX_DOMAINS);
+			ndomains = (int)n;
+			break;
+		case 'B':
+			if (strcmp(optarg, "anon") == 0)
+				c.mem_backing = GUEST_RAM_ANON;
+			else if (strcmp(optarg, "memfd") == 0)
+				c.mem_backing = GUEST_RAM_MEMFD;
+			else
+				return bad_usage("--mem-backing '%s': give anon or memfd", optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -206,6 +401,16 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
 		return bad_usage("unexpected argument '%s' (workload arguments go after --)", argv[optind]);
+	if (domain_file) {
+		if (per_domain || optind < argc)
+			return bad_usage("--domain-file %s gives each domain's cpus, mem, workload, args, disk and net: "
+					 "%s goes into the file", domain_file, per_domain ? per_domain : "a workload argument");
+		if (c.numa_spec || c.numa_sim_spec || c.numa_policy_spec)
+			return bad_usage("--numa with a domain file is not built yet");
+		if (c.stats_json_path && (n = check_stats_json(c.stats_json_path)) != 0)
+			return (int)n;
+		return run_domain_file(&c, domain_file);
+	}
 	if (!c.workload)
 		return bad_usage("--workload NAME is required");
 	if (!known_workload(c.workload)) {
@@ -219,7 +424,11 @@ static int cmd_run(int argc, char **argv)
 	    c.mem_size > pagetable_max_mem())
 		return bad_usage("--mem '%s': give a multiple of 2M between 16M and %lluG", mem_arg,
 				 (unsigned long long)(pagetable_max_mem() >> 30));
-	if (check_host_memory(c.mem_size) < 0)
+	if ((c.numa_spec || c.numa_sim_spec) && ndomains > 1)
+		return bad_usage("--numa with more than one domain is not built yet: give --domains 1");
+	if ((n = check_identical_devices(&c, ndomains)) != 0)
+		return (int)n;
+	if (check_host_memory(c.mem_size * (uint64_t)ndomains, ndomains) < 0)
 		return LWVMM_EXIT_RESOURCES;
 	if ((c.numa_spec || c.numa_sim_spec) && (n = numa_place_configure(&c)) != 0)
 		return (int)n;
@@ -229,7 +438,7 @@ static int cmd_run(int argc, char **argv)
 		return (int)n;
 	c.argc = argc - optind;
 	c.argv = argv + optind;
-	return vm_run(&c);
+	return run_identical(&c, ndomains);
 }
 
 static int cmd_info(void)

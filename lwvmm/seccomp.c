@@ -98,7 +98,7 @@ static const struct rule main_calls[] = {
 /* The main thread with --stats or --stats-json: the report at the end. */
 static const struct rule main_stats_calls[] = {
 	{ SCMP_SYS(ioctl), ARGS_IOCTL, main_ioctls },  /* KVM_GET_STATS_FD: KVM's own counters */
-	{ SCMP_SYS(pread64), ARGS_ANY, NULL },         /* reads those counters */
+	{ SCMP_SYS(pread64), ARGS_ANY, NULL },         /* reads those counters; /proc/self/pagemap and smaps (memmap.c) */
 	{ SCMP_SYS(getrusage), ARGS_ANY, NULL },       /* peak RSS */
 	{ SCMP_SYS(newfstatat), ARGS_ANY, NULL },      /* guest RAM touched (fstat of its memfd); stdio */
 };
@@ -416,7 +416,7 @@ static void selftest_forbidden_call(enum seccomp_kind kind)
 	}
 }
 
-static void confine_backend(void)
+void seccomp_confine_backend(void)
 {
 	seccomp_confine(SECCOMP_BACKEND);
 }
@@ -436,11 +436,10 @@ int seccomp_prepare(const struct vm_config *c, char *why, size_t why_len, int *s
 	return 0;
 }
 
-int seccomp_start(struct vm *vm, char *why, size_t why_len, int *status)
+int seccomp_start(char *why, size_t why_len, int *status)
 {
 	struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
 
-	vm->pv.confine_thread = confine_backend;
 	*status = LWVMM_EXIT_UNAVAILABLE;
 	if (drop_capabilities(why, why_len) < 0)
 		return -1;

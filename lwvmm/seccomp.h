@@ -7,12 +7,15 @@
  * Order (filters are inherited by the threads created later, and stack: the
  * strictest wins):
  *   main thread, before vm_setup(): seccomp_prepare() builds the filters
- *   main thread, after vm_setup():  seccomp_start()  drops capabilities, sets
+ *   main thread, after every domain's vm_setup():  seccomp_start()  drops capabilities, sets
  *       no_new_privs, installs the base filter (all kinds together)
  *   main thread, vCPU threads started:  seccomp_confine(SECCOMP_MAIN)
  *   each vCPU thread at its start:      seccomp_confine(SECCOMP_VCPU)
- *   each back-end thread at its start:  pv_guest.confine_thread(), set here
+ *   each back-end thread at its start:  pv_guest.confine_thread() =
+ *       seccomp_confine_backend(), set in every domain by domains.c
  *   the --numa-policy thread at its start:  seccomp_confine(SECCOMP_POLICY)
+ * The filters are per thread kind, not per domain: every domain's threads of
+ * one kind get the same filter (the run-wide options decide the lists).
  */
 #ifndef LWVMM_SECCOMP_H
 #define LWVMM_SECCOMP_H
@@ -45,7 +48,10 @@ int seccomp_prepare(const struct vm_config *c, char *why, size_t why_len, int *s
  * base filter (not with --no-seccomp). Returns 0, or -1 with `why` and
  * `*status` set.
  */
-int seccomp_start(struct vm *vm, char *why, size_t why_len, int *status);
+int seccomp_start(char *why, size_t why_len, int *status);
+
+/* What every domain's back-end threads call first (struct pv_guest's confine_thread). */
+void seccomp_confine_backend(void);
 
 /* The calling thread adds the filter of its kind; nothing with --no-seccomp. */
 void seccomp_confine(enum seccomp_kind kind);

@@ -84,9 +84,12 @@ void stats_print_text(FILE *out, const struct run_summary *s)
 	fprintf(out, "  startup %.3f ms (main to first guest instruction)", s->startup_ms);
 	if (s->spawn_to_guest_ms >= 0)
 		fprintf(out, ", %.3f ms from spawn", s->spawn_to_guest_ms);
-	fprintf(out, "\n  memory: peak RSS %.1f MiB = guest RAM touched %.1f MiB + monitor %.1f MiB\n",
-		kib_to_mib(s->peak_rss_kib), kib_to_mib(s->guest_touched_kib),
-		kib_to_mib(monitor_rss_kib(s)));
+	if (s->one_of_several)
+		fprintf(out, "\n  memory: guest RAM touched %.1f MiB\n", kib_to_mib(s->guest_touched_kib));
+	else
+		fprintf(out, "\n  memory: peak RSS %.1f MiB = guest RAM touched %.1f MiB + monitor %.1f MiB\n",
+			kib_to_mib(s->peak_rss_kib), kib_to_mib(s->guest_touched_kib),
+			kib_to_mib(monitor_rss_kib(s)));
 	fprintf(out, "  %-16s %10s %14s %12s\n", "exit reason", "count", "monitor time", "per exit");
 	for (int i = 0; i < STATS_MAX_REASON; i++) {
 		if (!t->exits[i])
@@ -104,16 +107,12 @@ void stats_print_text(FILE *out, const struct run_summary *s)
 	}
 }
 
-int stats_write_json(const char *path, const struct run_summary *s,
-		     void (*extra)(FILE *f, void *ctx), void *ctx)
+void stats_json_members(FILE *f, const struct run_summary *s)
 {
 	const struct vcpu_stats *t = &s->total;
-	FILE *f = fopen(path, "w");
 	const char *sep = "";
 
-	if (!f)
-		return -1;
-	fprintf(f, "{\"flavour\":\"%s\",\"vcpus\":%d,\"mem_bytes\":%llu,\"exit_status\":%d,",
+	fprintf(f, "\"flavour\":\"%s\",\"vcpus\":%d,\"mem_bytes\":%llu,\"exit_status\":%d,",
 		s->flavour, s->vcpus, (unsigned long long)s->mem_bytes, s->exit_status);
 	fprintf(f, "\"wall_s\":%.9f,\"guest_s\":%.9f,\"monitor_s\":%.9f,\"parked_s\":%.9f,",
 		s->wall_s, t->guest_ns / 1e9, monitor_ns(t) / 1e9, t->parked_ns / 1e9);
@@ -144,14 +143,14 @@ int stats_write_json(const char *path, const struct run_summary *s,
 			(unsigned long long)t->hypercalls[i]);
 		sep = ",";
 	}
-	fprintf(f, "},\"guest_touched_kib\":%llu,\"peak_rss_kib\":%llu,\"monitor_rss_kib\":%llu",
-		(unsigned long long)s->guest_touched_kib, (unsigned long long)s->peak_rss_kib,
-		(unsigned long long)monitor_rss_kib(s));
-	if (extra) {
-		fputc(',', f);
-		extra(f, ctx);
-	}
-	fprintf(f, "}\n");
+	fprintf(f, "},\"guest_touched_kib\":%llu", (unsigned long long)s->guest_touched_kib);
+	if (!s->one_of_several)
+		fprintf(f, ",\"peak_rss_kib\":%llu,\"monitor_rss_kib\":%llu",
+			(unsigned long long)s->peak_rss_kib, (unsigned long long)monitor_rss_kib(s));
+}
+
+int stats_close_json(FILE *f)
+{
 	/* A full file system shows in the stream's error (an earlier flush) or at the last flush. */
 	int failed = ferror(f);
 	if (fclose(f) != 0 || failed) {
@@ -160,4 +159,21 @@ int stats_write_json(const char *path, const struct run_summary *s,
 		return -1;
 	}
 	return 0;
+}
+
+int stats_write_json(const char *path, const struct run_summary *s,
+		     void (*extra)(FILE *f, void *ctx), void *ctx)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fputc('{', f);
+	stats_json_members(f, s);
+	if (extra) {
+		fputc(',', f);
+		extra(f, ctx);
+	}
+	fprintf(f, "}\n");
+	return stats_close_json(f);
 }

@@ -33,6 +33,7 @@ struct run_summary {
 	double spawn_to_guest_ms;  /* LWVMM_SPAWN_NS to first guest entry; <0 if unknown */
 	uint64_t guest_touched_kib;
 	uint64_t peak_rss_kib;
+	int one_of_several;        /* a domain among several: no process-wide figures (peak RSS) */
 	struct vcpu_stats total;
 };
 
@@ -40,6 +41,10 @@ const char *exit_reason_name(unsigned reason);
 const char *hypercall_name(unsigned nr);   /* hypercall.c: the table's name */
 void stats_add(struct vcpu_stats *total, const struct vcpu_stats *one);
 void stats_print_text(FILE *out, const struct run_summary *s);
+/* The summary's "key":value members, without the braces (several domains' objects). */
+void stats_json_members(FILE *f, const struct run_summary *s);
+/* fclose(), and -1 with errno when anything written was lost. */
+int stats_close_json(FILE *f);
 /* `extra`, when given, appends more "key":value members to the object. */
 int stats_write_json(const char *path, const struct run_summary *s,
 		     void (*extra)(FILE *f, void *ctx), void *ctx);

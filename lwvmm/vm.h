@@ -30,6 +30,10 @@ enum lwvmm_status {
 
 enum virt_flavour { FLAVOUR_UNKNOWN, FLAVOUR_VMX, FLAVOUR_SVM, FLAVOUR_PVM };
 
+/* At most this many domains (VMs) in one lwvmm process (--domains, --domain-file). */
+#define LW_MAX_DOMAINS 64
+#define LW_DOMAIN_NAME_MAX 32   /* bytes of a domain's name, with its NUL */
+
 struct vm;
 
 struct vcpu {
@@ -49,7 +53,13 @@ struct vcpu {
 	struct vcpu_stats stats;
 };
 
+/*
+ * One domain's configuration. The run-wide options (timeout, statistics,
+ * seccomp, NUMA, memory backing) are the same in every domain's copy.
+ */
 struct vm_config {
+	char name[LW_DOMAIN_NAME_MAX];   /* "d0", or the domain file's name */
+	const char *console_prefix;      /* "d0" before each console line; NULL: none (one domain) */
 	int ncpus;
 	uint64_t mem_size;
 	const char *workload;
@@ -62,6 +72,7 @@ struct vm_config {
 	const char *numa_spec;      /* --numa (numa_place.c), NULL: no placement */
 	const char *numa_sim_spec;  /* --numa-sim: a simulated topology */
 	const char *numa_policy_spec;   /* --numa-policy (numa_run.c), NULL: none */
+	enum guest_ram_backing mem_backing;   /* --mem-backing */
 	int ndevices;         /* --disk and --net, in the order given */
 	struct device_spec devices[LW_MAX_DEVICES - 1];
 };
@@ -86,8 +97,6 @@ struct vm {
 	/* How the run ends: the first vCPU to end it wins; end_lock guards only that. */
 	atomic_int stopping;
 	atomic_int abandoned;       /* by the timeout or a signal: blocked console output is dropped */
-	uint64_t deadline_ns;       /* --timeout, 0: none */
-	sigset_t end_signals;       /* what the main thread waits for: SIGINT, SIGTERM, SIGUSR2 */
 	pthread_mutex_t end_lock;
 	int exit_status;
 	char end_message[256];
@@ -115,8 +124,11 @@ void vcpu_kick_signal_init(sigset_t *blocked);   /* before any thread is created
 /* main.c: "lwvmm: MESSAGE (lwvmm --help for usage)" on stderr; returns LWVMM_EXIT_USAGE. */
 int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* vm.c */
-int vm_run(const struct vm_config *config);
+/* vm.c: one domain's life; domains.c runs them (one or several) */
+void vm_init(struct vm *vm, const struct vm_config *config, uint64_t t_main_ns);
+int vm_setup(struct vm *vm, char *why, size_t why_len, int *status);
+void vm_teardown(struct vm *vm);
+void vm_abandon(struct vm *vm, int status, const char *message, const char *late);
 void vm_end(struct vm *vm, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void vm_fault(struct vcpu *vcpu, const char *fmt, ...)

@@ -10,17 +10,25 @@
 #include "consback.h"
 #include "consif.h"
 
-/* The console writes to the monitor's standard output; it takes no options. */
+/*
+ * The console writes to the monitor's standard output. Its spec is the name
+ * that starts each line (several domains), or NULL or "" for none.
+ */
 static int consback_open(void *state, const char *spec, int port, char *why, size_t why_len)
 {
 	struct consback *c = state;
 
-	(void)spec;
 	(void)port;
-	(void)why;
-	(void)why_len;
 	pthread_mutex_init(&c->lock, NULL);
 	c->out_fd = STDOUT_FILENO;
+	if (spec && *spec) {
+		if (strlen(spec) + 3 > sizeof(c->prefix)) {
+			snprintf(why, why_len, "console prefix '%s' is longer than %zu bytes", spec,
+				 sizeof(c->prefix) - 3);
+			return -1;
+		}
+		c->prefix_len = (size_t)snprintf(c->prefix, sizeof(c->prefix), "%s: ", spec);
+	}
 	return 0;
 }
 
@@ -142,6 +150,73 @@ void consback_write_all(int fd, const void *buf, size_t len)
 	pthread_mutex_unlock(&write_lock);
 }
 
+/* Room for a piece of a line after the prefix and what was held. */
+#define LINE_OUT_BYTES 4096
+#define PIECE_MAX (LINE_OUT_BYTES - CONS_PREFIX_MAX - sizeof(((struct consback *)0)->held))
+
+/* The prefix (at a line's start), what was held, then p: one write. Under c->lock. */
+static void emit_piece(struct consback *c, const char *p, size_t n, int ends_line)
+{
+	char out[LINE_OUT_BYTES];
+	size_t used = 0;
+
+	if (!c->mid_line) {
+		memcpy(out, c->prefix, c->prefix_len);
+		used = c->prefix_len;
+	}
+	memcpy(out + used, c->held, c->nheld);
+	used += c->nheld;
+	c->nheld = 0;
+	memcpy(out + used, p, n);
+	used += n;
+	consback_write_all(c->out_fd, out, used);
+	c->mid_line = !ends_line;
+}
+
+/* The guest's output, under c->lock: as it is, or in whole lines with the prefix. */
+static void emit(struct consback *c, const char *buf, size_t len)
+{
+	if (!c->prefix_len) {
+		consback_write_all(c->out_fd, buf, len);
+		return;
+	}
+	while (len > 0) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t line = nl ? (size_t)(nl - buf) + 1 : len;
+
+		if (line > PIECE_MAX) {   /* a very long line goes out in pieces, one prefix */
+			emit_piece(c, buf, PIECE_MAX, 0);
+			buf += PIECE_MAX;
+			len -= PIECE_MAX;
+			continue;
+		}
+		if (!nl) {
+			if (c->nheld + line <= sizeof(c->held)) {
+				memcpy(c->held + c->nheld, buf, line);
+				c->nheld += line;
+			} else {
+				emit_piece(c, buf, line, 0);
+			}
+			return;
+		}
+		emit_piece(c, buf, line, 1);
+		buf += line;
+		len -= line;
+	}
+}
+
+void consback_guest_write(struct consback *c, const void *buf, size_t len)
+{
+	if (!c->prefix_len) {   /* one domain: straight out, as it always was */
+		consback_write_all(c->out_fd, buf, len);
+		return;
+	}
+	if (lock_or_give_up(&c->lock) < 0)
+		return;
+	emit(c, buf, len);
+	pthread_mutex_unlock(&c->lock);
+}
+
 static void consback_drain(struct consback *c)
 {
 	char out[8192];
@@ -178,7 +253,7 @@ static void consback_drain(struct consback *c)
 			ring_back_consume_request(&c->ring);
 			uint32_t len = req.len < CONS_SLOT_BYTES ? req.len : CONS_SLOT_BYTES;
 			if (used + len > sizeof(out)) {
-				consback_write_all(c->out_fd, out, used);
+				emit(c, out, used);
 				used = 0;
 			}
 			memcpy(out + used, req.data, len);
@@ -189,7 +264,7 @@ static void consback_drain(struct consback *c)
 			ring_back_commit_response(&c->ring);
 		}
 	}
-	consback_write_all(c->out_fd, out, used);
+	emit(c, out, used);
 	if (ring_push_responses_and_check_notify(&c->ring))
 		c->guest->raise_event(c->guest->ctx, c->port);
 	pthread_mutex_unlock(&c->lock);
@@ -198,6 +273,18 @@ static void consback_drain(struct consback *c)
 static void consback_drain_state(void *state)
 {
 	consback_drain(state);
+}
+
+/* The end: the last output, and a line the guest left unfinished. */
+static void consback_stop(void *state)
+{
+	struct consback *c = state;
+
+	consback_drain(c);
+	if (c->nheld && lock_or_give_up(&c->lock) == 0) {
+		emit_piece(c, "", 0, 0);
+		pthread_mutex_unlock(&c->lock);
+	}
 }
 
 static void consback_doorbell(void *state)
@@ -244,7 +331,7 @@ const struct backend_ops consback_ops = {
 	.attach = consback_attach,
 	.doorbell = consback_doorbell,
 	.tick = consback_drain_state,
-	.stop = consback_drain_state,
+	.stop = consback_stop,
 	.print_stats = consback_print_stats,
 	.json_stats = consback_json_stats,
 };

@@ -14,6 +14,8 @@
 #include "backend.h"
 #include "ring.h"
 
+#define CONS_PREFIX_MAX 40   /* "NAME: ", with its NUL */
+
 struct consback {
 	pthread_mutex_t lock;
 	struct pv_guest *guest;
@@ -23,7 +25,24 @@ struct consback {
 	int broken;
 	int out_fd;
 	uint64_t bytes, slots, kicks, drains;
+	/*
+	 * Several domains share one standard output: each line then starts with
+	 * the domain's name ("d1: "), and a line is written whole, never mixed
+	 * with another domain's. An unfinished line waits in `held` (under lock)
+	 * for its end. No prefix (one domain): bytes go out as the guest wrote them.
+	 */
+	char prefix[CONS_PREFIX_MAX];
+	size_t prefix_len;
+	int mid_line;           /* the last piece written did not end its line */
+	char held[512];
+	size_t nheld;
 };
+
+/*
+ * The guest's HC_CONSOLE_WRITE: the same output path as the ring (the
+ * prefix, whole lines), under the console's lock.
+ */
+void consback_guest_write(struct consback *c, const void *buf, size_t len);
 
 extern const struct backend_ops consback_ops;
 
