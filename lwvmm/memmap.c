@@ -137,6 +137,16 @@ static void note_shared(struct memmap_sharing *sh, const struct memmap_frame *f,
 	}
 }
 
+/* Disco's case: the same guest page of several domains on one frame (sorted by domain). */
+static int same_page(const struct memmap_frame *f, size_t n)
+{
+	for (size_t k = 1; k < n; k++) {
+		if (f[k].domain == f[k - 1].domain || f[k].gpa != f[0].gpa)
+			return 0;
+	}
+	return 1;
+}
+
 void memmap_count_sharing(struct memmap_frame *frames, size_t nframes, uint64_t zero_pfn,
 			  struct memmap_domain *out, struct memmap_sharing *sh)
 {
@@ -148,8 +158,11 @@ void memmap_count_sharing(struct memmap_frame *frames, size_t nframes, uint64_t 
 			j++;
 		/* sorted by domain within a frame: several domains iff first and last differ */
 		int domains = frames[i].domain != frames[j - 1].domain;
-		if (j - i > 1 && !(zero_pfn && frames[i].pfn == zero_pfn))
+		if (j - i > 1 && !(zero_pfn && frames[i].pfn == zero_pfn)) {
 			note_shared(sh, &frames[i], j - i);
+			if (domains && same_page(&frames[i], j - i))
+				sh->same_page_frames++;
+		}
 		for (size_t k = i; k < j; k++) {
 			struct memmap_domain *d = &out[frames[k].domain];
 			if (zero_pfn && frames[k].pfn == zero_pfn) {
@@ -296,7 +309,8 @@ void memmap_json_sharing(FILE *out, const struct memmap *mm)
 		fprintf(out, "\"memmap\":{\"unavailable\":\"%s\"}", mm->why);
 		return;
 	}
-	fprintf(out, "\"memmap\":{\"shared_frames\":%llu,\"examples\":[", (unsigned long long)sh->frames);
+	fprintf(out, "\"memmap\":{\"shared_frames\":%llu,\"same_page_frames\":%llu,\"examples\":[",
+		(unsigned long long)sh->frames, (unsigned long long)sh->same_page_frames);
 	for (int i = 0; i < sh->nexamples; i++) {
 		const struct memmap_shared_frame *e = &sh->example[i];
 		fprintf(out, "%s{\"pfn\":%llu,\"users\":%d,\"pages\":[", i ? "," : "",

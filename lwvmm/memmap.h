@@ -32,6 +32,7 @@ struct memmap_shared_frame {
 /* The frames guests share: how many, and the first few with their users. */
 struct memmap_sharing {
 	uint64_t frames;                   /* host frames used by 2+ guest pages (the zero page aside) */
+	uint64_t same_page_frames;         /* of those: one page in each of 2+ domains, at one guest address */
 	int nexamples;
 	struct memmap_shared_frame example[MEMMAP_EXAMPLES];
 };

@@ -31,6 +31,7 @@ static void test_sharing(void **state)
 	assert_int_equal(d[2].cross_domain, 0);
 	/* frames 6 and 7 are shared (3, the zero page, is not counted) */
 	assert_int_equal(sh.frames, 2);
+	assert_int_equal(sh.same_page_frames, 0);   /* frame 7's users are at three addresses */
 	assert_int_equal(sh.nexamples, 2);
 	assert_int_equal(sh.example[0].pfn, 6);
 	assert_int_equal(sh.example[1].pfn, 7);
@@ -42,6 +43,23 @@ static void test_sharing(void **state)
 	/* sorted by frame, then domain */
 	for (size_t i = 1; i < sizeof(f) / sizeof(f[0]); i++)
 		assert_true(f[i - 1].pfn < f[i].pfn || (f[i - 1].pfn == f[i].pfn && f[i - 1].domain <= f[i].domain));
+}
+
+/* Disco's case: guest page 0x8000 of domains 0, 1 and 2 on one frame; 0x9000 only of 0 and 1 but at two addresses. */
+static void test_same_page(void **state)
+{
+	(void)state;
+	struct memmap_frame f[] = {
+		{ 11, 0x8000, 2 }, { 11, 0x8000, 0 }, { 11, 0x8000, 1 }, { 12, 0x9000, 0 }, { 12, 0xa000, 1 },
+		{ 13, 0x7000, 0 }, { 13, 0x7000, 0 },
+	};
+	struct memmap_domain d[3];
+	struct memmap_sharing sh;
+
+	memset(d, 0, sizeof(d));
+	memmap_count_sharing(f, sizeof(f) / sizeof(f[0]), 0, d, &sh);
+	assert_int_equal(sh.frames, 3);
+	assert_int_equal(sh.same_page_frames, 1);
 }
 
 static void test_nothing_shared(void **state)
@@ -63,6 +81,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sharing),
+		cmocka_unit_test(test_same_page),
 		cmocka_unit_test(test_nothing_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
