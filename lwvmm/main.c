@@ -25,6 +25,8 @@
 
 #include "domain_file.h"
 #include "domains.h"
+#include "linux_boot.h"
+#include "linux_vm.h"
 #include "numa_place.h"
 #include "numa_run.h"
 #include "options.h"
@@ -48,6 +50,8 @@ static void usage(FILE *out)
 		"                 --workload NAME [-- ARGS]\n"
 		"       lwvmm run --domain-file FILE [--mem-backing anon|memfd] [--stats] [--stats-json FILE]\n"
 		"                 [--timeout SECONDS] [--no-seccomp]\n"
+		"       lwvmm run --kernel BZIMAGE [--initrd FILE] [--append ARGS] [--mem SIZE]\n"
+		"                 [--stats] [--stats-json FILE] [--timeout SECONDS]\n"
 		"       lwvmm info | --help | --version\n"
 		"  --domains N        N identical VMs (domains) in this one process, 1 to %d (default 1);\n"
 		"                     console lines start with the domain's name (d0: ...) when N > 1;\n"
@@ -77,6 +81,10 @@ static void usage(FILE *out)
 		"                     with --numa: track per-vCPU page accesses (track) and migrate\n"
 		"                     pages to the node using them (migrate); period 100 ms, sample\n"
 		"                     512 pages, budget 2%% of a vCPU by default (replicate: not built yet)\n"
+		"  --kernel BZIMAGE   boot this Linux kernel instead of the built-in guest (VMX or SVM\n"
+		"                     hosts; one vCPU, serial console; the guest's program ends the\n"
+		"                     run by writing its status to port 0x501); --initrd FILE, --append\n"
+		"                     ARGS (after console=ttyS0 reboot=k panic=-1 acpi=off ...)\n"
 		"  --workload NAME    the built-in workload to run:",
 		LW_MAX_DOMAINS, LW_MAX_VCPUS);
 	for (int i = 0; wl_workload_names[i]; i++)
@@ -296,6 +304,45 @@ static int run_domain_file(const struct vm_config *c, const char *path)
 	return status;
 }
 
+/*
+ * --kernel: a Linux guest (linux_vm.c). What it cannot have yet is refused
+ * here, each with its reason, before anything is opened.
+ */
+static int run_linux(const struct vm_config *c, struct linux_config *lc, const char *mem_arg,
+		     int several)
+{
+	if (!lc->kernel)
+		return bad_usage("--initrd and --append go with --kernel IMAGE");
+	if (access(lc->kernel, R_OK) < 0)
+		return bad_usage("--kernel %s: %s", lc->kernel, strerror(errno));
+	if (lc->initrd && access(lc->initrd, R_OK) < 0)
+		return bad_usage("--initrd %s: %s", lc->initrd, strerror(errno));
+	if (c->workload || several)
+		return bad_usage("--kernel runs a Linux guest: no --workload, workload arguments, "
+				 "--domains or --domain-file with it");
+	if (c->ndevices || c->numa_spec || c->numa_sim_spec || c->numa_policy_spec)
+		return bad_usage("--disk, --net and --numa are not built yet for Linux guests "
+				 "(virtio-pci is to come)");
+	if (c->ncpus > 1)
+		return bad_usage("--kernel with --cpus %d: Linux guests get one vCPU until lwvmm "
+				 "writes an MP table", c->ncpus);
+	if (c->mem_size % LW_LARGE_PAGE_SIZE || c->mem_size < (64ULL << 20) ||
+	    c->mem_size > LINUX_MAX_RAM)
+		return bad_usage("--mem '%s' with --kernel: give a multiple of 2M between 64M and %lluG",
+				 mem_arg, (unsigned long long)(LINUX_MAX_RAM >> 30));
+	if (check_host_memory(c->mem_size, 1) < 0)
+		return LWVMM_EXIT_RESOURCES;
+	long n;
+	if (c->stats_json_path && (n = check_stats_json(c->stats_json_path)) != 0)
+		return (int)n;
+	lc->mem_size = c->mem_size;
+	lc->ncpus = c->ncpus;
+	lc->timeout_s = c->timeout_s;
+	lc->print_stats = c->print_stats;
+	lc->stats_json_path = c->stats_json_path;
+	return linux_run(lc);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -314,10 +361,14 @@ static int cmd_run(int argc, char **argv)
 		{ "domains", required_argument, NULL, 'D' },
 		{ "domain-file", required_argument, NULL, 'F' },
 		{ "mem-backing", required_argument, NULL, 'B' },
+		{ "kernel", required_argument, NULL, 'K' },
+		{ "initrd", required_argument, NULL, 'I' },
+		{ "append", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vm_config c = { .ncpus = 1, .mem_size = 256ULL << 20 };
+	struct linux_config lc = { 0 };
 	const char *mem_arg = "256M";
 	int ndomains = 1;
 	const char *domain_file = NULL;
@@ -392,6 +443,15 @@ static int cmd_run(int argc, char **argv)
 			else
 				return bad_usage("--mem-backing '%s': give anon or memfd", optarg);
 			break;
+		case 'K':
+			lc.kernel = optarg;
+			break;
+		case 'I':
+			lc.initrd = optarg;
+			break;
+		case 'A':
+			lc.append = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -401,6 +461,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
 		return bad_usage("unexpected argument '%s' (workload arguments go after --)", argv[optind]);
+	if (lc.kernel || lc.initrd || lc.append)
+		return run_linux(&c, &lc, mem_arg, ndomains > 1 || domain_file || optind < argc);
 	if (domain_file) {
 		if (per_domain || optind < argc)
 			return bad_usage("--domain-file %s gives each domain's cpus, mem, workload, args, disk and net: "

@@ -168,6 +168,15 @@ struct lw_bootinfo {
 	char args[LW_ARGS_BYTES];
 };
 
+/*
+ * Linux guests (lwvmm run --kernel): the program the guest runs reports its
+ * exit status by writing one byte to this I/O port (outb from a process with
+ * ioperm, e.g. tests/lab/linux_init.c); lwvmm ends the run at once and exits
+ * with that byte. The same port as QEMU's isa-debug-exit, but the value is
+ * passed through unchanged.
+ */
+#define LW_LINUX_EXIT_PORT 0x501
+
 #define LW_ABI_VERSION 1
 
 #endif

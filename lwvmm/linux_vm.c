@@ -1,0 +1,466 @@
+/*
+ * A Linux guest: one KVM VM with KVM's in-kernel interrupt controllers and
+ * PIT, RAM from guest_ram.c, the kernel laid out by linux_boot.c, and the
+ * exit loop below, which serves port I/O (the UART, lwvmm's exit port, the
+ * keyboard controller's reset) and ends the run. See linux_vm.h.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "linux_boot.h"
+#include "linux_vm.h"
+#include "uart8250.h"
+#include "vm.h"
+#include "x86.h"
+
+#define DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=-1 acpi=off i8042.noaux i8042.nokbd i8042.nopnp"
+#define KBD_DATA_PORT 0x60
+#define KBD_STATUS_PORT 0x64
+#define KBD_RESET 0xfe
+#define TSS_GPA 0xfffbd000ULL   /* three pages KVM on VMX needs for real mode; unused otherwise */
+
+struct linux_vm {
+	const struct linux_config *c;
+	struct vm kvm;             /* kvm_fd, vm_fd, flavour (kvm.c) */
+	struct guest_memory mem;
+	int vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	struct uart8250 uart;
+	char out[4096];            /* serial output waiting to be written to stdout */
+	size_t out_len;
+	int status_written, status;
+	const char *ended_by;
+	uint64_t exits_io, exits_mmio, exits_other, unknown_ports;
+	uint64_t t_start_ns, t_first_run_ns, t_end_ns;
+	uint64_t rss_own_kib, rss_guest_kib;   /* at the end, before the RAM is unmapped */
+};
+
+static volatile sig_atomic_t stop_signal;
+static struct kvm_run *volatile running;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+	if (running)
+		running->immediate_exit = 1;   /* a KVM_RUN about to start returns at once */
+}
+
+static void flush_output(struct linux_vm *l)
+{
+	size_t done = 0;
+
+	while (done < l->out_len) {
+		ssize_t n = write(STDOUT_FILENO, l->out + done, l->out_len - done);
+		if (n <= 0)
+			break;   /* a closed or broken stdout loses the console, not the run */
+		done += (size_t)n;
+	}
+	l->out_len = 0;
+}
+
+static void uart_output(void *ctx, uint8_t byte)
+{
+	struct linux_vm *l = ctx;
+
+	l->out[l->out_len++] = (char)byte;
+	if (byte == '\n' || l->out_len == sizeof(l->out))
+		flush_output(l);
+}
+
+static void uart_irq(void *ctx, int level)
+{
+	struct linux_vm *l = ctx;
+	struct kvm_irq_level irq = { .irq = UART_COM1_IRQ, .level = (uint32_t)level };
+
+	if (ioctl(l->kvm.vm_fd, KVM_IRQ_LINE, &irq) < 0)
+		fprintf(stderr, "lwvmm: KVM_IRQ_LINE %d: %s\n", UART_COM1_IRQ, strerror(errno));
+}
+
+static int end_run(struct linux_vm *l, int status, const char *by)
+{
+	l->status = status;
+	l->ended_by = by;
+	return 1;
+}
+
+/* One byte (or word) of port I/O. 1 when it ends the run. */
+static int port_access(struct linux_vm *l, uint16_t port, int is_out, uint8_t *data, int size)
+{
+	if (port >= UART_COM1_PORT && port < UART_COM1_PORT + 8) {
+		if (is_out)
+			uart8250_write(&l->uart, port - UART_COM1_PORT, data[0]);
+		else
+			data[0] = uart8250_read(&l->uart, port - UART_COM1_PORT);
+		return 0;
+	}
+	if (port == LW_LINUX_EXIT_PORT && is_out) {
+		l->status_written = 1;
+		return end_run(l, data[0], "exit-port");
+	}
+	if (port == KBD_STATUS_PORT && is_out && data[0] == KBD_RESET) {
+		if (l->status_written)
+			return end_run(l, l->status, "reset");
+		fprintf(stderr, "lwvmm: the guest reset itself (reboot) without writing its exit "
+			"status to port 0x%x\n", LW_LINUX_EXIT_PORT);
+		return end_run(l, LWVMM_EXIT_GUEST_FAULT, "reset");
+	}
+	/* The keyboard controller is only its reset: its status reads "input buffer empty", so
+	 * that Linux's reboot does not poll it (each read an exit) before writing 0xfe. */
+	if (port == KBD_STATUS_PORT || port == KBD_DATA_PORT) {
+		if (!is_out)
+			memset(data, 0, (size_t)size);
+		return 0;
+	}
+	/* No device: reads float high, writes go nowhere (as on a bare ISA bus). */
+	if (!is_out)
+		memset(data, 0xff, (size_t)size);
+	if (port != 0x80)   /* 0x80: Linux's I/O delay port */
+		l->unknown_ports++;
+	return 0;
+}
+
+static int handle_io(struct linux_vm *l)
+{
+	struct kvm_run *r = l->run;
+	uint8_t *data = (uint8_t *)r + r->io.data_offset;
+
+	for (uint32_t i = 0; i < r->io.count; i++) {
+		if (port_access(l, r->io.port, r->io.direction == KVM_EXIT_IO_OUT, data, r->io.size))
+			return 1;
+		data += r->io.size;
+	}
+	return 0;
+}
+
+static int read_file(const char *what, const char *path, uint8_t **buf, size_t *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		fprintf(stderr, "lwvmm: %s %s: %s\n", what, path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*size = (size_t)st.st_size;
+	*buf = malloc(*size ? *size : 1);
+	size_t done = 0;
+	while (*buf && done < *size) {
+		ssize_t n = read(fd, *buf + done, *size - done);
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	close(fd);
+	if (!*buf || done != *size) {
+		fprintf(stderr, "lwvmm: %s %s: cannot read it whole\n", what, path);
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* 64-bit mode at CPL0 on the loader's page tables and GDT, as the boot protocol asks. */
+static int setup_vcpu(struct linux_vm *l, uint64_t entry, char *why, size_t why_len)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = { .rflags = 0x2, .rip = entry, .rsi = LINUX_ZERO_PAGE_GPA };
+	struct kvm_fpu fpu = { .fcw = 0x37f, .mxcsr = 0x1f80 };
+	struct kvm_segment code = { .base = 0, .limit = 0xffffffff, .selector = LINUX_BOOT_CS,
+		.type = 0xb, .present = 1, .dpl = 0, .db = 0, .s = 1, .l = 1, .g = 1 };
+	struct kvm_segment data = { .base = 0, .limit = 0xffffffff, .selector = LINUX_BOOT_DS,
+		.type = 0x3, .present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1 };
+
+	if (x86_set_cpuid(l->kvm.kvm_fd, l->vcpu_fd, why, why_len) < 0)
+		return -1;
+	if (ioctl(l->vcpu_fd, KVM_GET_SREGS, &sregs) < 0) {
+		snprintf(why, why_len, "KVM_GET_SREGS: %s", strerror(errno));
+		return -1;
+	}
+	sregs.cs = code;
+	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = data;
+	sregs.tr = (struct kvm_segment){ .limit = 0xffff, .type = 0xb, .present = 1, .s = 0 };
+	sregs.ldt = (struct kvm_segment){ .unusable = 1 };
+	sregs.gdt.base = LINUX_GDT_GPA;
+	sregs.gdt.limit = 4 * 8 - 1;
+	sregs.idt.base = 0;
+	sregs.idt.limit = 0;
+	sregs.cr0 = 0x80000011;   /* PG, ET, PE */
+	sregs.cr3 = LINUX_PML4_GPA;
+	sregs.cr4 = 0x20;         /* PAE */
+	sregs.efer = 0x500;       /* LME, LMA */
+	if (ioctl(l->vcpu_fd, KVM_SET_SREGS, &sregs) < 0 || ioctl(l->vcpu_fd, KVM_SET_REGS, &regs) < 0 ||
+	    ioctl(l->vcpu_fd, KVM_SET_FPU, &fpu) < 0) {
+		snprintf(why, why_len, "setting the vCPU's registers: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The VM, its platform devices, RAM with the kernel in it, and the vCPU. */
+static int setup(struct linux_vm *l, char *why, size_t why_len)
+{
+	const struct linux_config *c = l->c;
+	uint8_t *kernel = NULL, *initrd = NULL;
+	size_t kernel_size = 0, initrd_size = 0;
+	struct linux_image img;
+	char cmdline[LINUX_CMDLINE_MAX];
+	int rc = -1;
+
+	if (read_file("--kernel", c->kernel, &kernel, &kernel_size) < 0 ||
+	    (c->initrd && read_file("--initrd", c->initrd, &initrd, &initrd_size) < 0)) {
+		free(kernel);
+		return LWVMM_EXIT_USAGE;
+	}
+	if (linux_image_parse(&img, kernel, kernel_size, why, why_len) < 0) {
+		fprintf(stderr, "lwvmm: --kernel %s: %s\n", c->kernel, why);
+		rc = LWVMM_EXIT_USAGE;
+		goto out;
+	}
+	snprintf(cmdline, sizeof(cmdline), "%s%s%s", DEFAULT_CMDLINE, c->append ? " " : "",
+		 c->append ? c->append : "");
+	rc = LWVMM_EXIT_UNAVAILABLE;
+	if (kvm_create_vm(&l->kvm, why, why_len) < 0)
+		goto fail;
+	if (ioctl(l->kvm.vm_fd, KVM_SET_TSS_ADDR, (unsigned long)TSS_GPA) < 0 ||
+	    ioctl(l->kvm.vm_fd, KVM_CREATE_IRQCHIP, 0) < 0) {
+		snprintf(why, why_len, "KVM_SET_TSS_ADDR or KVM_CREATE_IRQCHIP: %s", strerror(errno));
+		goto fail;
+	}
+	struct kvm_pit_config pit = { .flags = 0 };
+	if (ioctl(l->kvm.vm_fd, KVM_CREATE_PIT2, &pit) < 0) {
+		snprintf(why, why_len, "KVM_CREATE_PIT2: %s", strerror(errno));
+		goto fail;
+	}
+	rc = LWVMM_EXIT_RESOURCES;
+	if (guest_memory_create(&l->mem, c->mem_size, 0, GUEST_RAM_MEMFD, why, why_len) < 0 ||
+	    guest_memory_register(&l->mem, l->kvm.vm_fd, why, why_len) < 0)
+		goto fail;
+	struct linux_boot_args args = { .cmdline = cmdline, .initrd = initrd, .initrd_size = initrd_size };
+	if (linux_boot_load(&img, &args, l->mem.host, l->mem.size, why, why_len) < 0) {
+		fprintf(stderr, "lwvmm: %s\n", why);
+		rc = LWVMM_EXIT_USAGE;
+		goto out;
+	}
+	rc = LWVMM_EXIT_UNAVAILABLE;
+	l->vcpu_fd = ioctl(l->kvm.vm_fd, KVM_CREATE_VCPU, 0);
+	int size = ioctl(l->kvm.kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (l->vcpu_fd < 0 || size <= 0) {
+		snprintf(why, why_len, "KVM_CREATE_VCPU: %s", strerror(errno));
+		goto fail;
+	}
+	l->run_size = (size_t)size;
+	l->run = mmap(NULL, l->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, l->vcpu_fd, 0);
+	if (l->run == MAP_FAILED) {
+		l->run = NULL;
+		snprintf(why, why_len, "mmap of kvm_run: %s", strerror(errno));
+		goto fail;
+	}
+	if (setup_vcpu(l, img.entry64, why, why_len) < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "lwvmm: %s\n", why);
+out:
+	free(kernel);
+	free(initrd);
+	return rc;
+}
+
+static void run_loop(struct linux_vm *l)
+{
+	for (;;) {
+		if (stop_signal) {
+			end_run(l, stop_signal == SIGALRM ? LWVMM_EXIT_TIMEOUT : LWVMM_EXIT_INTERRUPTED,
+				stop_signal == SIGALRM ? "timeout" : "signal");
+			if (stop_signal == SIGALRM)
+				fprintf(stderr, "lwvmm: timeout: the guest ran for more than %g s\n", l->c->timeout_s);
+			else
+				fprintf(stderr, "lwvmm: interrupted by %s\n", strsignal(stop_signal));
+			return;
+		}
+		if (!l->t_first_run_ns)
+			l->t_first_run_ns = now_ns();
+		if (ioctl(l->vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				l->run->immediate_exit = 0;
+				continue;
+			}
+			fprintf(stderr, "lwvmm: KVM_RUN: %s\n", strerror(errno));
+			end_run(l, LWVMM_EXIT_GUEST_FAULT, "kvm-error");
+			return;
+		}
+		switch (l->run->exit_reason) {
+		case KVM_EXIT_IO:
+			l->exits_io++;
+			if (handle_io(l))
+				return;
+			break;
+		case KVM_EXIT_MMIO:
+			/* No device answers there: reads float high. */
+			l->exits_mmio++;
+			if (!l->run->mmio.is_write)
+				memset(l->run->mmio.data, 0xff, sizeof(l->run->mmio.data));
+			break;
+		case KVM_EXIT_SHUTDOWN:
+			fprintf(stderr, "lwvmm: the guest triple-faulted%s\n", l->status_written ? "" :
+				" before writing its exit status (a crash, or a reboot without reboot=k)");
+			end_run(l, l->status_written ? l->status : LWVMM_EXIT_GUEST_FAULT, "triple-fault");
+			return;
+		case KVM_EXIT_FAIL_ENTRY:
+			fprintf(stderr, "lwvmm: VM entry failed, hardware reason 0x%llx\n",
+				(unsigned long long)l->run->fail_entry.hardware_entry_failure_reason);
+			end_run(l, LWVMM_EXIT_GUEST_FAULT, "entry-failed");
+			return;
+		case KVM_EXIT_INTERNAL_ERROR:
+			fprintf(stderr, "lwvmm: KVM internal error, suberror %u\n", l->run->internal.suberror);
+			end_run(l, LWVMM_EXIT_GUEST_FAULT, "kvm-error");
+			return;
+		default:
+			l->exits_other++;
+			fprintf(stderr, "lwvmm: unexpected exit %u from the Linux guest\n", l->run->exit_reason);
+			end_run(l, LWVMM_EXIT_GUEST_FAULT, "unexpected-exit");
+			return;
+		}
+	}
+}
+
+/*
+ * The memory lwvmm holds at the end of the run, from /proc/self/status:
+ * guest RAM is the memfd's pages (RssShmem); the rest (RssAnon, RssFile) is
+ * lwvmm's own: its code, libraries, heap and stacks, the kvm_run page.
+ */
+static void read_rss(struct linux_vm *l)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	unsigned long long kib;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "RssAnon: %llu", &kib) == 1 || sscanf(line, "RssFile: %llu", &kib) == 1)
+			l->rss_own_kib += kib;
+		else if (sscanf(line, "RssShmem: %llu", &kib) == 1)
+			l->rss_guest_kib = kib;
+	}
+	fclose(f);
+}
+
+static void report(const struct linux_vm *l)
+{
+	const struct linux_config *c = l->c;
+	double wall = (double)(l->t_end_ns - l->t_start_ns) / 1e9;
+	double boot = l->t_first_run_ns ? (double)(l->t_first_run_ns - l->t_start_ns) / 1e6 : -1;
+	unsigned long long own_kib = l->rss_own_kib, guest_kib = l->rss_guest_kib;
+
+	if (c->print_stats)
+		fprintf(stderr, "lwvmm: Linux guest on %s, %d vCPU, %llu MiB: ended by %s, status %d, "
+			"%.3f s (first guest instruction after %.2f ms); exits: %llu port I/O, %llu MMIO, "
+			"%llu to ports with no device; %llu bytes on the serial console; lwvmm's own "
+			"memory %llu KiB (RSS besides guest RAM), guest RAM resident %llu KiB\n",
+			flavour_name(l->kvm.flavour), c->ncpus, (unsigned long long)(c->mem_size >> 20),
+			l->ended_by, l->status, wall, boot, (unsigned long long)l->exits_io,
+			(unsigned long long)l->exits_mmio, (unsigned long long)l->unknown_ports,
+			(unsigned long long)l->uart.bytes_out, own_kib, guest_kib);
+	if (!c->stats_json_path)
+		return;
+	FILE *f = fopen(c->stats_json_path, "we");
+	if (!f) {
+		fprintf(stderr, "lwvmm: cannot write --stats-json %s: %s\n", c->stats_json_path, strerror(errno));
+		return;
+	}
+	fprintf(f, "{\"guest\":\"linux\",\"flavour\":\"%s\",\"vcpus\":%d,\"mem_bytes\":%llu,"
+		"\"exit_status\":%d,\"ended_by\":\"%s\",\"status_written\":%s,\"wall_s\":%.6f,"
+		"\"startup_ms\":%.3f,\"exits\":{\"io\":%llu,\"mmio\":%llu,\"other\":%llu},"
+		"\"unknown_ports\":%llu,\"serial_bytes\":%llu,\"own_rss_kib\":%llu,"
+		"\"guest_rss_kib\":%llu}\n",
+		flavour_name(l->kvm.flavour), c->ncpus, (unsigned long long)c->mem_size, l->status,
+		l->ended_by, l->status_written ? "true" : "false", wall, boot,
+		(unsigned long long)l->exits_io, (unsigned long long)l->exits_mmio,
+		(unsigned long long)l->exits_other, (unsigned long long)l->unknown_ports,
+		(unsigned long long)l->uart.bytes_out, own_kib, guest_kib);
+	fclose(f);
+}
+
+static void teardown(struct linux_vm *l)
+{
+	if (l->run)
+		munmap(l->run, l->run_size);
+	if (l->vcpu_fd >= 0)
+		close(l->vcpu_fd);
+	if (l->mem.host)
+		guest_memory_destroy(&l->mem);
+	if (l->kvm.vm_fd >= 0)
+		close(l->kvm.vm_fd);
+	if (l->kvm.kvm_fd >= 0)
+		close(l->kvm.kvm_fd);
+}
+
+static void catch_stop_signals(double timeout_s)
+{
+	struct sigaction sa = { .sa_handler = on_stop };   /* no SA_RESTART: KVM_RUN returns EINTR */
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (timeout_s > 0) {
+		struct itimerval t = { .it_value = { .tv_sec = (time_t)timeout_s,
+			.tv_usec = (suseconds_t)((timeout_s - (double)(time_t)timeout_s) * 1e6) } };
+		if (!t.it_value.tv_sec && !t.it_value.tv_usec)
+			t.it_value.tv_usec = 1;
+		setitimer(ITIMER_REAL, &t, NULL);
+	}
+}
+
+int linux_run(const struct linux_config *c)
+{
+	static struct linux_vm l;
+	char why[256] = "";
+	int rc;
+
+	l = (struct linux_vm){ .c = c, .vcpu_fd = -1, .kvm = { .kvm_fd = -1, .vm_fd = -1 } };
+	l.t_start_ns = now_ns();
+	if (kvm_open(&l.kvm, why, sizeof(why)) < 0) {
+		fprintf(stderr, "lwvmm: %s\n", why);
+		return LWVMM_EXIT_UNAVAILABLE;
+	}
+	if (l.kvm.flavour != FLAVOUR_VMX && l.kvm.flavour != FLAVOUR_SVM) {
+		fprintf(stderr, "lwvmm: --kernel: Linux guests need VMX or SVM; this host's KVM is %s, "
+			"where ring-0 guest code is emulated (docs/host-notes.md; the lab runs them)\n",
+			flavour_name(l.kvm.flavour));
+		teardown(&l);
+		return LWVMM_EXIT_UNAVAILABLE;
+	}
+	uart8250_init(&l.uart, uart_output, uart_irq, &l);
+	rc = setup(&l, why, sizeof(why));
+	if (rc == 0) {
+		catch_stop_signals(c->timeout_s);
+		running = l.run;
+		run_loop(&l);
+		running = NULL;
+		flush_output(&l);
+		l.t_end_ns = now_ns();
+		rc = l.status;
+		read_rss(&l);
+		report(&l);
+	}
+	teardown(&l);
+	return rc;
+}

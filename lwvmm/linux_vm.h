@@ -1,0 +1,36 @@
+/*
+ * `lwvmm run --kernel IMAGE`: an unmodified Linux kernel as the guest, on
+ * VMX or SVM hosts (PVM cannot run ring-0 guest code fast enough: HOST.md).
+ * The platform is KVM's in-kernel PIC, IOAPIC, LAPIC and PIT, an 8250
+ * serial console at COM1 (uart8250.c) and two ports of lwvmm's own:
+ *
+ *   port 0x501 (LW_LINUX_EXIT_PORT, lwvmm_abi.h): a byte written there
+ *     ends the run at once with that byte as lwvmm's exit status; this is
+ *     how the program the guest runs reports its status;
+ *   port 0x64, value 0xfe: the keyboard controller's reset, which Linux
+ *     uses for `reboot -f` with reboot=k: the run ends (status 70 if the
+ *     guest never wrote its status, so that a panic that reboots is not
+ *     taken for success).
+ *
+ * One vCPU for now (no MP table or ACPI yet); no virtio devices yet.
+ */
+#ifndef LWVMM_LINUX_VM_H
+#define LWVMM_LINUX_VM_H
+
+#include <stdint.h>
+
+struct linux_config {
+	const char *kernel;       /* bzImage */
+	const char *initrd;       /* NULL: none */
+	const char *append;       /* added to the default command line; NULL: nothing */
+	uint64_t mem_size;
+	int ncpus;
+	double timeout_s;         /* 0: none */
+	int print_stats;
+	const char *stats_json_path;
+};
+
+/* Boots the kernel and runs it to its end: lwvmm's exit status. */
+int linux_run(const struct linux_config *c);
+
+#endif

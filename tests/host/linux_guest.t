@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# lwvmm run --kernel: an unmodified Linux kernel as the guest (lwvmm/linux_vm.c).
+# Where the host's KVM is PVM (these development hosts) it is refused at once
+# with the reason; in the lab (SVM) Debian's cloud kernel boots with a one-file
+# initramfs (tests/lab/linux_init.c) to /init and back out, and the status /init
+# writes to lwvmm's exit port becomes lwvmm's.
+. "$(dirname "$0")/tap.sh"
+kvm_usable || skip_all "no usable /dev/kvm"
+KERNEL=$ROOT/build/lab/guest-vmlinuz
+INITRD=$ROOT/build/lab/linux-initrd.cpio
+flavour=$("$LWVMM" info | sed -n 's/^flavour: //p')
+
+if [ "$flavour" != SVM ] && [ "$flavour" != VMX ]; then
+	plan 5
+	run_vm run --kernel "$LWVMM"
+	is "$RC" 69 "--kernel on a $flavour host: exit 69"
+	like "$ERR" "^lwvmm: --kernel: Linux guests need VMX or SVM; this host's KVM is $flavour" \
+		"with the reason in one line"
+	run_vm run --kernel "$TMP/none"
+	is "$RC" 64 "a --kernel that does not exist is a usage error, checked first"
+	run_vm run --kernel "$LWVMM" --cpus 2
+	like "$ERR" "one vCPU until lwvmm writes an MP table" "--cpus 2 is refused with the reason (64: $RC)"
+	run_vm run --append quiet
+	is "$RC" 64 "--append without --kernel: exit 64"
+	exit $TAP_FAILED
+fi
+
+[ -r "$KERNEL" ] && [ -r "$INITRD" ] || skip_all "no guest kernel or initrd in build/lab (tests/lab/prepare)"
+plan 10
+run_vm run --kernel "$KERNEL" --initrd "$INITRD" --mem 256M --timeout 200 --stats-json "$TMP/s.json" \
+	--append lwvmm.status=7
+is "$RC" 7 "the status /init writes to port 0x501 is lwvmm's exit status"
+like "$OUT" "lwvmm-linux-init: up, pid 1, kernel command line: .*lwvmm.status=7" \
+	"the kernel booted to /init, which wrote to the serial console"
+like "$OUT" "Linux version [0-9]" "the kernel's own messages came out of the 8250 console"
+is "$(jq -r '.guest, .ended_by, .exit_status' "$TMP/s.json" | tr '\n' ' ')" "linux exit-port 7 " \
+	"--stats-json: a Linux guest, ended through the exit port with 7"
+run_vm run --kernel "$KERNEL" --initrd "$INITRD" --timeout 200 --append lwvmm.status=0
+is "$RC" 0 "status 0 passes through as 0"
+run_vm run --kernel "$KERNEL" --initrd "$INITRD" --timeout 200 --append lwvmm.reboot
+is "$RC" 70 "a reboot without a status written ends the run with 70"
+like "$ERR" "reset itself \\(reboot\\) without writing its exit status" "and says so"
+run_vm run --kernel "$KERNEL" --initrd "$INITRD" --timeout 60 --append lwvmm.hang
+is "$RC" 124 "--timeout ends a guest that never ends (124)"
+run_vm run --kernel "$LWVMM" --timeout 60
+is "$RC" 64 "a file that is not a bzImage: exit 64"
+like "$ERR" "not a bzImage" "with the reason"
+exit $TAP_FAILED

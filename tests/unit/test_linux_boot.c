@@ -1,0 +1,179 @@
+/*
+ * lwvmm/linux_boot.c and lwvmm/uart8250.c: the bzImage loader against a
+ * synthetic bzImage (header fields as boot.rst gives them), and the UART's
+ * registers as Linux's 8250 driver probes and uses them.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "linux_boot.h"
+#include "uart8250.h"
+
+#define IMAGE_SIZE (64 * 1024)
+#define SETUP_SECTS 4
+#define RAM (64ULL << 20)
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static void put32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
+static uint32_t get32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+static uint64_t get64(const uint8_t *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
+
+/* A bzImage of protocol 2.15 whose protected-mode part is bytes 0, 1, 2, ... */
+static uint8_t *fake_bzimage(void)
+{
+	uint8_t *f = calloc(1, IMAGE_SIZE);
+
+	f[0x1f1] = SETUP_SECTS;
+	put16(f + 0x1fe, 0xaa55);
+	f[0x201] = 0x6a;                  /* the header runs to 0x26c */
+	memcpy(f + 0x202, "HdrS", 4);
+	put16(f + 0x206, 0x020f);
+	f[0x211] = 0x01;                  /* LOADED_HIGH */
+	put32(f + 0x22c, 0x7fffffff);     /* initrd_addr_max */
+	put32(f + 0x230, 0x200000);
+	put16(f + 0x236, 0x0001);         /* XLF_KERNEL_64 */
+	put32(f + 0x238, 2047);           /* cmdline_size */
+	put32(f + 0x260, 8 << 20);        /* init_size */
+	for (size_t i = (SETUP_SECTS + 1) * 512; i < IMAGE_SIZE; i++)
+		f[i] = (uint8_t)i;
+	return f;
+}
+
+static void test_parse(void **state)
+{
+	(void)state;
+	uint8_t *f = fake_bzimage();
+	struct linux_image img;
+	char why[200];
+
+	assert_int_equal(linux_image_parse(&img, f, IMAGE_SIZE, why, sizeof(why)), 0);
+	assert_int_equal(img.setup_size, (SETUP_SECTS + 1) * 512);
+	assert_int_equal(img.entry64, LINUX_KERNEL_GPA + 0x200);
+	put16(f + 0x206, 0x020b);
+	assert_int_equal(linux_image_parse(&img, f, IMAGE_SIZE, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "too old"));
+	put16(f + 0x206, 0x020f);
+	put16(f + 0x236, 0);
+	assert_int_equal(linux_image_parse(&img, f, IMAGE_SIZE, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "64-bit"));
+	memcpy(f + 0x202, "ELF!", 4);
+	assert_int_equal(linux_image_parse(&img, f, IMAGE_SIZE, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "not a bzImage"));
+	assert_int_equal(linux_image_parse(&img, f, 100, why, sizeof(why)), -1);
+	free(f);
+}
+
+static void test_load(void **state)
+{
+	(void)state;
+	uint8_t *f = fake_bzimage(), *ram = calloc(1, RAM), initrd[5000];
+	struct linux_image img;
+	char why[200];
+
+	memset(initrd, 0x5a, sizeof(initrd));
+	struct linux_boot_args args = { .cmdline = "console=ttyS0 x=1", .initrd = initrd,
+					.initrd_size = sizeof(initrd) };
+	assert_int_equal(linux_image_parse(&img, f, IMAGE_SIZE, why, sizeof(why)), 0);
+	assert_int_equal(linux_boot_load(&img, &args, ram, RAM, why, sizeof(why)), 0);
+
+	/* the protected-mode kernel at 1 MiB, byte for byte */
+	assert_memory_equal(ram + LINUX_KERNEL_GPA, f + img.setup_size, IMAGE_SIZE - img.setup_size);
+	uint8_t *zp = ram + LINUX_ZERO_PAGE_GPA;
+	assert_memory_equal(zp + 0x202, "HdrS", 4);
+	assert_int_equal(zp[0x210], 0xff);                       /* type_of_loader */
+	assert_int_equal(get32(zp + 0x228), LINUX_CMDLINE_GPA);
+	assert_string_equal((char *)ram + LINUX_CMDLINE_GPA, "console=ttyS0 x=1");
+	/* the initrd: page-aligned, at the top of RAM, above the kernel's init_size */
+	uint32_t at = get32(zp + 0x218);
+	assert_int_equal(get32(zp + 0x21c), sizeof(initrd));
+	assert_int_equal(at % 4096, 0);
+	assert_true(at + sizeof(initrd) <= RAM && at >= LINUX_KERNEL_GPA + (8 << 20));
+	assert_memory_equal(ram + at, initrd, sizeof(initrd));
+	/* e820: low RAM, the reserved hole, RAM from 1 MiB to the end */
+	assert_int_equal(zp[0x1e8], 3);
+	assert_int_equal(get64(zp + 0x2d0 + 20 * 2), LINUX_KERNEL_GPA);
+	assert_int_equal(get64(zp + 0x2d0 + 20 * 2 + 8), RAM - LINUX_KERNEL_GPA);
+	assert_int_equal(get32(zp + 0x2d0 + 20 * 1 + 16), 2);
+	/* the identity map: 2 MiB pages over the first 4 GiB */
+	uint8_t *pd = ram + LINUX_PML4_GPA + 0x2000;
+	assert_int_equal(get64(pd + 8 * 3), (3ULL << 21) | 0x83);
+	assert_int_equal(get64(pd + 8 * 2047), (2047ULL << 21) | 0x83);
+
+	/* what cannot fit is refused with the reason */
+	args.cmdline = "";
+	assert_int_equal(linux_boot_load(&img, &args, ram, 8 << 20, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "give more --mem"));
+	args.initrd_size = 60 << 20;
+	assert_int_equal(linux_boot_load(&img, &args, ram, RAM, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "initrd"));
+	char long_line[3000];
+	memset(long_line, 'a', sizeof(long_line) - 1);
+	long_line[sizeof(long_line) - 1] = '\0';
+	args = (struct linux_boot_args){ .cmdline = long_line };
+	assert_int_equal(linux_boot_load(&img, &args, ram, RAM, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "command line"));
+	free(ram);
+	free(f);
+}
+
+struct uart_seen { char out[64]; int n, irq; };
+
+static void seen_output(void *ctx, uint8_t b) { struct uart_seen *s = ctx; s->out[s->n++] = (char)b; }
+static void seen_irq(void *ctx, int level) { ((struct uart_seen *)ctx)->irq = level; }
+
+static void test_uart(void **state)
+{
+	(void)state;
+	struct uart_seen s = { 0 };
+	struct uart8250 u;
+
+	uart8250_init(&u, seen_output, seen_irq, &s);
+	/* the driver's probe: scratch register, loopback, FIFO */
+	uart8250_write(&u, 7, 0xa5);
+	assert_int_equal(uart8250_read(&u, 7), 0xa5);
+	uart8250_write(&u, 4, 0x1a);   /* LOOP | OUT2 | RTS */
+	assert_int_equal(uart8250_read(&u, 6) & 0xf0, 0x90);
+	uart8250_write(&u, 0, 'x');    /* looped back: not output */
+	assert_int_equal(s.n, 0);
+	uart8250_write(&u, 4, 0x0b);
+	assert_int_equal(uart8250_read(&u, 2) & 0xc0, 0xc0);   /* a 16550A's FIFO bits */
+	/* the divisor latch does not touch the data path */
+	uart8250_write(&u, 3, 0x83);
+	uart8250_write(&u, 0, 1);
+	uart8250_write(&u, 1, 0);
+	assert_int_equal(uart8250_read(&u, 0), 1);
+	uart8250_write(&u, 3, 0x03);
+	assert_int_equal(s.n, 0);
+	/* bytes go out at once; the transmitter is always empty */
+	uart8250_write(&u, 0, 'o');
+	uart8250_write(&u, 0, 'k');
+	assert_int_equal(s.n, 2);
+	assert_memory_equal(s.out, "ok", 2);
+	assert_int_equal(uart8250_read(&u, 5) & 0x60, 0x60);
+	/* the transmit-empty interrupt: raised when enabled, acknowledged by reading IIR */
+	assert_int_equal(s.irq, 0);
+	uart8250_write(&u, 1, 0x02);
+	assert_int_equal(s.irq, 1);
+	assert_int_equal(uart8250_read(&u, 2) & 0x0f, 0x02);
+	assert_int_equal(s.irq, 0);
+	assert_int_equal(uart8250_read(&u, 2) & 0x0f, 0x01);
+	uart8250_write(&u, 0, '!');
+	assert_int_equal(s.irq, 1);
+	uart8250_write(&u, 1, 0);
+	assert_int_equal(s.irq, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_uart),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
