@@ -24,6 +24,8 @@
 #include "x86.h"
 
 #define DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=-1 acpi=off i8042.noaux i8042.nokbd i8042.nopnp"
+#define CMOS_INDEX_PORT 0x70
+#define CMOS_DATA_PORT 0x71
 #define KBD_DATA_PORT 0x60
 #define KBD_STATUS_PORT 0x64
 #define KBD_RESET 0xfe
@@ -37,6 +39,8 @@ struct linux_vm {
 	struct kvm_run *run;
 	size_t run_size;
 	struct uart8250 uart;
+	uint8_t cmos_index;
+	uint16_t last_unknown_port;
 	char out[4096];            /* serial output waiting to be written to stdout */
 	size_t out_len;
 	int status_written, status;
@@ -94,6 +98,22 @@ static int end_run(struct linux_vm *l, int status, const char *by)
 	return 1;
 }
 
+/*
+ * A CMOS register: a clock stopped at 2000-01-01 00:00:00 (binary, 24-hour),
+ * never updating (register A: UIP clear), battery good (register D).
+ */
+static uint8_t cmos_read(uint8_t index)
+{
+	switch (index) {
+	case 0x07: return 1;      /* day of the month */
+	case 0x08: return 1;      /* month */
+	case 0x0b: return 0x06;   /* status B: 24-hour, binary */
+	case 0x0d: return 0x80;   /* status D: valid RAM and time */
+	case 0x32: return 20;     /* century */
+	default: return 0;
+	}
+}
+
 /* One byte (or word) of port I/O. 1 when it ends the run. */
 static int port_access(struct linux_vm *l, uint16_t port, int is_out, uint8_t *data, int size)
 {
@@ -122,11 +142,22 @@ static int port_access(struct linux_vm *l, uint16_t port, int is_out, uint8_t *d
 			memset(data, 0, (size_t)size);
 		return 0;
 	}
+	/* The CMOS RTC: only what keeps Linux from polling it. With nothing there its
+	 * "update in progress" bit reads 1 forever and Linux spins on it for a second. */
+	if (port == CMOS_INDEX_PORT || port == CMOS_DATA_PORT) {
+		if (is_out && port == CMOS_INDEX_PORT)
+			l->cmos_index = data[0] & 0x7f;
+		else if (!is_out)
+			data[0] = cmos_read(l->cmos_index);
+		return 0;
+	}
 	/* No device: reads float high, writes go nowhere (as on a bare ISA bus). */
 	if (!is_out)
 		memset(data, 0xff, (size_t)size);
-	if (port != 0x80)   /* 0x80: Linux's I/O delay port */
+	if (port != 0x80) {   /* 0x80: Linux's I/O delay port */
 		l->unknown_ports++;
+		l->last_unknown_port = port;
+	}
 	return 0;
 }
 
@@ -371,12 +402,12 @@ static void report(const struct linux_vm *l)
 	if (c->print_stats)
 		fprintf(stderr, "lwvmm: Linux guest on %s, %d vCPU, %llu MiB: ended by %s, status %d, "
 			"%.3f s (first guest instruction after %.2f ms); exits: %llu port I/O, %llu MMIO, "
-			"%llu to ports with no device; %llu bytes on the serial console; lwvmm's own "
+			"%llu to ports with no device (the last 0x%x); %llu bytes on the serial console; lwvmm's own "
 			"memory %llu KiB (RSS besides guest RAM), guest RAM resident %llu KiB\n",
 			flavour_name(l->kvm.flavour), c->ncpus, (unsigned long long)(c->mem_size >> 20),
 			l->ended_by, l->status, wall, boot, (unsigned long long)l->exits_io,
 			(unsigned long long)l->exits_mmio, (unsigned long long)l->unknown_ports,
-			(unsigned long long)l->uart.bytes_out, own_kib, guest_kib);
+			l->last_unknown_port, (unsigned long long)l->uart.bytes_out, own_kib, guest_kib);
 	if (!c->stats_json_path)
 		return;
 	FILE *f = fopen(c->stats_json_path, "we");

@@ -132,6 +132,12 @@ static struct kvm_cpuid2 *supported_cpuid(int kvm_fd)
 		errno = err;
 		return NULL;
 	}
+	/* The hypervisor-present bit (leaf 1, ECX bit 31), which KVM leaves to the VMM: a
+	 * Linux guest looks for KVM's own leaves (kvm-clock among them) only when it is set. */
+	for (uint32_t i = 0; i < c->nent; i++) {
+		if (c->entries[i].function == 1)
+			c->entries[i].ecx |= 1u << 31;
+	}
 	cpuid = c;
 	return cpuid;
 }
