@@ -6,6 +6,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,13 +33,28 @@
 #define KBD_RESET 0xfe
 #define TSS_GPA 0xfffbd000ULL   /* three pages KVM on VMX needs for real mode; unused otherwise */
 
+struct linux_vm;
+
+struct linux_vcpu {
+	struct linux_vm *l;
+	int index;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	int started;
+	uint64_t exits_io, exits_mmio;
+};
+
 struct linux_vm {
 	const struct linux_config *c;
 	struct vm kvm;             /* kvm_fd, vm_fd, flavour (kvm.c) */
 	struct guest_memory mem;
-	int vcpu_fd;
-	struct kvm_run *run;
+	struct linux_vcpu vcpu[LW_MAX_VCPUS];
+	int ncpus;
 	size_t run_size;
+	/* The devices and how the run ends are shared by the vCPU threads: one (recursive) lock. */
+	pthread_mutex_t lock;
+	atomic_int ended;
 	struct uart8250 uart;
 	uint8_t cmos_index;
 	uint16_t last_unknown_port;
@@ -45,19 +62,21 @@ struct linux_vm {
 	size_t out_len;
 	int status_written, status;
 	const char *ended_by;
-	uint64_t exits_io, exits_mmio, exits_other, unknown_ports;
+	uint64_t unknown_ports;
 	uint64_t t_start_ns, t_first_run_ns, t_end_ns;
 	uint64_t rss_own_kib, rss_guest_kib;   /* at the end, before the RAM is unmapped */
 };
 
 static volatile sig_atomic_t stop_signal;
-static struct kvm_run *volatile running;
+static __thread struct kvm_run *this_run;   /* the calling vCPU thread's */
 
+/* SIGINT, SIGTERM, SIGALRM (--timeout), and SIGUSR1, the kick of another vCPU thread. */
 static void on_stop(int sig)
 {
-	stop_signal = sig;
-	if (running)
-		running->immediate_exit = 1;   /* a KVM_RUN about to start returns at once */
+	if (sig != SIGUSR1)
+		stop_signal = sig;
+	if (this_run)
+		this_run->immediate_exit = 1;   /* a KVM_RUN about to start returns at once */
 }
 
 static void flush_output(struct linux_vm *l)
@@ -91,10 +110,20 @@ static void uart_irq(void *ctx, int level)
 		fprintf(stderr, "lwvmm: KVM_IRQ_LINE %d: %s\n", UART_COM1_IRQ, strerror(errno));
 }
 
+/* The first end wins; the other vCPU threads are kicked out of KVM_RUN. */
 static int end_run(struct linux_vm *l, int status, const char *by)
 {
-	l->status = status;
-	l->ended_by = by;
+	pthread_mutex_lock(&l->lock);
+	if (!atomic_load(&l->ended)) {
+		l->status = status;
+		l->ended_by = by;
+		atomic_store(&l->ended, 1);
+		for (int i = 0; i < l->ncpus; i++) {
+			if (l->vcpu[i].started && !pthread_equal(l->vcpu[i].thread, pthread_self()))
+				pthread_kill(l->vcpu[i].thread, SIGUSR1);
+		}
+	}
+	pthread_mutex_unlock(&l->lock);
 	return 1;
 }
 
@@ -161,17 +190,18 @@ static int port_access(struct linux_vm *l, uint16_t port, int is_out, uint8_t *d
 	return 0;
 }
 
-static int handle_io(struct linux_vm *l)
+static int handle_io(struct linux_vm *l, struct kvm_run *r)
 {
-	struct kvm_run *r = l->run;
 	uint8_t *data = (uint8_t *)r + r->io.data_offset;
+	int ends = 0;
 
-	for (uint32_t i = 0; i < r->io.count; i++) {
-		if (port_access(l, r->io.port, r->io.direction == KVM_EXIT_IO_OUT, data, r->io.size))
-			return 1;
+	pthread_mutex_lock(&l->lock);
+	for (uint32_t i = 0; i < r->io.count && !ends; i++) {
+		ends = port_access(l, r->io.port, r->io.direction == KVM_EXIT_IO_OUT, data, r->io.size);
 		data += r->io.size;
 	}
-	return 0;
+	pthread_mutex_unlock(&l->lock);
+	return ends;
 }
 
 static int read_file(const char *what, const char *path, uint8_t **buf, size_t *size)
@@ -205,8 +235,9 @@ static int read_file(const char *what, const char *path, uint8_t **buf, size_t *
 }
 
 /* 64-bit mode at CPL0 on the loader's page tables and GDT, as the boot protocol asks. */
-static int setup_vcpu(struct linux_vm *l, uint64_t entry, char *why, size_t why_len)
+static int setup_bsp(struct linux_vm *l, uint64_t entry, char *why, size_t why_len)
 {
+	int fd = l->vcpu[0].fd;
 	struct kvm_sregs sregs;
 	struct kvm_regs regs = { .rflags = 0x2, .rip = entry, .rsi = LINUX_ZERO_PAGE_GPA };
 	struct kvm_fpu fpu = { .fcw = 0x37f, .mxcsr = 0x1f80 };
@@ -215,9 +246,7 @@ static int setup_vcpu(struct linux_vm *l, uint64_t entry, char *why, size_t why_
 	struct kvm_segment data = { .base = 0, .limit = 0xffffffff, .selector = LINUX_BOOT_DS,
 		.type = 0x3, .present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1 };
 
-	if (x86_set_cpuid(l->kvm.kvm_fd, l->vcpu_fd, why, why_len) < 0)
-		return -1;
-	if (ioctl(l->vcpu_fd, KVM_GET_SREGS, &sregs) < 0) {
+	if (ioctl(fd, KVM_GET_SREGS, &sregs) < 0) {
 		snprintf(why, why_len, "KVM_GET_SREGS: %s", strerror(errno));
 		return -1;
 	}
@@ -233,8 +262,8 @@ static int setup_vcpu(struct linux_vm *l, uint64_t entry, char *why, size_t why_
 	sregs.cr3 = LINUX_PML4_GPA;
 	sregs.cr4 = 0x20;         /* PAE */
 	sregs.efer = 0x500;       /* LME, LMA */
-	if (ioctl(l->vcpu_fd, KVM_SET_SREGS, &sregs) < 0 || ioctl(l->vcpu_fd, KVM_SET_REGS, &regs) < 0 ||
-	    ioctl(l->vcpu_fd, KVM_SET_FPU, &fpu) < 0) {
+	if (ioctl(fd, KVM_SET_SREGS, &sregs) < 0 || ioctl(fd, KVM_SET_REGS, &regs) < 0 ||
+	    ioctl(fd, KVM_SET_FPU, &fpu) < 0) {
 		snprintf(why, why_len, "setting the vCPU's registers: %s", strerror(errno));
 		return -1;
 	}
@@ -287,20 +316,31 @@ static int setup(struct linux_vm *l, char *why, size_t why_len)
 		goto out;
 	}
 	rc = LWVMM_EXIT_UNAVAILABLE;
-	l->vcpu_fd = ioctl(l->kvm.vm_fd, KVM_CREATE_VCPU, 0);
 	int size = ioctl(l->kvm.kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (l->vcpu_fd < 0 || size <= 0) {
-		snprintf(why, why_len, "KVM_CREATE_VCPU: %s", strerror(errno));
+	if (size <= 0) {
+		snprintf(why, why_len, "KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
 		goto fail;
 	}
 	l->run_size = (size_t)size;
-	l->run = mmap(NULL, l->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, l->vcpu_fd, 0);
-	if (l->run == MAP_FAILED) {
-		l->run = NULL;
-		snprintf(why, why_len, "mmap of kvm_run: %s", strerror(errno));
-		goto fail;
+	/* vCPU 0 starts at the kernel's entry; the others wait for its INIT and SIPI (in-kernel LAPIC). */
+	for (int i = 0; i < c->ncpus; i++) {
+		struct linux_vcpu *v = &l->vcpu[i];
+		v->fd = ioctl(l->kvm.vm_fd, KVM_CREATE_VCPU, i);
+		if (v->fd < 0) {
+			snprintf(why, why_len, "KVM_CREATE_VCPU %d: %s", i, strerror(errno));
+			goto fail;
+		}
+		l->ncpus = i + 1;
+		v->run = mmap(NULL, l->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+		if (v->run == MAP_FAILED) {
+			v->run = NULL;
+			snprintf(why, why_len, "mmap of kvm_run: %s", strerror(errno));
+			goto fail;
+		}
+		if (x86_set_cpuid_apic(l->kvm.kvm_fd, v->fd, (uint32_t)i, why, why_len) < 0)
+			goto fail;
 	}
-	if (setup_vcpu(l, img.entry64, why, why_len) < 0)
+	if (setup_bsp(l, img.entry64, why, why_len) < 0)
 		goto fail;
 	rc = 0;
 	goto out;
@@ -312,40 +352,59 @@ out:
 	return rc;
 }
 
-static void run_loop(struct linux_vm *l)
+/* A stop signal or --timeout, seen by one vCPU thread: the first one says so. */
+static void end_by_signal(struct linux_vm *l)
 {
+	int sig = stop_signal;
+
+	pthread_mutex_lock(&l->lock);
+	if (!atomic_load(&l->ended)) {
+		if (sig == SIGALRM)
+			fprintf(stderr, "lwvmm: timeout: the guest ran for more than %g s\n", l->c->timeout_s);
+		else
+			fprintf(stderr, "lwvmm: interrupted by %s\n", strsignal(sig));
+		end_run(l, sig == SIGALRM ? LWVMM_EXIT_TIMEOUT : LWVMM_EXIT_INTERRUPTED,
+			sig == SIGALRM ? "timeout" : "signal");
+	}
+	pthread_mutex_unlock(&l->lock);
+}
+
+/* One vCPU's exit loop, until the run ends (by this vCPU or another). */
+static void run_loop(struct linux_vcpu *v)
+{
+	struct linux_vm *l = v->l;
+	struct kvm_run *r = v->run;
+
+	this_run = r;
 	for (;;) {
+		if (atomic_load(&l->ended))
+			return;
 		if (stop_signal) {
-			end_run(l, stop_signal == SIGALRM ? LWVMM_EXIT_TIMEOUT : LWVMM_EXIT_INTERRUPTED,
-				stop_signal == SIGALRM ? "timeout" : "signal");
-			if (stop_signal == SIGALRM)
-				fprintf(stderr, "lwvmm: timeout: the guest ran for more than %g s\n", l->c->timeout_s);
-			else
-				fprintf(stderr, "lwvmm: interrupted by %s\n", strsignal(stop_signal));
+			end_by_signal(l);
 			return;
 		}
-		if (!l->t_first_run_ns)
+		if (v->index == 0 && !l->t_first_run_ns)
 			l->t_first_run_ns = now_ns();
-		if (ioctl(l->vcpu_fd, KVM_RUN, 0) < 0) {
+		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
-				l->run->immediate_exit = 0;
+				r->immediate_exit = 0;
 				continue;
 			}
-			fprintf(stderr, "lwvmm: KVM_RUN: %s\n", strerror(errno));
+			fprintf(stderr, "lwvmm: vCPU %d: KVM_RUN: %s\n", v->index, strerror(errno));
 			end_run(l, LWVMM_EXIT_GUEST_FAULT, "kvm-error");
 			return;
 		}
-		switch (l->run->exit_reason) {
+		switch (r->exit_reason) {
 		case KVM_EXIT_IO:
-			l->exits_io++;
-			if (handle_io(l))
+			v->exits_io++;
+			if (handle_io(l, r))
 				return;
 			break;
 		case KVM_EXIT_MMIO:
 			/* No device answers there: reads float high. */
-			l->exits_mmio++;
-			if (!l->run->mmio.is_write)
-				memset(l->run->mmio.data, 0xff, sizeof(l->run->mmio.data));
+			v->exits_mmio++;
+			if (!r->mmio.is_write)
+				memset(r->mmio.data, 0xff, sizeof(r->mmio.data));
 			break;
 		case KVM_EXIT_SHUTDOWN:
 			fprintf(stderr, "lwvmm: the guest triple-faulted%s\n", l->status_written ? "" :
@@ -353,21 +412,28 @@ static void run_loop(struct linux_vm *l)
 			end_run(l, l->status_written ? l->status : LWVMM_EXIT_GUEST_FAULT, "triple-fault");
 			return;
 		case KVM_EXIT_FAIL_ENTRY:
-			fprintf(stderr, "lwvmm: VM entry failed, hardware reason 0x%llx\n",
-				(unsigned long long)l->run->fail_entry.hardware_entry_failure_reason);
+			fprintf(stderr, "lwvmm: vCPU %d: VM entry failed, hardware reason 0x%llx\n", v->index,
+				(unsigned long long)r->fail_entry.hardware_entry_failure_reason);
 			end_run(l, LWVMM_EXIT_GUEST_FAULT, "entry-failed");
 			return;
 		case KVM_EXIT_INTERNAL_ERROR:
-			fprintf(stderr, "lwvmm: KVM internal error, suberror %u\n", l->run->internal.suberror);
+			fprintf(stderr, "lwvmm: vCPU %d: KVM internal error, suberror %u\n", v->index,
+				r->internal.suberror);
 			end_run(l, LWVMM_EXIT_GUEST_FAULT, "kvm-error");
 			return;
 		default:
-			l->exits_other++;
-			fprintf(stderr, "lwvmm: unexpected exit %u from the Linux guest\n", l->run->exit_reason);
+			fprintf(stderr, "lwvmm: vCPU %d: unexpected exit %u from the Linux guest\n", v->index,
+				r->exit_reason);
 			end_run(l, LWVMM_EXIT_GUEST_FAULT, "unexpected-exit");
 			return;
 		}
 	}
+}
+
+static void *linux_vcpu_thread(void *arg)
+{
+	run_loop(arg);
+	return NULL;
 }
 
 /*
@@ -398,6 +464,12 @@ static void report(const struct linux_vm *l)
 	double wall = (double)(l->t_end_ns - l->t_start_ns) / 1e9;
 	double boot = l->t_first_run_ns ? (double)(l->t_first_run_ns - l->t_start_ns) / 1e6 : -1;
 	unsigned long long own_kib = l->rss_own_kib, guest_kib = l->rss_guest_kib;
+	unsigned long long exits_io = 0, exits_mmio = 0;
+
+	for (int i = 0; i < l->ncpus; i++) {
+		exits_io += l->vcpu[i].exits_io;
+		exits_mmio += l->vcpu[i].exits_mmio;
+	}
 
 	if (c->print_stats)
 		fprintf(stderr, "lwvmm: Linux guest on %s, %d vCPU, %llu MiB: ended by %s, status %d, "
@@ -405,8 +477,8 @@ static void report(const struct linux_vm *l)
 			"%llu to ports with no device (the last 0x%x); %llu bytes on the serial console; lwvmm's own "
 			"memory %llu KiB (RSS besides guest RAM), guest RAM resident %llu KiB\n",
 			flavour_name(l->kvm.flavour), c->ncpus, (unsigned long long)(c->mem_size >> 20),
-			l->ended_by, l->status, wall, boot, (unsigned long long)l->exits_io,
-			(unsigned long long)l->exits_mmio, (unsigned long long)l->unknown_ports,
+			l->ended_by, l->status, wall, boot, exits_io, exits_mmio,
+			(unsigned long long)l->unknown_ports,
 			l->last_unknown_port, (unsigned long long)l->uart.bytes_out, own_kib, guest_kib);
 	if (!c->stats_json_path)
 		return;
@@ -417,23 +489,24 @@ static void report(const struct linux_vm *l)
 	}
 	fprintf(f, "{\"guest\":\"linux\",\"flavour\":\"%s\",\"vcpus\":%d,\"mem_bytes\":%llu,"
 		"\"exit_status\":%d,\"ended_by\":\"%s\",\"status_written\":%s,\"wall_s\":%.6f,"
-		"\"startup_ms\":%.3f,\"exits\":{\"io\":%llu,\"mmio\":%llu,\"other\":%llu},"
+		"\"startup_ms\":%.3f,\"exits\":{\"io\":%llu,\"mmio\":%llu},"
 		"\"unknown_ports\":%llu,\"serial_bytes\":%llu,\"own_rss_kib\":%llu,"
 		"\"guest_rss_kib\":%llu}\n",
 		flavour_name(l->kvm.flavour), c->ncpus, (unsigned long long)c->mem_size, l->status,
 		l->ended_by, l->status_written ? "true" : "false", wall, boot,
-		(unsigned long long)l->exits_io, (unsigned long long)l->exits_mmio,
-		(unsigned long long)l->exits_other, (unsigned long long)l->unknown_ports,
+		exits_io, exits_mmio, (unsigned long long)l->unknown_ports,
 		(unsigned long long)l->uart.bytes_out, own_kib, guest_kib);
 	fclose(f);
 }
 
 static void teardown(struct linux_vm *l)
 {
-	if (l->run)
-		munmap(l->run, l->run_size);
-	if (l->vcpu_fd >= 0)
-		close(l->vcpu_fd);
+	for (int i = 0; i < l->ncpus; i++) {
+		if (l->vcpu[i].run)
+			munmap(l->vcpu[i].run, l->run_size);
+		if (l->vcpu[i].fd >= 0)
+			close(l->vcpu[i].fd);
+	}
 	if (l->mem.host)
 		guest_memory_destroy(&l->mem);
 	if (l->kvm.vm_fd >= 0)
@@ -450,6 +523,7 @@ static void catch_stop_signals(double timeout_s)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGALRM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (timeout_s > 0) {
 		struct itimerval t = { .it_value = { .tv_sec = (time_t)timeout_s,
@@ -460,13 +534,40 @@ static void catch_stop_signals(double timeout_s)
 	}
 }
 
+/* vCPUs 1..N-1 on their own threads; one that cannot start ends the run. */
+static void start_vcpus(struct linux_vm *l)
+{
+	l->vcpu[0].thread = pthread_self();
+	l->vcpu[0].started = 1;
+	for (int i = 1; i < l->ncpus; i++) {
+		/* under the lock, so that an end_run() meanwhile kicks every thread it can see */
+		pthread_mutex_lock(&l->lock);
+		int err = pthread_create(&l->vcpu[i].thread, NULL, linux_vcpu_thread, &l->vcpu[i]);
+		l->vcpu[i].started = err == 0;
+		pthread_mutex_unlock(&l->lock);
+		if (err) {
+			fprintf(stderr, "lwvmm: cannot start vCPU %d's thread: %s\n", i, strerror(err));
+			end_run(l, LWVMM_EXIT_RESOURCES, "no-thread");
+			return;
+		}
+	}
+}
+
 int linux_run(const struct linux_config *c)
 {
 	static struct linux_vm l;
 	char why[256] = "";
 	int rc;
 
-	l = (struct linux_vm){ .c = c, .vcpu_fd = -1, .kvm = { .kvm_fd = -1, .vm_fd = -1 } };
+	pthread_mutexattr_t recursive;
+
+	l = (struct linux_vm){ .c = c, .kvm = { .kvm_fd = -1, .vm_fd = -1 } };
+	for (int i = 0; i < LW_MAX_VCPUS; i++)
+		l.vcpu[i] = (struct linux_vcpu){ .l = &l, .index = i, .fd = -1 };
+	/* recursive: a port write ends the run (end_run) while the device lock is held */
+	pthread_mutexattr_init(&recursive);
+	pthread_mutexattr_settype(&recursive, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&l.lock, &recursive);
 	l.t_start_ns = now_ns();
 	if (kvm_open(&l.kvm, why, sizeof(why)) < 0) {
 		fprintf(stderr, "lwvmm: %s\n", why);
@@ -483,9 +584,12 @@ int linux_run(const struct linux_config *c)
 	rc = setup(&l, why, sizeof(why));
 	if (rc == 0) {
 		catch_stop_signals(c->timeout_s);
-		running = l.run;
-		run_loop(&l);
-		running = NULL;
+		start_vcpus(&l);
+		run_loop(&l.vcpu[0]);   /* vCPU 0 on the main thread, until the run has ended */
+		for (int i = 1; i < l.ncpus; i++) {
+			if (l.vcpu[i].started)
+				pthread_join(l.vcpu[i].thread, NULL);
+		}
 		flush_output(&l);
 		l.t_end_ns = now_ns();
 		rc = l.status;

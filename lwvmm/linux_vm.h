@@ -12,7 +12,10 @@
  *     guest never wrote its status, so that a panic that reboots is not
  *     taken for success).
  *
- * One vCPU for now (no MP table or ACPI yet); no virtio devices yet.
+ * One vCPU for now: Debian's kernels are built without MP-table support
+ * (CONFIG_X86_MPPARSE), so a second vCPU needs an ACPI MADT, not written yet;
+ * the exit loop is per vCPU thread already (vCPU 0 on the main thread). No
+ * virtio devices yet.
  */
 #ifndef LWVMM_LINUX_VM_H
 #define LWVMM_LINUX_VM_H

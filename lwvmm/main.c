@@ -317,15 +317,15 @@ static int run_linux(const struct vm_config *c, struct linux_config *lc, const c
 		return bad_usage("--kernel %s: %s", lc->kernel, strerror(errno));
 	if (lc->initrd && access(lc->initrd, R_OK) < 0)
 		return bad_usage("--initrd %s: %s", lc->initrd, strerror(errno));
+	if (c->ncpus > 1)
+		return bad_usage("--kernel with --cpus %d: Linux guests get one vCPU until lwvmm writes "
+				 "ACPI tables (Debian's kernels have no MP-table support)", c->ncpus);
 	if (c->workload || several)
 		return bad_usage("--kernel runs a Linux guest: no --workload, workload arguments, "
 				 "--domains or --domain-file with it");
 	if (c->ndevices || c->numa_spec || c->numa_sim_spec || c->numa_policy_spec)
 		return bad_usage("--disk, --net and --numa are not built yet for Linux guests "
 				 "(virtio-pci is to come)");
-	if (c->ncpus > 1)
-		return bad_usage("--kernel with --cpus %d: Linux guests get one vCPU until lwvmm "
-				 "writes an MP table", c->ncpus);
 	if (c->mem_size % LW_LARGE_PAGE_SIZE || c->mem_size < (64ULL << 20) ||
 	    c->mem_size > LINUX_MAX_RAM)
 		return bad_usage("--mem '%s' with --kernel: give a multiple of 2M between 64M and %lluG",

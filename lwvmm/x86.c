@@ -153,6 +153,38 @@ int x86_set_cpuid(int kvm_fd, int vcpu_fd, char *why, size_t why_len)
 	return 0;
 }
 
+int x86_set_cpuid_apic(int kvm_fd, int vcpu_fd, uint32_t apic_id, char *why, size_t why_len)
+{
+	struct kvm_cpuid2 *supported = supported_cpuid(kvm_fd);
+	size_t size;
+	struct kvm_cpuid2 *c;
+
+	if (!supported) {
+		snprintf(why, why_len, "KVM_GET_SUPPORTED_CPUID: %s", errno ? strerror(errno) : "out of memory");
+		return -1;
+	}
+	size = sizeof(*c) + supported->nent * sizeof(c->entries[0]);
+	c = malloc(size);
+	if (!c) {
+		snprintf(why, why_len, "out of memory");
+		return -1;
+	}
+	memcpy(c, supported, size);
+	/* Each vCPU's APIC ID where CPUID tells it: leaf 1 EBX[31:24], leaves 0xb and 0x1f EDX. */
+	for (uint32_t i = 0; i < c->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &c->entries[i];
+		if (e->function == 1)
+			e->ebx = (e->ebx & 0x00ffffff) | apic_id << 24;
+		else if (e->function == 0xb || e->function == 0x1f)
+			e->edx = apic_id;
+	}
+	int rc = ioctl(vcpu_fd, KVM_SET_CPUID2, c);
+	if (rc < 0)
+		snprintf(why, why_len, "setting vCPU %u's CPUID: %s", apic_id, strerror(errno));
+	free(c);
+	return rc < 0 ? -1 : 0;
+}
+
 /* A flat 64-bit GDT: the guest runs on the user segments (X86_USER_CS, X86_USER_DS). */
 void x86_write_gdt(uint8_t *pagetable_area)
 {

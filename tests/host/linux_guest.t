@@ -19,14 +19,14 @@ if [ "$flavour" != SVM ] && [ "$flavour" != VMX ]; then
 	run_vm run --kernel "$TMP/none"
 	is "$RC" 64 "a --kernel that does not exist is a usage error, checked first"
 	run_vm run --kernel "$LWVMM" --cpus 2
-	like "$ERR" "one vCPU until lwvmm writes an MP table" "--cpus 2 is refused with the reason (64: $RC)"
+	like "$ERR" "one vCPU until lwvmm writes ACPI tables" "--cpus 2 is refused with the reason (64: $RC)"
 	run_vm run --append quiet
 	is "$RC" 64 "--append without --kernel: exit 64"
 	exit $TAP_FAILED
 fi
 
 [ -r "$KERNEL" ] && [ -r "$INITRD" ] || skip_all "no guest kernel or initrd in build/lab (tests/lab/prepare)"
-plan 10
+plan 12
 run_vm run --kernel "$KERNEL" --initrd "$INITRD" --mem 256M --timeout 200 --stats-json "$TMP/s.json" \
 	--append lwvmm.status=7
 is "$RC" 7 "the status /init writes to port 0x501 is lwvmm's exit status"
@@ -37,6 +37,9 @@ is "$(jq -r '.guest, .ended_by, .exit_status' "$TMP/s.json" | tr '\n' ' ')" "lin
 	"--stats-json: a Linux guest, ended through the exit port with 7"
 run_vm run --kernel "$KERNEL" --initrd "$INITRD" --timeout 200 --append lwvmm.status=0
 is "$RC" 0 "status 0 passes through as 0"
+run_vm run --kernel "$KERNEL" --cpus 2
+is "$RC" 64 "--cpus 2: refused (64) until lwvmm writes ACPI tables"
+like "$ERR" "Debian's kernels have no MP-table support" "with the reason"
 run_vm run --kernel "$KERNEL" --initrd "$INITRD" --timeout 200 --append lwvmm.reboot
 is "$RC" 70 "a reboot without a status written ends the run with 70"
 like "$ERR" "reset itself \\(reboot\\) without writing its exit status" "and says so"
