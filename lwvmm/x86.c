@@ -142,7 +142,7 @@ static struct kvm_cpuid2 *supported_cpuid(int kvm_fd)
 	return cpuid;
 }
 
-int x86_set_cpuid(int kvm_fd, int vcpu_fd, char *why, size_t why_len)
+static int set_cpuid(int kvm_fd, int vcpu_fd, char *why, size_t why_len)
 {
 	struct kvm_cpuid2 *cpuid = supported_cpuid(kvm_fd);
 
@@ -202,7 +202,7 @@ void x86_write_gdt(uint8_t *pagetable_area)
 
 int x86_setup_vcpu(int kvm_fd, int vcpu_fd, uint64_t cr3, char *why, size_t why_len)
 {
-	if (x86_set_cpuid(kvm_fd, vcpu_fd, why, why_len) < 0 || setup_sregs(vcpu_fd, cr3, why, why_len) < 0)
+	if (set_cpuid(kvm_fd, vcpu_fd, why, why_len) < 0 || setup_sregs(vcpu_fd, cr3, why, why_len) < 0)
 		return -1;
 	setup_xcr0(vcpu_fd);
 	return 0;

@@ -17,10 +17,7 @@ void x86_write_gdt(uint8_t *pagetable_area);
 /* CPUID, long mode at CPL3 with page-table root `cr3`, and XCR0. 0, or -1 and `why`. */
 int x86_setup_vcpu(int kvm_fd, int vcpu_fd, uint64_t cr3, char *why, size_t why_len);
 
-/* The CPUID KVM supports on this host (asked once), as the vCPU's. 0, or -1 and `why`. */
-int x86_set_cpuid(int kvm_fd, int vcpu_fd, char *why, size_t why_len);
-
-/* The same, with this vCPU's APIC ID in the leaves that report it (Linux guests' vCPUs). */
+/* The CPUID KVM supports on this host (asked once), with this vCPU's APIC ID in the leaves that report it (Linux guests' vCPUs). */
 int x86_set_cpuid_apic(int kvm_fd, int vcpu_fd, uint32_t apic_id, char *why, size_t why_len);
 
 /* Points a created vCPU at another page-table root (numa_run.c). 0, or -1 and `why`. */
