@@ -7,10 +7,14 @@
 #include "report_data.h"
 #include "report_fmt.h"
 
-static char *params_text(json_t *params)
+/*
+ * A cell's key text from a record, a plan entry or a suite cell: its params,
+ * and for a VM variant " [lwvmm ARGS]" (as bench/vmbench/suite.c labels it).
+ */
+static char *params_text(json_t *obj)
 {
 	size_t i;
-	json_t *p;
+	json_t *p, *params = json_object_get(obj, "params"), *args = json_object_get(obj, "lwvmm_args");
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -19,6 +23,12 @@ static char *params_text(json_t *params)
 		fputs(json_string_value(params), f);
 	json_array_foreach(params, i, p)
 		fprintf(f, "%s%s", i ? " " : "", json_string_value(p) ? json_string_value(p) : "?");
+	if (json_array_size(args)) {
+		fprintf(f, "%s[lwvmm", len || ftell(f) ? " " : "");
+		json_array_foreach(args, i, p)
+			fprintf(f, " %s", json_string_value(p) ? json_string_value(p) : "?");
+		fputs("]", f);
+	}
 	fclose(f);
 	return text;
 }
@@ -77,7 +87,7 @@ static int add_record(struct report_data *d, json_t *rec)
 		d->n_bad_lines++;
 		return 0;
 	}
-	params = params_text(json_object_get(rec, "params"));
+	params = params_text(rec);
 	g = find_group(d, workload, params, cpus);
 	if (g)
 		free(params);
@@ -124,7 +134,7 @@ static void mark_net_cells(struct report_data *d)
 	free(path);
 	json_array_foreach(json_object_get(suite, "cells"), i, cell) {
 		json_t *cpus = json_object_get(cell, "cpus");   /* 1 when missing, as in suite.c */
-		char *params = params_text(json_object_get(cell, "params"));
+		char *params = params_text(cell);
 		struct group *g = find_group(d, str_or(cell, "workload", ""), params,
 					     cpus ? (int)json_integer_value(cpus) : 1);
 		if (g)
@@ -149,7 +159,7 @@ static void compare_with_plan(struct report_data *d)
 	int n_none = 0, n_few = 0;
 
 	json_array_foreach(json_object_get(d->env, "plan"), i, entry) {
-		char *params = params_text(json_object_get(entry, "params"));
+		char *params = params_text(entry);
 		int cpus = (int)json_integer_value(json_object_get(entry, "cpus"));
 		const char *workload = str_or(entry, "workload", "?"), *env = str_or(entry, "env", "?");
 		json_int_t planned = json_integer_value(json_object_get(entry, "runs"));

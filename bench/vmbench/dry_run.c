@@ -18,6 +18,8 @@ static char *pair_key(json_t *rec)
 		json_string_value(json_object_get(rec, "workload")) : "");
 	json_array_foreach(json_object_get(rec, "params"), i, p)
 		fprintf(f, "%s ", json_string_value(p) ? json_string_value(p) : "");
+	json_array_foreach(json_object_get(rec, "lwvmm_args"), i, p)   /* a VM variant */
+		fprintf(f, "[%s] ", json_string_value(p) ? json_string_value(p) : "");
 	fprintf(f, "|%lld|%s", json_integer_value(json_object_get(rec, "cpus")),
 		json_string_value(json_object_get(rec, "env")) ?
 		json_string_value(json_object_get(rec, "env")) : "");
@@ -123,7 +125,7 @@ int dry_run_print(FILE *f, const struct suite *s, json_t *plan, json_t *envs, in
 	json_array_foreach(plan, i, entry) {
 		const char *env = json_string_value(json_object_get(entry, "env"));
 		int n = (int)json_integer_value(json_object_get(entry, "runs"));
-		char cell[300];
+		char cell[600];
 		size_t len = 0;
 
 		len += (size_t)snprintf(cell, sizeof(cell), "%s",
@@ -132,6 +134,14 @@ int dry_run_print(FILE *f, const struct suite *s, json_t *plan, json_t *envs, in
 			if (len < sizeof(cell))
 				len += (size_t)snprintf(cell + len, sizeof(cell) - len, " %s",
 							json_string_value(p));
+		if (json_array_size(json_object_get(entry, "lwvmm_args")) && len < sizeof(cell))
+			len += (size_t)snprintf(cell + len, sizeof(cell) - len, " [lwvmm");
+		json_array_foreach(json_object_get(entry, "lwvmm_args"), k, p)
+			if (len < sizeof(cell))
+				len += (size_t)snprintf(cell + len, sizeof(cell) - len, " %s",
+							json_string_value(p));
+		if (json_array_size(json_object_get(entry, "lwvmm_args")) && len < sizeof(cell))
+			len += (size_t)snprintf(cell + len, sizeof(cell) - len, "]");
 		if (len < sizeof(cell))
 			snprintf(cell + len, sizeof(cell) - len, " (cpus %lld)",
 				 json_integer_value(json_object_get(entry, "cpus")));

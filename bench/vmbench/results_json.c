@@ -6,7 +6,9 @@
  *   over cpu_sample_s of wall time, counted in cpu_tick_s ticks),
  *   score, score_unit, metrics {name: number}, stderr_tail [lines] and
  *   stdout_tail [lines other than result lines] of a failed run,
- *   and for VMs exits {reason: count} and monitor {...the monitor's stats}.
+ *   and for VMs exits {reason: count} and monitor {...the monitor's stats};
+ *   a VM variant's cell adds lwvmm_args [..] and, with numa_sim, numa_sim
+ *   (the spec) and numa_simulated (whether this host needed it).
  * reports/ reads exactly these names.
  */
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "results_json.h"
+#include "runner.h"
 #include "spawn.h"
 
 static json_t *params_array(const struct cell *c)
@@ -35,6 +38,16 @@ static json_t *base_record(const struct suite *s, const struct cell *c,
 	json_object_set_new(o, "params", params_array(c));
 	json_object_set_new(o, "env", json_string(env));
 	json_object_set_new(o, "cpus", json_integer(c->cpus));
+	if (c->nlwvmm_args) {
+		json_t *a = json_array();
+		for (int i = 0; i < c->nlwvmm_args; i++)
+			json_array_append_new(a, json_string(c->lwvmm_args[i]));
+		json_object_set_new(o, "lwvmm_args", a);
+	}
+	if (c->numa_sim) {
+		json_object_set_new(o, "numa_sim", json_string(c->numa_sim));
+		json_object_set_new(o, "numa_simulated", json_boolean(vm_numa_simulated(c)));
+	}
 	return o;
 }
 

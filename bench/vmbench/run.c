@@ -180,10 +180,17 @@ static json_t *plan_json(const struct harness *h)
 			json_t *params = json_array();
 			for (int k = 0; k < cell->nparams; k++)
 				json_array_append_new(params, json_string(cell->params[k]));
-			json_array_append_new(plan, json_pack("{s:s, s:o, s:i, s:s, s:i}",
+			json_t *entry = json_pack("{s:s, s:o, s:i, s:s, s:i}",
 				"workload", cell->workload, "params", params, "cpus", cell->cpus,
 				"env", runners[i]->name,
-				"runs", h->available[i] ? s->warmup + s->reps : 0));
+				"runs", h->available[i] ? s->warmup + s->reps : 0);
+			if (cell->nlwvmm_args) {   /* a VM variant: part of the cell's key */
+				json_t *a = json_array();
+				for (int k = 0; k < cell->nlwvmm_args; k++)
+					json_array_append_new(a, json_string(cell->lwvmm_args[k]));
+				json_object_set_new(entry, "lwvmm_args", a);
+			}
+			json_array_append_new(plan, entry);
 		}
 	return plan;
 }

@@ -63,6 +63,12 @@ struct runner {
 extern const struct runner *const runners[];
 const struct runner *runner_find(const char *name);
 
+/*
+ * 1 when a cell's VM runs on a simulated topology: it has a numa_sim spec
+ * (suite.h) and the host has fewer NUMA nodes than the spec names.
+ */
+int vm_numa_simulated(const struct cell *c);
+
 /* Helpers shared by runners. */
 int runner_executable(const char *path, char *why, size_t whylen);
 

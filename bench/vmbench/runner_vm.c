@@ -63,13 +63,18 @@ static const char *monitor_status(int code)
 	}
 }
 
+int vm_numa_simulated(const struct cell *c)
+{
+	return c->numa_sim && topo_count(HWLOC_OBJ_NUMANODE) < c->numa_sim_nodes;
+}
+
 static void vm_run(const struct run_ctx *ctx, const struct run_request *req,
 		   struct run_result *res)
 {
 	char *bin = paths_join(ctx->tool_dir, "lwvmm");
 	char *stats_path = paths_join(ctx->run_dir, STATS_FILE);
 	char cpus[16], timeout[16];
-	char *argv[64];
+	char *argv[128];   /* 16 set here, 32 lwvmm_args at most, the workload's */
 	int n = 0;
 
 	snprintf(cpus, sizeof(cpus), "%d", req->cell->cpus);
@@ -95,10 +100,16 @@ static void vm_run(const struct run_ctx *ctx, const struct run_request *req,
 		argv[n++] = "--net";
 		argv[n++] = (char *)req->net;
 	}
+	for (int i = 0; i < req->cell->nlwvmm_args; i++)   /* a VM variant (suite.h) */
+		argv[n++] = (char *)req->cell->lwvmm_args[i];
+	if (vm_numa_simulated(req->cell)) {
+		argv[n++] = "--numa-sim";
+		argv[n++] = (char *)req->cell->numa_sim;
+	}
 	argv[n++] = "--workload";
 	argv[n++] = req->workload_argv[0];
 	argv[n++] = "--";
-	for (int i = 1; req->workload_argv[i] && n < 63; i++)
+	for (int i = 1; req->workload_argv[i] && n < 127; i++)
 		argv[n++] = req->workload_argv[i];
 	argv[n] = NULL;
 

@@ -80,11 +80,13 @@ static int get_int(json_t *obj, const char *key, int def, int min, int *out,
 
 static char *make_label(const struct cell *c)
 {
-	size_t len = strlen(c->workload) + 1;
+	size_t len = strlen(c->workload) + 1 + 8;
 	char *label;
 
 	for (int i = 0; i < c->nparams; i++)
 		len += strlen(c->params[i]) + 1;
+	for (int i = 0; i < c->nlwvmm_args; i++)
+		len += strlen(c->lwvmm_args[i]) + 1;
 	label = malloc(len);
 	if (!label)
 		return NULL;
@@ -93,14 +95,77 @@ static char *make_label(const struct cell *c)
 		strcat(label, " ");
 		strcat(label, c->params[i]);
 	}
+	if (c->nlwvmm_args) {   /* the same text reports/report_data.c groups by */
+		strcat(label, " [lwvmm");
+		for (int i = 0; i < c->nlwvmm_args; i++) {
+			strcat(label, " ");
+			strcat(label, c->lwvmm_args[i]);
+		}
+		strcat(label, "]");
+	}
 	return label;
+}
+
+/*
+ * A cell's lwvmm_args and numa_sim (a VM variant): the options must be
+ * non-empty strings that cannot be mistaken for the ones vmbench sets
+ * itself, the cell must run in env vm alone, and numa_sim needs --numa.
+ */
+static int load_vm_variant(json_t *obj, struct cell *c, const char *where,
+			   char *err, size_t errlen)
+{
+	static const char *const reserved[] = {
+		"--cpus", "--mem", "--stats-json", "--timeout", "--disk", "--net", "--workload",
+		"--numa-sim", "--", NULL
+	};
+	json_t *v = json_object_get(obj, "lwvmm_args"), *sim = json_object_get(obj, "numa_sim");
+	int has_numa = 0;
+
+	if (!v) {
+		if (sim)
+			return fail(err, errlen, "%s: 'numa_sim' needs 'lwvmm_args' with --numa", where);
+		return 0;
+	}
+	c->lwvmm_args = string_vector(v, "lwvmm_args", &c->nlwvmm_args, err, errlen);
+	if (!c->lwvmm_args)
+		return -1;
+	if (c->nlwvmm_args == 0 || c->nlwvmm_args > 32)
+		return fail(err, errlen, "%s: 'lwvmm_args' must hold 1 to 32 options", where);
+	for (int i = 0; i < c->nlwvmm_args; i++) {
+		const char *a = c->lwvmm_args[i];
+		if (!*a || strlen(a) > 200)
+			return fail(err, errlen, "%s: lwvmm_args[%d] must be 1 to 200 characters", where, i);
+		for (const char *const *r = reserved; *r; r++)
+			if (!strcmp(a, *r))
+				return fail(err, errlen, "%s: lwvmm_args may not hold '%s' (vmbench sets it%s)",
+					    where, a, !strcmp(a, "--numa-sim") ? ": use 'numa_sim'" : "");
+		has_numa |= !strcmp(a, "--numa");
+	}
+	for (int i = 0; c->envs && c->envs[i]; i++)
+		if (strcmp(c->envs[i], "vm"))
+			return fail(err, errlen, "%s: a cell with 'lwvmm_args' runs in env vm alone, "
+				    "not in '%s' (give it \"envs\": [\"vm\"])", where, c->envs[i]);
+	if (!sim)
+		return 0;
+	c->numa_sim = json_string_value(sim);
+	if (!has_numa)
+		return fail(err, errlen, "%s: 'numa_sim' needs --numa in 'lwvmm_args'", where);
+	char *end = NULL;
+	long nodes = c->numa_sim && !strncmp(c->numa_sim, "nodes=", 6) ?
+		strtol(c->numa_sim + 6, &end, 10) : 0;
+	if (!end || end == c->numa_sim + 6 || (*end && *end != ',') || nodes < 2 || nodes > 8 ||
+	    strlen(c->numa_sim) > 200)
+		return fail(err, errlen, "%s: 'numa_sim' must be \"nodes=N[,...]\" with N from 2 to 8", where);
+	c->numa_sim_nodes = (int)nodes;
+	return 0;
 }
 
 static int load_cell(json_t *obj, int index, const char **suite_envs,
 		     struct cell *c, char *err, size_t errlen)
 {
 	static const char *const keys[] = {
-		"workload", "params", "cpus", "mem", "envs", "disk", "net", "comment", NULL
+		"workload", "params", "cpus", "mem", "envs", "disk", "net", "lwvmm_args", "numa_sim",
+		"comment", NULL
 	};
 	char where[32];
 	json_t *v;
@@ -151,6 +216,8 @@ static int load_cell(json_t *obj, int index, const char **suite_envs,
 		if (c->envs)
 			memcpy(c->envs, suite_envs, (size_t)n * sizeof(*c->envs));
 	}
+	if (load_vm_variant(obj, c, where, err, errlen) < 0)
+		return -1;
 	c->label = make_label(c);
 	if (!c->params || !c->envs || !c->label)
 		return fail(err, errlen, "out of memory");
@@ -223,6 +290,7 @@ out:
 static void cell_free(struct cell *c)
 {
 	free(c->params);
+	free(c->lwvmm_args);
 	free(c->envs);
 	free(c->label);
 	free(c->disk_path);

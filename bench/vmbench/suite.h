@@ -7,6 +7,11 @@
  *               "mem": "512M", "envs": ["vm"]}]}
  * A cell may add "disk": "1G" (a backing file for io) or "net": true (a peer
  * for the net workload, and a network for the VM: netcell.h).
+ * A cell may add "lwvmm_args": ["--numa", "spread", ...]: options for lwvmm
+ * run before --workload (a VM variant; the cell then runs in env vm alone,
+ * and its label and report heading name them), and with them "numa_sim":
+ * "nodes=N[,...]": where the host has fewer than N NUMA nodes, vmbench adds
+ * --numa-sim with this spec (simulated nodes), else the nodes are real.
  * Only name and cells are required; a cell's envs replace the suite's.
  */
 #ifndef VMBENCH_SUITE_H
@@ -30,6 +35,10 @@ struct cell {
 	char *disk_path;         /* set by the harness (malloc'd): the file every environment uses */
 	int disk_direct;         /* set by the harness: O_DIRECT works on it (else buffered I/O everywhere) */
 	int net;                 /* net cells: the harness starts a peer (netcell.h) */
+	const char **lwvmm_args; /* NULL-terminated extra lwvmm run options (vm only), or NULL */
+	int nlwvmm_args;
+	const char *numa_sim;    /* --numa-sim spec where the host has fewer nodes, or NULL */
+	int numa_sim_nodes;      /* its nodes=N */
 };
 
 struct suite {

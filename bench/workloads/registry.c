@@ -8,7 +8,8 @@
  */
 #include "wl.h"
 
-extern const struct workload wl_cpu, wl_mem, wl_memlat, wl_noise, wl_io, wl_net;
+extern const struct workload wl_cpu, wl_mem, wl_memlat, wl_noise, wl_io, wl_net,
+	wl_numa_eng, wl_numa_ray;
 extern const struct workload wl_hypercall __attribute__((weak));
 extern const struct workload wl_selftest __attribute__((weak));
 
@@ -21,5 +22,7 @@ const struct workload *const wl_workloads[] = {
 	&wl_hypercall,
 	&wl_selftest,
 	&wl_net,
+	&wl_numa_eng,
+	&wl_numa_ray,
 };
 const int wl_nworkloads = sizeof(wl_workloads) / sizeof(wl_workloads[0]);

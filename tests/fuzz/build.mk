@@ -40,7 +40,7 @@ FUZZ_FLAGS_suite := -iquote bench/vmbench -idirafter lwvmm
 FUZZ_LIBS_suite := -ljansson
 FUZZ_SRCS_domain_file := lwvmm/domain_file.c lwvmm/options.c
 FUZZ_LIBS_domain_file := -ljansson
-FUZZ_SRCS_report := reports/report_data.c reports/report_md.c reports/report_cell.c \
+FUZZ_SRCS_report := reports/report_data.c reports/report_md.c reports/report_numa.c reports/report_cell.c \
 	reports/report_fmt.c reports/report_html.c bench/common/stats.c bench/common/paths.c
 FUZZ_FLAGS_report := -iquote reports -iquote bench/vmbench -iquote bench/common
 FUZZ_LIBS_report := -ljansson -lm
