@@ -4,7 +4,7 @@
 static const char usage[] =
 	"[--rw read|write|randread|randwrite] [--bs SIZE] [--qd N] [--mib TOTAL] [--disk N]\n"
 	"       [--mode ring|mmio] [--verify 0|1] [--fsync N] [--file PATH] [--direct 0|1]\n"
-	"       [--keep 0|1] [--scribble 0|1]";
+	"       [--keep 0|1] [--scribble 0|1] [--hold SECONDS]";
 
 int io_parse(int argc, char **argv, struct io_params *p)
 {
@@ -20,6 +20,7 @@ int io_parse(int argc, char **argv, struct io_params *p)
 	p->fsync = 0;
 	p->keep = 0;
 	p->scribble = 0;
+	p->hold_s = 0;
 	int i;
 	for (i = 1; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : 0;
@@ -50,6 +51,8 @@ int io_parse(int argc, char **argv, struct io_params *p)
 			p->keep = (int)n;
 		else if (wl_strcmp(k, "--scribble") == 0 && (n == 0 || n == 1))
 			p->scribble = (int)n;
+		else if (wl_strcmp(k, "--hold") == 0 && n >= 0 && n <= 3600)
+			p->hold_s = (int)n;
 		else if (wl_strcmp(k, "--threads") == 0 && n == 1)
 			;   /* one submitting thread, as fio's numjobs=1 */
 		else
