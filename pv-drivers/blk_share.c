@@ -53,14 +53,24 @@ static long map_budget(void)
 	return max / 2;
 }
 
-int blk_share_open(struct blk_share *s, int file_fd, uint64_t file_size, char *why, size_t why_len)
+int blk_share_open(struct blk_share *s, int file_fd, uint64_t file_size, int writable,
+		   char *why, size_t why_len)
 {
 	long expected = -1;
 
-	(void)why;
-	(void)why_len;
 	s->file_fd = file_fd;
 	s->file_size = file_size;
+	s->writable = writable;
+	pthread_mutex_init(&s->lock, NULL);
+	if (writable) {
+		s->disk_pages = file_size / PAGE;
+		s->guest_of = calloc(s->disk_pages ? s->disk_pages : 1, sizeof(*s->guest_of));
+		if (!s->guest_of) {
+			snprintf(why, why_len, "no memory for the sharing map of %llu disk pages",
+				 (unsigned long long)s->disk_pages);
+			return -1;
+		}
+	}
 	atomic_compare_exchange_strong(&maps_left, &expected, map_budget());
 	s->pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	if (s->pagemap_fd < 0)
@@ -113,6 +123,11 @@ static int restore_run(struct blk_share *s, uint64_t first, uint64_t n)
 		madvise(at, bytes, MADV_MERGEABLE);   /* as guest_ram.c's anonymous RAM */
 	memcpy(at, copy, bytes);
 	free(copy);
+	for (uint64_t i = 0; s->guest_of && i < n; i++) {
+		uint32_t d = s->page_of[first + i];
+		if (d && s->guest_of[d - 1] == first + i + 1)
+			s->guest_of[d - 1] = 0;
+	}
 	memset(&s->page_of[first], 0, (size_t)n * sizeof(*s->page_of));
 	s->stats.pages_restored += n;
 	return 0;
@@ -148,6 +163,13 @@ static int map_read(struct blk_share *s, const struct blk_request *r, uint8_t *b
 {
 	if (r->offset + r->len > s->file_size)
 		return -1;
+	/* Writable: one guest page per disk page, so that a write finds every mapping of it. */
+	for (uint64_t i = 0; s->guest_of && i < r->len / PAGE; i++) {
+		uint32_t g = s->guest_of[r->offset / PAGE + i];
+		if (g && s->page_of[g - 1] == r->offset / PAGE + i + 1 && (g - 1 < r->buffer / PAGE || g - 1 >= (r->buffer + r->len) / PAGE) &&
+		    restore_run(s, g - 1, 1) < 0)
+			return -1;
+	}
 	if (atomic_fetch_sub(&maps_left, 1) <= 0) {
 		atomic_fetch_add(&maps_left, 1);
 		return -1;
@@ -164,14 +186,41 @@ static int map_read(struct blk_share *s, const struct blk_request *r, uint8_t *b
 	uint64_t first = r->buffer / PAGE, n = r->len / PAGE, disk_page = r->offset / PAGE;
 	for (uint64_t i = 0; i < n; i++)
 		s->page_of[first + i] = (uint32_t)(disk_page + i + 1);
+	for (uint64_t i = 0; s->guest_of && i < n; i++)
+		s->guest_of[disk_page + i] = (uint32_t)(first + i + 1);
 	s->stats.reads_mapped++;
 	s->stats.pages_mapped += n;
 	return 0;
 }
 
-int blk_share_request(struct blk_share *s, const struct blk_request *r, uint8_t *buf)
+/* Writable: the guest pages the disk pages of [offset, offset+len) are mapped at get RAM back. */
+static void invalidate(struct blk_share *s, uint64_t offset, uint64_t len)
 {
-	if (!s->on || !s->page_of || r->op != BLK_OP_READ || !buf)
+	uint64_t end = (offset + len + PAGE - 1) / PAGE;
+
+	for (uint64_t d = offset / PAGE; s->guest_of && d < end && d < s->disk_pages; d++) {
+		uint32_t g = s->guest_of[d];
+		if (g && s->page_of[g - 1] == d + 1 && restore_run(s, g - 1, 1) == 0)
+			s->stats.invalidated++;
+	}
+}
+
+void blk_share_before_write(struct blk_share *s, uint64_t offset, uint64_t len)
+{
+	if (!s->on || !s->page_of || !s->writable)
+		return;
+	pthread_mutex_lock(&s->lock);
+	invalidate(s, offset, len);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static int share_request(struct blk_share *s, const struct blk_request *r, uint8_t *buf)
+{
+	if (r->op == BLK_OP_WRITE) {
+		invalidate(s, r->offset, r->len);
+		return 0;
+	}
+	if (r->op != BLK_OP_READ)
 		return 0;
 	if (aligned(r)) {
 		if (map_read(s, r, buf) == 0)
@@ -188,6 +237,18 @@ int blk_share_request(struct blk_share *s, const struct blk_request *r, uint8_t 
 	 */
 	restore_range(s, r->buffer, r->len);
 	return 0;
+}
+
+int blk_share_request(struct blk_share *s, const struct blk_request *r, uint8_t *buf)
+{
+	int served;
+
+	if (!s->on || !s->page_of || !buf)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	served = share_request(s, r, buf);
+	pthread_mutex_unlock(&s->lock);
+	return served;
 }
 
 void blk_share_scan(const struct blk_share *s, struct blk_share_scan *out)
@@ -232,10 +293,10 @@ void blk_share_print(FILE *out, const struct blk_share *s)
 		return;
 	blk_share_scan(s, &sc);
 	fprintf(out, "    buffer-cache sharing: %llu reads mapped (%llu pages), %llu unaligned, "
-		"%llu fallbacks, %llu pages copied back",
+		"%llu fallbacks, %llu pages copied back (%llu invalidated by writes)",
 		(unsigned long long)s->stats.reads_mapped, (unsigned long long)s->stats.pages_mapped,
 		(unsigned long long)s->stats.unaligned, (unsigned long long)s->stats.fallbacks,
-		(unsigned long long)s->stats.pages_restored);
+		(unsigned long long)s->stats.pages_restored, (unsigned long long)s->stats.invalidated);
 	if (sc.have)
 		fprintf(out, "; now %llu pages mapped: %llu on the page cache, %llu copied on write, "
 			"%llu untouched\n", (unsigned long long)sc.mapped, (unsigned long long)sc.shared,
@@ -254,10 +315,10 @@ void blk_share_json(FILE *out, const struct blk_share *s)
 	}
 	blk_share_scan(s, &sc);
 	fprintf(out, "{\"reads_mapped\":%llu,\"pages_mapped\":%llu,\"unaligned\":%llu,"
-		"\"fallbacks\":%llu,\"pages_restored\":%llu,",
+		"\"fallbacks\":%llu,\"pages_restored\":%llu,\"invalidated\":%llu,",
 		(unsigned long long)s->stats.reads_mapped, (unsigned long long)s->stats.pages_mapped,
 		(unsigned long long)s->stats.unaligned, (unsigned long long)s->stats.fallbacks,
-		(unsigned long long)s->stats.pages_restored);
+		(unsigned long long)s->stats.pages_restored, (unsigned long long)s->stats.invalidated);
 	if (sc.have)
 		fprintf(out, "\"now\":{\"mapped\":%llu,\"shared\":%llu,\"cow\":%llu,\"untouched\":%llu}}",
 			(unsigned long long)sc.mapped, (unsigned long long)sc.shared,
@@ -274,5 +335,8 @@ void blk_share_close(struct blk_share *s)
 		close(s->pagemap_fd);
 	s->pagemap_fd = -1;
 	free(s->page_of);
+	free(s->guest_of);
 	s->page_of = NULL;
+	s->guest_of = NULL;
+	pthread_mutex_destroy(&s->lock);
 }

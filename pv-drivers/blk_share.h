@@ -7,8 +7,14 @@
  * frames; a guest write to such a page gets a private copy from the host
  * kernel (copy-on-write), the file and the other domains' pages unchanged.
  *
- * Read-only disks only (`--disk F,ro,share`): nothing can write the blocks,
- * so nothing shared ever has to be invalidated.
+ * Read-only disks (`--disk F,ro,share`): nothing can write the blocks, so
+ * nothing shared ever has to be invalidated. Read-write disks (`--disk
+ * F,share`, one domain only: lwvmm refuses a writable disk for several): a
+ * write to blocks that are mapped somewhere first copies those guest pages
+ * back into ordinary RAM (invalidation), as a pwrite into the file would
+ * otherwise change them under the guest; each disk page is then mapped at one
+ * guest page at most (mapping it again elsewhere puts the old one back first).
+ * Another process writing the file is not seen.
  *
  * The guest RAM mapping stays one host range at mem->host, so every other
  * user (KVM's memory slot, the other back ends, guest_memory.h's checks)
@@ -22,6 +28,7 @@
 #ifndef PV_BLK_SHARE_H
 #define PV_BLK_SHARE_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -33,7 +40,8 @@ struct blk_share_stats {
 	uint64_t pages_mapped;    /* pages those mappings covered (counted at each mapping) */
 	uint64_t unaligned;       /* reads not page-aligned: served by the ordinary read */
 	uint64_t fallbacks;       /* aligned reads the mapping could not serve (cap, mmap refused) */
-	uint64_t pages_restored;  /* mapped pages copied back into RAM before an ordinary read */
+	uint64_t pages_restored;  /* mapped pages copied back into RAM (before an ordinary read, a write, a remap) */
+	uint64_t invalidated;     /* ... of them because the disk blocks behind them were written */
 };
 
 /* What the mapped pages are now, from /proc/self/pagemap (blk_share_scan). */
@@ -47,6 +55,7 @@ struct blk_share_scan {
 
 struct blk_share {
 	int on;                   /* ",share" given */
+	int writable;             /* a read-write disk: writes invalidate */
 	int file_fd;              /* the disk image (O_RDONLY) */
 	uint64_t file_size;       /* its real size: no mapping past it (SIGBUS) */
 	int pagemap_fd;
@@ -54,11 +63,14 @@ struct blk_share {
 	struct guest_memory *mem;
 	uint32_t *page_of;        /* per guest page: 1 + the disk page mapped there, or 0 */
 	uint64_t npages;
+	uint32_t *guest_of;       /* writable: per disk page, 1 + the guest page it is mapped at, or 0 */
+	uint64_t disk_pages;
+	pthread_mutex_t lock;     /* the ring's thread and (writes, writable) the trap-and-emulate path */
 	struct blk_share_stats stats;
 };
 
 /* At open, before seccomp: remembers the file, opens the pagemap. */
-int blk_share_open(struct blk_share *s, int file_fd, uint64_t file_size,
+int blk_share_open(struct blk_share *s, int file_fd, uint64_t file_size, int writable,
 		   char *why, size_t why_len);
 
 /* At attach: the guest RAM the mappings go into. -1 with `why` when out of memory. */
@@ -70,6 +82,9 @@ int blk_share_attach(struct blk_share *s, struct guest_memory *mem, char *why, s
  * caller must do the ordinary read or write.
  */
 int blk_share_request(struct blk_share *s, const struct blk_request *req, uint8_t *buf);
+
+/* Before a trap-and-emulate write (any vCPU's thread): invalidates what it overwrites. */
+void blk_share_before_write(struct blk_share *s, uint64_t offset, uint64_t len);
 
 /* At the end (RAM still mapped): what the mapped pages are now. */
 void blk_share_scan(const struct blk_share *s, struct blk_share_scan *out);

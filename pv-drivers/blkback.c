@@ -27,8 +27,8 @@
 
 /*
  * The options after FILE, read in place: each is one of "ro", "direct" and
- * "share" (blk_share.h: read-only disks only; O_DIRECT bypasses the page
- * cache that sharing maps, so not with "direct" either).
+ * "share" (blk_share.h; O_DIRECT bypasses the page cache that sharing maps,
+ * so not with "direct").
  * No copy, so no length limit but the argument's own, and no terminator to
  * find in a truncated buffer.
  */
@@ -52,9 +52,9 @@ static int parse_disk_options(struct blkback *b, const char *spec, const char *o
 		if (o[len] == '\0')
 			break;
 	}
-	if (b->share.on && (!b->readonly || b->direct)) {
-		snprintf(why, why_len, "--disk %s: ',share' needs ',ro' and not ',direct' (sharing maps the "
-			 "page cache of a file nothing writes; writable shared disks are not built)", spec);
+	if (b->share.on && b->direct) {
+		snprintf(why, why_len, "--disk %s: ',share' with ',direct': sharing maps the page cache that "
+			 "O_DIRECT bypasses; drop one", spec);
 		return -1;
 	}
 	return 0;
@@ -110,7 +110,7 @@ static int blkback_open(void *state, const char *spec, int port, char *why, size
 		snprintf(why, why_len, "--disk %s: ',share' maps a regular file's pages; this is a block device", b->path);
 		return -1;
 	}
-	if (b->share.on && blk_share_open(&b->share, b->fd, b->size, why, why_len) < 0)
+	if (b->share.on && blk_share_open(&b->share, b->fd, b->size, !b->readonly, why, why_len) < 0)
 		return -1;
 	b->size -= b->size % BLK_SECTOR;
 	if (b->size == 0) {
@@ -396,8 +396,11 @@ static int execute_sync(struct blkback *b, const struct guest_memory *mem, const
 	status = blk_check_request(r, &l, why, sizeof(why));
 	if (status == 0 && r->op == BLK_OP_FLUSH)
 		status = fdatasync(b->fd) == 0 ? 0 : LW_EIO;
-	else if (status == 0)
+	else if (status == 0) {
+		if (r->op == BLK_OP_WRITE)
+			blk_share_before_write(&b->share, r->offset, r->len);
 		status = transfer(b, (int)r->op, guest_io_ptr(mem, r->buffer, r->len), r->len, r->offset);
+	}
 	b->stats.sync_requests++;
 	if (status == 0)
 		b->stats.sync_bytes += r->len;

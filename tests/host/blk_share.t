@@ -5,11 +5,12 @@
 # a guest's write to a shared page gets a private copy (counted from the
 # pagemap) and changes neither the other domain's view nor the file; reads
 # the mapping cannot serve (unaligned, over the budget) are ordinary reads
-# with the right data; bad combinations are one message and 64.
+# with the right data; on a read-write disk a write invalidates what was
+# mapped from its blocks; bad combinations are one message and 64.
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
 command -v jq >/dev/null || skip_all "jq is not installed (make deps)"
-plan 29
+plan 32
 
 # A 16 MiB image whose every sector holds its own offset (io --verify 1).
 truncate -s 16M "$TMP/img"
@@ -81,10 +82,21 @@ is "$(jq '.devices[] | select(.type == "block") | .share | [.reads_mapped, .unal
 run_vm run --disk "$TMP/img,ro" --stats-json "$TMP/s.json" --workload io -- --rw read --bs 64k --mib 1
 is "$(jq '.devices[] | select(.type == "block") | .share' "$TMP/s.json")" null "without ,share: share is null"
 
+# A read-write disk: writing blocks that are mapped into the guest's buffer
+# first puts ordinary RAM back there (invalidation): the buffer keeps what
+# was read, the disk returns the new data (io --rewrite checks both).
+cp "$TMP/img" "$TMP/rw"
+run_vm run --disk "$TMP/rw,share" --stats-json "$TMP/s.json" \
+	--workload io -- --rw read --bs 64k --qd 8 --mib 16 --verify 1 --keep 1 --rewrite 1
+like "$OUT" "^result workload=io ok=1 " "rw,share: the kept buffer is unchanged by the writes, the disk reads back the new data"
+is "$(jq '.devices[] | select(.type == "block") | .share.invalidated' "$TMP/s.json")" 4096 \
+	"rw,share: the 4096 mapped pages were invalidated (copied back) before their blocks were written"
+is "$(od -A n -t x8 -N 8 "$TMP/rw" | tr -d ' ')" ffffffffffffffff "the file holds what the guest wrote"
+
 # Bad combinations: one message, 64.
-run_vm run --disk "$TMP/img,share" --workload cpu
-is "$RC" 64 ",share without ,ro: 64"
-like "$ERR" "needs ',ro'" "... says it needs ,ro"
+run_vm run --domains 2 --disk "$TMP/rw,share" --workload cpu
+is "$RC" 64 "a writable ,share disk for two domains: 64"
+like "$ERR" "every domain would write the one file" "... says why"
 run_vm run --disk "$TMP/img,ro,share,direct" --workload cpu
 is "$RC" 64 ",share with ,direct: 64"
 run_vm run --numa spread --numa-policy track --disk "$TMP/img,ro,share" --workload cpu
