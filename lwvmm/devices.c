@@ -176,6 +176,8 @@ void devices_stop(struct vm *vm)
 void devices_free(struct vm *vm)
 {
 	for (int i = 0; i < vm->devices.count; i++) {
+		if (vm->devices.dev[i].ops->release && vm->devices.dev[i].state)
+			vm->devices.dev[i].ops->release(vm->devices.dev[i].state);
 		free(vm->devices.dev[i].state);
 		vm->devices.dev[i].state = NULL;
 	}

@@ -44,7 +44,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: lwvmm run [--domains N] [--cpus N] [--mem SIZE] [--mem-backing anon|memfd]\n"
 		"                 [--stats] [--stats-json FILE]\n"
-		"                 [--timeout SECONDS] [--disk FILE[,ro][,direct]]...\n"
+		"                 [--timeout SECONDS] [--disk FILE[,ro][,direct][,share]]...\n"
 		"                 [--net tap[,host=IP][,guest=IP][,prefix=N]] [--no-seccomp]\n"
 		"                 [--numa SPEC [--numa-sim SPEC] [--numa-policy SPEC]]\n"
 		"                 --workload NAME [-- ARGS]\n"
@@ -66,7 +66,8 @@ static void usage(FILE *out)
 		"  --stats-json FILE  write the same statistics as JSON\n"
 		"  --timeout SECONDS  end the run with status 124 after this long\n"
 		"  --disk FILE[,ro][,direct]  a disk for the guest (rings or trap-and-emulate);\n"
-		"                     ro: read-only, direct: O_DIRECT on the host\n"
+		"                     ro: read-only, direct: O_DIRECT on the host, share: page-aligned\n"
+		"                     reads map the file's pages (shared by domains; writes invalidate)\n"
 		"  --net tap[,...]    a network device on a tap device that lives as long as lwvmm;\n"
 		"                     host end 10.201.0.1/24, guest 10.201.0.2 unless given\n"
 		"  --no-seccomp       no system call filters (debugging; capabilities are still dropped)\n"
@@ -155,18 +156,24 @@ static int check_stats_json(const char *path)
 	return 0;
 }
 
-/* 1 when a --disk spec opens its file read-only (FILE,ro[,direct]). */
-static int disk_read_only(const char *spec)
+/* 1 when a --disk spec has option `opt` (FILE,ro[,direct][,share]). */
+static int disk_option(const char *spec, const char *opt)
 {
 	const char *o = strchr(spec, ',');
+	size_t len = strlen(opt);
 
 	while (o) {
 		o++;
-		if (strncmp(o, "ro", 2) == 0 && (o[2] == ',' || o[2] == 0))
+		if (strncmp(o, opt, len) == 0 && (o[len] == ',' || o[len] == 0))
 			return 1;
 		o = strchr(o, ',');
 	}
 	return 0;
+}
+
+static int disk_read_only(const char *spec)
+{
+	return disk_option(spec, "ro");
 }
 
 /* The file part of a --disk spec, compared between domains. */
@@ -490,6 +497,12 @@ static int cmd_run(int argc, char **argv)
 		return bad_usage("--numa with more than one domain is not built yet: give --domains 1");
 	if ((n = check_identical_devices(&c, ndomains)) != 0)
 		return (int)n;
+	/* The policy thread's MADV_DONTNEED would drop the private copies a guest wrote. */
+	for (int i = 0; c.numa_policy_spec && i < c.ndevices; i++) {
+		if (strcmp(c.devices[i].kind, "disk") == 0 && disk_option(c.devices[i].spec, "share"))
+			return bad_usage("--numa-policy with --disk %s: the policy's MADV_DONTNEED would discard the "
+					 "pages a guest wrote over a shared block; drop one", c.devices[i].spec);
+	}
 	if (check_host_memory(c.mem_size * (uint64_t)ndomains, ndomains) < 0)
 		return LWVMM_EXIT_RESOURCES;
 	if ((c.numa_spec || c.numa_sim_spec) && (n = numa_place_configure(&c)) != 0)

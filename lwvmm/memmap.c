@@ -199,12 +199,18 @@ static long collect(int fd, const struct guest_memory *mem, uint32_t domain, str
 	return n;
 }
 
-/* smaps is a text file of mappings: "START-END perms ..." then "Key: N kB" lines. */
-static void read_smaps(int fd, const void *start, struct memmap_domain *d)
+/*
+ * smaps is a text file of mappings: "START-END perms ..." then "Key: N kB"
+ * lines. Guest RAM is one mapping, or several where a disk's ,share mapped
+ * image pages over parts of it (pv-drivers/blk_share.h): every mapping inside
+ * [start, start+size) is added up.
+ */
+static void read_smaps(int fd, const void *start, uint64_t size, struct memmap_domain *d)
 {
 	size_t cap = 1 << 20, used = 0;
 	char *buf = malloc(cap + 1);
-	char want[32];
+	uintptr_t lo = (uintptr_t)start, hi = lo + size;
+	int inside = 0;
 	ssize_t r;
 
 	if (!buf)
@@ -220,27 +226,22 @@ static void read_smaps(int fd, const void *start, struct memmap_domain *d)
 		}
 	}
 	buf[used] = 0;
-	snprintf(want, sizeof(want), "%lx-", (unsigned long)(uintptr_t)start);
 	for (char *line = buf; line && *line;) {
 		char *next = strchr(line, '\n');
-		if (strncmp(line, want, strlen(want)) == 0) {
-			d->have_smaps = 1;
-			for (char *k = next ? next + 1 : NULL; k && *k;) {
-				char *end = strchr(k, '\n');
-				unsigned long long v;
-				if (sscanf(k, "Rss: %llu kB", &v) == 1)
-					d->rss_kib = v;
-				else if (sscanf(k, "Pss: %llu kB", &v) == 1)
-					d->pss_kib = v;
-				else if (sscanf(k, "KSM: %llu kB", &v) == 1) {
-					d->ksm_kib = v;
-					d->have_ksm_line = 1;
-				}
-				else if ((*k >= '0' && *k <= '9') || (*k >= 'a' && *k <= 'f'))
-					break;   /* the next mapping's "start-end" line (keys start upper-case) */
-				k = end ? end + 1 : NULL;
-			}
-			break;
+		unsigned long a, b;
+		unsigned long long v;
+		/* A mapping's "start-end" line (keys start upper-case) */
+		if (((*line >= '0' && *line <= '9') || (*line >= 'a' && *line <= 'f')) &&
+		    sscanf(line, "%lx-%lx", &a, &b) == 2) {
+			inside = a >= lo && b <= hi;
+			d->have_smaps |= inside;
+		} else if (inside && sscanf(line, "Rss: %llu kB", &v) == 1) {
+			d->rss_kib += v;
+		} else if (inside && sscanf(line, "Pss: %llu kB", &v) == 1) {
+			d->pss_kib += v;
+		} else if (inside && sscanf(line, "KSM: %llu kB", &v) == 1) {
+			d->ksm_kib += v;
+			d->have_ksm_line = 1;
 		}
 		line = next ? next + 1 : NULL;
 	}
@@ -257,7 +258,7 @@ void memmap_scan(struct memmap *mm, struct guest_memory *const *mems, int n, str
 	for (int i = 0; i < n; i++) {
 		out[i] = (struct memmap_domain){ 0 };
 		if (mm->smaps_fd >= 0 && mems[i]->host)
-			read_smaps(mm->smaps_fd, mems[i]->host, &out[i]);
+			read_smaps(mm->smaps_fd, mems[i]->host, mems[i]->size, &out[i]);
 		total += mems[i]->size / PAGE;
 	}
 	if (mm->pfns)

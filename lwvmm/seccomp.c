@@ -101,6 +101,7 @@ static const struct rule main_stats_calls[] = {
 	{ SCMP_SYS(pread64), ARGS_ANY, NULL },         /* reads those counters; /proc/self/pagemap and smaps (memmap.c) */
 	{ SCMP_SYS(getrusage), ARGS_ANY, NULL },       /* peak RSS */
 	{ SCMP_SYS(newfstatat), ARGS_ANY, NULL },      /* guest RAM touched (fstat of its memfd); stdio */
+	{ SCMP_SYS(mremap), ARGS_ANY, NULL },          /* realloc of smaps' text, large where ,share made many mappings */
 };
 
 /* The main thread with --stats-json. */
@@ -135,6 +136,9 @@ static const struct rule backend_calls[] = {
 	{ SCMP_SYS(io_uring_enter), ARGS_ANY, NULL },  /* block: submits, sleeps for completions and kicks */
 	{ SCMP_SYS(poll), ARGS_ANY, NULL },            /* net: sleeps for a kick or a frame */
 	{ SCMP_SYS(read), ARGS_ANY, NULL },            /* net: frames from the tap, the kick counter */
+	/* block ,share (blk_share.c): mmap MAP_FIXED of the image over a read's buffer (every
+	 * thread's mmap), then the memfd RAM's pages under it given back */
+	{ SCMP_SYS(fallocate), ARGS_ANY, NULL },
 };
 
 /* The --numa-policy thread (numa_run.c): sample, decide, move pages. */

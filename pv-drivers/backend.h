@@ -52,6 +52,7 @@ struct backend_ops {
 	void (*stop)(void *state);                     /* end of run: finish, close, free nothing */
 	void (*print_stats)(FILE *out, const void *state, int index);
 	void (*json_stats)(FILE *out, const void *state);
+	void (*release)(void *state);                  /* after the statistics: frees; NULL: nothing */
 };
 
 /*

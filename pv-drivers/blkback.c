@@ -26,7 +26,9 @@
 #define KICK_TAG ((void *)1)   /* user_data of the read on the kick eventfd */
 
 /*
- * The options after FILE, read in place: each is one of "ro" and "direct".
+ * The options after FILE, read in place: each is one of "ro", "direct" and
+ * "share" (blk_share.h; O_DIRECT bypasses the page cache that sharing maps,
+ * so not with "direct").
  * No copy, so no length limit but the argument's own, and no terminator to
  * find in a truncated buffer.
  */
@@ -39,15 +41,23 @@ static int parse_disk_options(struct blkback *b, const char *spec, const char *o
 			b->readonly = 1;
 		} else if (len == 6 && strncmp(o, "direct", 6) == 0) {
 			b->direct = 1;
+		} else if (len == 5 && strncmp(o, "share", 5) == 0) {
+			b->share.on = 1;
 		} else {
 			/* The option first: `spec` may be long enough to be cut off. */
-			snprintf(why, why_len, "--disk: %s option '%.*s' in '%s' (options: ro, direct)",
+			snprintf(why, why_len, "--disk: %s option '%.*s' in '%s' (options: ro, direct, share)",
 				 len ? "unknown" : "empty", (int)(len < 40 ? len : 40), o, spec);
 			return -1;
 		}
 		if (o[len] == '\0')
-			return 0;
+			break;
 	}
+	if (b->share.on && b->direct) {
+		snprintf(why, why_len, "--disk %s: ',share' with ',direct': sharing maps the page cache that "
+			 "O_DIRECT bypasses; drop one", spec);
+		return -1;
+	}
+	return 0;
 }
 
 /* What the user can do about a disk that would not open. */
@@ -71,7 +81,7 @@ static int blkback_open(void *state, const char *spec, int port, char *why, size
 	b->fd = b->kick_fd = -1;
 	pthread_mutex_init(&b->sync_lock, NULL);
 	if (len == 0 || len >= sizeof(b->path)) {
-		snprintf(why, why_len, "--disk '%.*s': give FILE[,ro][,direct] with a FILE of 1 to %zu bytes",
+		snprintf(why, why_len, "--disk '%.*s': give FILE[,ro][,direct][,share] with a FILE of 1 to %zu bytes",
 			 (int)(len < 60 ? len : 60), spec, sizeof(b->path) - 1);
 		return -1;
 	}
@@ -96,6 +106,12 @@ static int blkback_open(void *state, const char *spec, int port, char *why, size
 		snprintf(why, why_len, "--disk %s: not a regular file or block device", b->path);
 		return -1;
 	}
+	if (b->share.on && S_ISBLK(st.st_mode)) {
+		snprintf(why, why_len, "--disk %s: ',share' maps a regular file's pages; this is a block device", b->path);
+		return -1;
+	}
+	if (b->share.on && blk_share_open(&b->share, b->fd, b->size, !b->readonly, why, why_len) < 0)
+		return -1;
 	b->size -= b->size % BLK_SECTOR;
 	if (b->size == 0) {
 		snprintf(why, why_len, "--disk %s: smaller than one 512-byte sector", b->path);
@@ -134,9 +150,16 @@ static int free_inflight_slot(struct blkback *b)
 
 static void submit(struct blkback *b, const struct blk_request *req)
 {
+	void *buf = guest_io_ptr(b->guest->mem, req->buffer, req->len);
+
+	/* ,share: the file's pages mapped over the buffer, no copy (blk_share.h). */
+	if (buf && blk_share_request(&b->share, req, buf)) {
+		respond(b, req->id, 0, req->len);
+		b->stats.bytes += req->len;
+		return;
+	}
 	int slot = free_inflight_slot(b);
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&b->uring);
-	void *buf = guest_io_ptr(b->guest->mem, req->buffer, req->len);
 
 	if (slot < 0 || !sqe || (req->op != BLK_OP_FLUSH && !buf)) {
 		respond(b, req->id, LW_EIO, 0);
@@ -301,6 +324,10 @@ static int blkback_attach(void *state, struct pv_guest *g, uint64_t ring_gpa, ui
 		errno = -r;
 		return -1;
 	}
+	if (b->share.on && blk_share_attach(&b->share, g->mem, why, why_len) < 0) {
+		io_uring_queue_exit(&b->uring);
+		return -1;
+	}
 	b->guest = g;
 	b->port = port;
 	b->kick_fd = kick_fd;
@@ -369,8 +396,11 @@ static int execute_sync(struct blkback *b, const struct guest_memory *mem, const
 	status = blk_check_request(r, &l, why, sizeof(why));
 	if (status == 0 && r->op == BLK_OP_FLUSH)
 		status = fdatasync(b->fd) == 0 ? 0 : LW_EIO;
-	else if (status == 0)
+	else if (status == 0) {
+		if (r->op == BLK_OP_WRITE)
+			blk_share_before_write(&b->share, r->offset, r->len);
 		status = transfer(b, (int)r->op, guest_io_ptr(mem, r->buffer, r->len), r->len, r->offset);
+	}
 	b->stats.sync_requests++;
 	if (status == 0)
 		b->stats.sync_bytes += r->len;
@@ -431,6 +461,7 @@ static void blkback_print_stats(FILE *out, const void *state, int index)
 		(unsigned long long)s->kicks, (unsigned long long)s->notifies,
 		(unsigned long long)s->sync_requests, (unsigned long long)(s->sync_bytes >> 20),
 		b->broken ? ", BROKEN" : "");
+	blk_share_print(out, &b->share);
 }
 
 static void blkback_json_stats(FILE *out, const void *state)
@@ -440,11 +471,18 @@ static void blkback_json_stats(FILE *out, const void *state)
 
 	fprintf(out, "{\"type\":\"block\",\"requests\":%llu,\"bytes\":%llu,\"errors\":%llu,"
 		"\"kicks\":%llu,\"notifies\":%llu,\"sync_requests\":%llu,\"sync_bytes\":%llu,"
-		"\"enospc\":%llu,\"broken\":%s}", (unsigned long long)s->requests,
+		"\"enospc\":%llu,\"broken\":%s,\"share\":", (unsigned long long)s->requests,
 		(unsigned long long)s->bytes, (unsigned long long)s->errors,
 		(unsigned long long)s->kicks, (unsigned long long)s->notifies,
 		(unsigned long long)s->sync_requests, (unsigned long long)s->sync_bytes,
 		(unsigned long long)s->enospc, b->broken ? "true" : "false");
+	blk_share_json(out, &b->share);
+	fprintf(out, "}");
+}
+
+static void blkback_release(void *state)
+{
+	blk_share_close(&((struct blkback *)state)->share);
 }
 
 const struct backend_ops blkback_ops = {
@@ -458,4 +496,5 @@ const struct backend_ops blkback_ops = {
 	.stop = blkback_close,
 	.print_stats = blkback_print_stats,
 	.json_stats = blkback_json_stats,
+	.release = blkback_release,
 };

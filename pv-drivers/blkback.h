@@ -14,6 +14,7 @@
 
 #include "backend.h"
 #include "blk_check.h"
+#include "blk_share.h"
 #include "ring.h"
 
 #define BLKBACK_DEPTH 64
@@ -42,6 +43,7 @@ struct blkback {
 	int readonly;
 	int direct;
 	uint64_t size;
+	struct blk_share share;     /* ,share: reads served by mapping the file (blk_share.h) */
 
 	/* the ring, once the guest attached it */
 	struct pv_guest *guest;
@@ -66,7 +68,7 @@ struct blkback {
 };
 
 /*
- * The device kind (backend.h): open takes "FILE[,ro][,direct]"; the MMIO
+ * The device kind (backend.h): open takes "FILE[,ro][,direct][,share]"; the MMIO
  * window holds the trap-and-emulate registers.
  */
 extern const struct backend_ops blkback_ops;

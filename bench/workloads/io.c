@@ -27,6 +27,9 @@ static int io_main(int argc, char **argv)
 	if (status >= 2)
 		return status;
 	io_report(&p, &f, status == 0);
+	/* --hold: the VM keeps what it read a while longer, for a memory measurement from outside. */
+	for (uint64_t end = wl_time_ns() + (uint64_t)p.hold_s * 1000000000ULL; wl_time_ns() < end;)
+		;
 	return status;
 }
 

@@ -17,6 +17,10 @@ struct io_params {
 	const char *file;    /* --file: native only, the file fio runs on */
 	int direct;          /* --direct 0|1: O_DIRECT (native; the VM's is --disk FILE,direct) */
 	int fsync;           /* --fsync N: a flush after every N writes, as fio's fsync=N */
+	int keep;            /* --keep 1 (VM reads): each block read into its own place, kept */
+	int scribble;        /* --scribble 1 (with --keep): then write into every kept page */
+	int rewrite;         /* --rewrite 1 (with --keep, sequential): then write the kept blocks anew */
+	int hold_s;          /* --hold S (VM): after the result line, stay S seconds (memory is measured) */
 };
 
 struct io_figures {

@@ -3,7 +3,8 @@
 
 static const char usage[] =
 	"[--rw read|write|randread|randwrite] [--bs SIZE] [--qd N] [--mib TOTAL] [--disk N]\n"
-	"       [--mode ring|mmio] [--verify 0|1] [--fsync N] [--file PATH] [--direct 0|1]";
+	"       [--mode ring|mmio] [--verify 0|1] [--fsync N] [--file PATH] [--direct 0|1]\n"
+	"       [--keep 0|1] [--scribble 0|1] [--rewrite 0|1] [--hold SECONDS]";
 
 int io_parse(int argc, char **argv, struct io_params *p)
 {
@@ -17,6 +18,10 @@ int io_parse(int argc, char **argv, struct io_params *p)
 	p->file = 0;
 	p->direct = 1;
 	p->fsync = 0;
+	p->keep = 0;
+	p->scribble = 0;
+	p->hold_s = 0;
+	p->rewrite = 0;
 	int i;
 	for (i = 1; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : 0;
@@ -43,6 +48,14 @@ int io_parse(int argc, char **argv, struct io_params *p)
 			p->direct = (int)n;
 		else if (wl_strcmp(k, "--fsync") == 0 && n >= 0 && n <= 1000000)
 			p->fsync = (int)n;
+		else if (wl_strcmp(k, "--keep") == 0 && (n == 0 || n == 1))
+			p->keep = (int)n;
+		else if (wl_strcmp(k, "--scribble") == 0 && (n == 0 || n == 1))
+			p->scribble = (int)n;
+		else if (wl_strcmp(k, "--rewrite") == 0 && (n == 0 || n == 1))
+			p->rewrite = (int)n;
+		else if (wl_strcmp(k, "--hold") == 0 && n >= 0 && n <= 3600)
+			p->hold_s = (int)n;
 		else if (wl_strcmp(k, "--threads") == 0 && n == 1)
 			;   /* one submitting thread, as fio's numjobs=1 */
 		else
@@ -52,6 +65,12 @@ int io_parse(int argc, char **argv, struct io_params *p)
 	p->random = wl_strcmp(p->rw, "randread") == 0 || wl_strcmp(p->rw, "randwrite") == 0;
 	if (!p->write && !p->random && wl_strcmp(p->rw, "read") != 0) {
 		wl_eprintf("io: --rw '%s': read, write, randread or randwrite\n", p->rw);
+		return -1;
+	}
+	if ((p->keep && (p->write || p->file)) || ((p->scribble || p->rewrite) && !p->keep) ||
+	    (p->rewrite && (p->random || !p->verify || p->scribble))) {
+		wl_eprintf("io: --keep 1 is for reads in the VM; --scribble 1 and --rewrite 1 need it, "
+			   "--rewrite 1 sequential reads with --verify 1 and no --scribble\n");
 		return -1;
 	}
 	return 0;

@@ -6,6 +6,18 @@
  *
  * --verify 1: writes put each sector's own byte offset in its first 8 bytes;
  * reads check it.
+ *
+ * --keep 1 (reads): every block is read into its own place of one region of
+ * --mib (at most the disk's size), as a buffer cache keeps what it read, not
+ * into the --qd buffers that are reused; with --verify 1 the whole region is
+ * checked once more at the end. It is what lwvmm's --disk F,ro,share maps
+ * the image's pages into (pv-drivers/blk_share.h). --scribble 1 then writes
+ * the complement of each kept page's first stamp into it and checks that the
+ * guest sees its own write (the host gave it a private copy). --rewrite 1
+ * instead writes every kept block anew on the disk (complemented stamps,
+ * from another buffer, one at a time), then checks that the kept region
+ * still holds what was read and that the disk now returns the new data:
+ * a write must not change a buffer the blocks were read into before.
  */
 #include "io.h"
 
@@ -33,6 +45,46 @@ static int stamped(const uint8_t *buf, uint32_t len, uint64_t offset)
 	return 1;
 }
 
+/* One request, waited for: 0 or its error. */
+static int one_request(struct wl_disk *d, int op, uint64_t offset, uint8_t *buf, uint32_t len)
+{
+	struct wl_disk_completion c;
+
+	if (wl_disk_submit(d, op, 0, offset, buf, len) < 0)
+		return -1;
+	wl_disk_push(d);
+	if (wl_disk_reap(d, &c, 1, 1) != 1)
+		return -1;
+	return c.status;
+}
+
+/* --rewrite: the kept blocks written anew; the number of wrong checks. */
+static int rewrite_kept(struct wl_disk *d, const struct io_params *p, uint8_t *region, uint64_t kept_blocks)
+{
+	uint8_t *scratch = wl_alloc(p->bs);
+	int bad = 0;
+
+	if (!scratch)
+		return 1;
+	for (uint64_t k = 0; k < kept_blocks; k++) {
+		for (uint32_t s = 0; s < p->bs; s += 512)
+			*(uint64_t *)(scratch + s) = ~(k * p->bs + s);
+		bad += one_request(d, WL_DISK_WRITE, k * p->bs, scratch, p->bs) != 0;
+	}
+	for (uint64_t k = 0; k < kept_blocks; k++)
+		bad += !stamped(region + k * p->bs, p->bs, k * p->bs);
+	if (bad)
+		wl_eprintf("io: --rewrite: %d kept blocks changed when the disk was written\n", bad);
+	for (uint64_t k = 0; k < kept_blocks && !bad; k++) {
+		if (one_request(d, WL_DISK_READ, k * p->bs, scratch, p->bs) != 0 ||
+		    *(uint64_t *)scratch != ~(k * p->bs)) {
+			wl_eprintf("io: --rewrite: block %llu does not read back as written\n", (unsigned long long)k);
+			bad++;
+		}
+	}
+	return bad;
+}
+
 int io_run(const struct io_params *p, struct io_figures *f)
 {
 	static struct lat_hist hist;
@@ -52,7 +104,20 @@ int io_run(const struct io_params *p, struct io_figures *f)
 		wl_eprintf("io: disk %d is %s\n", p->disk, blocks ? "read-only" : "smaller than one block");
 		return WL_CANNOT_RUN;
 	}
-	for (int i = 0; i < p->qd; i++) {
+	uint64_t kept_blocks = 0;
+	uint8_t *region = 0;
+	if (p->keep) {
+		kept_blocks = (p->total + p->bs - 1) / p->bs;   /* as many as are read, at most the disk */
+		if (kept_blocks > blocks)
+			kept_blocks = blocks;
+		region = wl_alloc(kept_blocks * p->bs);
+		if (!region || kept_blocks == 0) {
+			wl_eprintf("io: cannot allocate a region of %llu blocks for --keep\n",
+				   (unsigned long long)kept_blocks);
+			return 3;
+		}
+	}
+	for (int i = 0; i < p->qd && !p->keep; i++) {
 		slots[i].buf = wl_alloc(p->bs);
 		if (!slots[i].buf) {
 			wl_eprintf("io: cannot allocate %d buffers of %u bytes\n", p->qd, p->bs);
@@ -75,6 +140,8 @@ int io_run(const struct io_params *p, struct io_figures *f)
 			if (!s->flush) {
 				uint64_t block = p->random ? wl_random(&rng_state) % blocks : next_block++ % blocks;
 				s->offset = block * p->bs;
+				if (p->keep)
+					s->buf = region + (block % kept_blocks) * p->bs;
 				if (p->write && p->verify)
 					stamp(s->buf, p->bs, s->offset);
 			}
@@ -117,6 +184,26 @@ int io_run(const struct io_params *p, struct io_figures *f)
 		}
 	}
 	f->seconds = (double)(wl_time_ns() - t0) / 1e9;
+	/* Sequential reads: place k holds block k, every place was read. */
+	if (p->keep && p->verify && !p->random) {
+		for (uint64_t k = 0; k < kept_blocks; k++)
+			bad_data += !stamped(region + k * p->bs, p->bs, k * p->bs);
+	}
+	if (p->rewrite)
+		bad_data += rewrite_kept(d, p, region, kept_blocks);
+	if (p->scribble) {
+		uint64_t bytes = kept_blocks * p->bs;
+		for (uint64_t at = 0; at < bytes; at += 4096)
+			*(volatile uint64_t *)(region + at) = ~*(volatile uint64_t *)(region + at);
+		for (uint64_t at = 0; p->verify && at < bytes; at += 4096) {
+			if (*(volatile uint64_t *)(region + at) != ~(uint64_t)at) {
+				wl_eprintf("io: --scribble: the page at %llu does not hold the guest's write\n",
+					   (unsigned long long)at);
+				bad_data++;
+				break;
+			}
+		}
+	}
 	f->time_res_s = 1e-9;   /* the TSC, read in ns */
 	f->clat_mean_ns = lat_mean(&hist);
 	f->clat_p50_ns = lat_percentile(&hist, 50);

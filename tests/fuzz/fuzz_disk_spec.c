@@ -52,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	blkback_ops.stop(&b);
+	blkback_ops.release(&b);   /* as devices_free() does after the statistics */
 	free(spec);
 	return 0;
 }
