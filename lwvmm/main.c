@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -133,6 +134,26 @@ static int check_host_memory(uint64_t mem, int ndomains)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * More vCPUs than the CPUs lwvmm may run on is allowed (KVM time-shares
+ * them), but a run that looks like a 64-CPU run and is not one should say so.
+ * The count is the affinity mask's, so a run pinned by vmbench or taskset is
+ * judged by the CPUs it was given.
+ */
+static void warn_cpu_oversubscription(int vcpus)
+{
+	cpu_set_t set;
+	int usable;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return;
+	usable = CPU_COUNT(&set);
+	if (vcpus > usable)
+		fprintf(stderr, "lwvmm: warning: %d vCPUs on %d usable host CPU%s: they take turns, so "
+			"the run does not show %d CPUs' worth of work\n", vcpus, usable, usable == 1 ? "" : "s",
+			vcpus);
 }
 
 /*
@@ -276,6 +297,7 @@ static int run_domain_file(const struct vm_config *c, const char *path)
 	char *text = NULL;
 	size_t len = 0;
 	uint64_t total_mem = 0;
+	int total_vcpus = 0;
 	int n, status;
 
 	if ((status = read_domain_file(path, &text, &len)) != 0)
@@ -305,7 +327,9 @@ static int run_domain_file(const struct vm_config *c, const char *path)
 		if (specs[i].net)
 			d->devices[d->ndevices++] = (struct device_spec){ "net", specs[i].net };
 		total_mem += d->mem_size;
+		total_vcpus += d->ncpus;
 	}
+	warn_cpu_oversubscription(total_vcpus);
 	status = check_host_memory(total_mem, n) < 0 ? LWVMM_EXIT_RESOURCES : domains_run(configs, n);
 	domain_specs_free(specs, n);
 	return status;
@@ -339,6 +363,7 @@ static int run_linux(const struct vm_config *c, struct linux_config *lc, const c
 				 mem_arg, (unsigned long long)(LINUX_MAX_RAM >> 30));
 	if (check_host_memory(c->mem_size, 1) < 0)
 		return LWVMM_EXIT_RESOURCES;
+	warn_cpu_oversubscription(c->ncpus);
 	long n;
 	if (c->stats_json_path && (n = check_stats_json(c->stats_json_path)) != 0)
 		return (int)n;
@@ -505,6 +530,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (check_host_memory(c.mem_size * (uint64_t)ndomains, ndomains) < 0)
 		return LWVMM_EXIT_RESOURCES;
+	warn_cpu_oversubscription(c.ncpus * ndomains);
 	if ((c.numa_spec || c.numa_sim_spec) && (n = numa_place_configure(&c)) != 0)
 		return (int)n;
 	if ((n = numa_run_configure(&c)) != 0)

@@ -2,7 +2,7 @@
 # Every bad input gives one clear message and a non-zero status.
 . "$(dirname "$0")/tap.sh"
 [ -x "$LWVMM" ] || skip_all "lwvmm is not built ($LWVMM)"
-plan 22
+plan 25
 
 bad() { # bad STATUS REGEX ARGS...
 	local want=$1 re=$2
@@ -20,6 +20,14 @@ bad 64 "--mem '3M': give a multiple of 2M" run --mem 3M --workload cpu
 bad 64 "--workload NAME is required" run
 bad 64 "unknown command 'fly'" fly
 bad 71 "more than the host can give" run --mem 120G --workload cpu
+
+# More vCPUs than usable CPUs runs (KVM time-shares them) but says so.
+run_vm_pinned() { ERR=$(taskset -c 0 "$LWVMM" "$@" 2>&1 >/dev/null); RC=$?; }
+run_vm_pinned run --cpus 2 --workload cpu -- --size 16
+is "$RC" 0 "2 vCPUs pinned to one CPU: the run succeeds"
+like "$ERR" "warning: 2 vCPUs on 1 usable host CPU: they take turns" "2 vCPUs on one CPU: the warning"
+run_vm_pinned run --cpus 1 --workload cpu -- --size 16
+is "$ERR" "" "1 vCPU on one CPU: no warning"
 
 if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
 	unshare -m sh -c "mount -t tmpfs none /dev && exec '$LWVMM' run --workload cpu" >/dev/null 2>"$TMP/err"
