@@ -1,7 +1,8 @@
 /*
  * The guest's network front end: sends and receives Ethernet frames over the
  * two rings of netif.h. Frames are copied between the caller and buffers the
- * front end owns (the rings themselves are zero copy towards the monitor).
+ * front end owns (the rings themselves are zero copy towards the monitor);
+ * each buffer holds one frame of the link's MTU (the device description's).
  */
 #ifndef PV_NETFRONT_H
 #define PV_NETFRONT_H
@@ -19,6 +20,9 @@ struct netfront {
 	int port;
 	uint8_t mac[6];
 	uint32_t ip, netmask, gateway;       /* network byte order, from the boot information */
+	uint32_t mtu;                        /* the link's */
+	uint32_t buffer_bytes;               /* one frame: mtu + NET_ETH_HEADER, rounded up */
+	int csum_offload;                    /* NET_TXF_CSUM_BLANK may be used */
 	struct ring_front tx, rx;
 	uint8_t *tx_buf[NETFRONT_TX_BUFFERS];
 	int tx_free[NETFRONT_TX_BUFFERS];    /* stack of free transmit buffer ids */
@@ -31,14 +35,25 @@ struct netfront {
 /* Attaches the first network device; 0, or -1 when the VM has none. */
 int netfront_open(struct netfront *nf);
 
-/* Queues one frame (copied); -1 when every transmit buffer is in flight. */
-int netfront_send(struct netfront *nf, const void *frame, uint32_t len);
+/*
+ * Queues one frame (copied) with NET_TXF_* `flags`; -1 when every transmit
+ * buffer is in flight or the frame is longer than the link's MTU allows.
+ */
+int netfront_send(struct netfront *nf, const void *frame, uint32_t len, uint32_t flags);
 
 /* Publishes queued frames; notifies the back end only if it asked. */
 void netfront_flush(struct netfront *nf);
 
 /* Copies one received frame into `frame`; returns its length, or 0 when none waits. */
 uint32_t netfront_recv(struct netfront *nf, void *frame, uint32_t size);
+
+/*
+ * The next received frame in place: its length and *frame, or 0 when none
+ * waits (errored responses are skipped). netfront_next() then gives its
+ * buffer back to the back end.
+ */
+uint32_t netfront_peek(struct netfront *nf, const void **frame);
+void netfront_next(struct netfront *nf);
 
 /*
  * Sleeps until a frame arrives or a transmit buffer frees up, or until
