@@ -28,6 +28,7 @@ struct netback_stats {
 	uint64_t notifies;     /* notifications to the front end */
 	uint64_t wakeups;      /* the thread's returns from poll() */
 	uint64_t tx_csum_blank, rx_csum_blank;   /* frames whose checksum nobody computed */
+	uint64_t poll_hits, poll_misses;         /* polling before sleeping (netback.c) caught work or not */
 };
 
 struct netback {
@@ -38,6 +39,7 @@ struct netback {
 	uint32_t mtu;                    /* the link's, both ends */
 	int offload;                     /* checksum offload through the virtio-net header */
 	size_t vnet_hdr;                 /* bytes of virtio-net header before each frame: 0 without offload */
+	uint64_t poll_ns;                /* the thread's polling window (netback.c), 0: none */
 
 	struct pv_guest *guest;
 	struct ring_back tx, rx;

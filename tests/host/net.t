@@ -14,7 +14,7 @@ command -v unshare >/dev/null && command -v nsenter >/dev/null ||
 unshare --net true 2>/dev/null || skip_all "cannot create a network namespace here"
 NETPEER=$ROOT/build/bin/netpeer
 VMBENCH=$ROOT/build/bin/vmbench
-plan 42
+plan 43
 
 netns_users() { # how many processes are in network namespace $1 (an ns:[inode] link)
 	local n=0 p
@@ -73,7 +73,9 @@ is "$(field peer_bytes)" 33554432 "mtu=1500,offload=off: the peer counted exactl
 jq -e '.devices[] | select(.type == "net") | .mtu == 1500 and (.offload | not) and .tx_frames > 23000 and .tx_bytes <= 1514 * .tx_frames and .tx_csum_blank == 0 and .rx_csum_blank == 0 and .errors == 0' "$TMP/s.json" >/dev/null
 ok $? "mtu=1500,offload=off: 32 MiB in over 23,000 frames of at most 1514 bytes, no checksum left blank"
 
-run_ns run --net tap --workload net -- --mode rr --count 500 --size 100 --peer 10.201.0.1 --port "$PORT"
+run_ns run --net tap --stats-json "$TMP/s.json" --workload net -- --mode rr --count 500 --size 100 --peer 10.201.0.1 --port "$PORT"
+jq -e '.devices[] | select(.type == "net") | (.poll_hits | type) == "number" and .poll_hits + .poll_misses <= .tx_frames and .wakeups > 0' "$TMP/s.json" >/dev/null
+ok $? "rr: the back end polls only after passes that sent frames (hits + misses <= frames out), and counts its wake-ups"
 is "$RC" 0 "rr: exits 0"
 is "$(field ok)" 1 "rr: every echo matched"
 is "$(field count)" 500 "rr: 500 round trips"
