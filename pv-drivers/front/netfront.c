@@ -39,7 +39,7 @@ int netfront_open(struct netfront *nf)
 	nf->mtu = d->mtu >= 576 && d->mtu <= NET_MAX_MTU ? d->mtu : 1500;
 	nf->buffer_bytes = (nf->mtu + NET_ETH_HEADER + 63) & ~63u;
 	nf->csum_offload = (d->flags & LW_DEV_NET_CSUM_OFFLOAD) != 0;
-	nf->tx_frames = nf->rx_frames = nf->kicks = nf->tx_errors = 0;
+	nf->tx_frames = nf->rx_frames = nf->kicks = nf->tx_errors = nf->tx_in_place = 0;
 
 	uint8_t *buffers = front_alloc((uint64_t)(NETFRONT_TX_BUFFERS + NETFRONT_RX_BUFFERS) * nf->buffer_bytes);
 	if (!buffers)
@@ -70,26 +70,58 @@ static void reap_tx(struct netfront *nf)
 		const struct net_response *r = ring_next_response(&nf->tx);
 		if (r->status)
 			nf->tx_errors++;
-		if (r->id < NETFRONT_TX_BUFFERS && nf->tx_nfree < NETFRONT_TX_BUFFERS)
+		if (r->id < NETFRONT_TX_BUFFERS && nf->tx_nfree < NETFRONT_TX_BUFFERS) {
+			void *cookie = nf->tx_cookie[r->id];
+			nf->tx_cookie[r->id] = 0;
+			if (cookie && nf->release)
+				nf->release(cookie);
 			nf->tx_free[nf->tx_nfree++] = (int)r->id;
+		}
 		ring_front_consume_response(&nf->tx);
 	}
 }
 
-int netfront_send(struct netfront *nf, const void *frame, uint32_t len, uint32_t flags)
+/* A free transmit id, or -1 when every one is in flight (or the ring is full, or the frame too long). */
+static int take_tx_id(struct netfront *nf, uint32_t len)
 {
 	reap_tx(nf);
 	if (nf->tx_nfree == 0 || ring_free_requests(&nf->tx) == 0 || len > nf->mtu + NET_ETH_HEADER)
 		return -1;
-	int id = nf->tx_free[--nf->tx_nfree];
-	__builtin_memcpy(nf->tx_buf[id], frame, len);
+	return nf->tx_free[--nf->tx_nfree];
+}
+
+static void queue_tx(struct netfront *nf, int id, const void *frame, uint32_t len, uint32_t flags)
+{
 	struct net_tx_request *r = ring_next_request(&nf->tx);
 	r->id = (uint64_t)id;
-	r->buffer = (uint64_t)nf->tx_buf[id];
+	r->buffer = (uint64_t)frame;
 	r->len = len;
 	r->flags = flags;
 	ring_front_commit_request(&nf->tx);
 	nf->tx_frames++;
+}
+
+int netfront_send(struct netfront *nf, const void *frame, uint32_t len, uint32_t flags)
+{
+	int id = take_tx_id(nf, len);
+
+	if (id < 0)
+		return -1;
+	__builtin_memcpy(nf->tx_buf[id], frame, len);
+	queue_tx(nf, id, nf->tx_buf[id], len, flags);
+	return 0;
+}
+
+int netfront_send_in_place(struct netfront *nf, const void *frame, uint32_t len, uint32_t flags,
+			   void *cookie)
+{
+	int id = take_tx_id(nf, len);
+
+	if (id < 0)
+		return -1;
+	nf->tx_cookie[id] = cookie;
+	queue_tx(nf, id, frame, len, flags);
+	nf->tx_in_place++;
 	return 0;
 }
 

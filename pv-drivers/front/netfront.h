@@ -1,8 +1,10 @@
 /*
  * The guest's network front end: sends and receives Ethernet frames over the
  * two rings of netif.h. Frames are copied between the caller and buffers the
- * front end owns (the rings themselves are zero copy towards the monitor);
- * each buffer holds one frame of the link's MTU (the device description's).
+ * front end owns (the rings themselves are zero copy towards the monitor),
+ * each holding one frame of the link's MTU (the device description's), or
+ * sent from the caller's memory (netfront_send_in_place) and received in
+ * place (netfront_peek).
  */
 #ifndef PV_NETFRONT_H
 #define PV_NETFRONT_H
@@ -28,8 +30,10 @@ struct netfront {
 	int tx_free[NETFRONT_TX_BUFFERS];    /* stack of free transmit buffer ids */
 	int tx_nfree;
 	uint8_t *rx_buf[NETFRONT_RX_BUFFERS];
+	void *tx_cookie[NETFRONT_TX_BUFFERS];  /* netfront_send_in_place's, until its response */
+	void (*release)(void *cookie);        /* called with each cookie once its frame was sent */
 	/* statistics */
-	uint64_t tx_frames, rx_frames, kicks, tx_errors;
+	uint64_t tx_frames, rx_frames, kicks, tx_errors, tx_in_place;
 };
 
 /* Attaches the first network device; 0, or -1 when the VM has none. */
@@ -40,6 +44,15 @@ int netfront_open(struct netfront *nf);
  * buffer is in flight or the frame is longer than the link's MTU allows.
  */
 int netfront_send(struct netfront *nf, const void *frame, uint32_t len, uint32_t flags);
+
+/*
+ * Queues a frame where it is, with no copy: the caller keeps it unchanged
+ * until nf->release(cookie) is called (from a later netfront call), once the
+ * back end has sent it. -1 as for netfront_send; the frame must lie in
+ * guest RAM the guest owns (the back end refuses it otherwise).
+ */
+int netfront_send_in_place(struct netfront *nf, const void *frame, uint32_t len, uint32_t flags,
+			   void *cookie);
 
 /* Publishes queued frames; notifies the back end only if it asked. */
 void netfront_flush(struct netfront *nf);

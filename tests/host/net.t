@@ -14,7 +14,7 @@ command -v unshare >/dev/null && command -v nsenter >/dev/null ||
 unshare --net true 2>/dev/null || skip_all "cannot create a network namespace here"
 NETPEER=$ROOT/build/bin/netpeer
 VMBENCH=$ROOT/build/bin/vmbench
-plan 43
+plan 44
 
 netns_users() { # how many processes are in network namespace $1 (an ns:[inode] link)
 	local n=0 p
@@ -66,6 +66,8 @@ jq -e '.devices[] | select(.type == "net") | .mtu == 65521 and .offload and .err
 ok $? "stream: frames larger than 1514 bytes on the MTU 65521 link, without errors"
 jq -e '.devices[] | select(.type == "net") | .tx_csum_blank > 0 and .rx_csum_blank > 0' "$TMP/s.json" >/dev/null
 ok $? "stream: the host's TCP took the guest's segments with checksums left blank, and the guest its ACKs"
+awk -v z="$(field tx_in_place)" -v f="$(field tx_frames)" 'BEGIN { exit !(z > 0 && z <= f) }'
+ok $? "stream: frames went out from lwIP's own segments, no copy ($(field tx_in_place) of $(field tx_frames)), and the peer's byte count matched"
 
 # The old link: MTU 1500, every checksum computed, no virtio-net header.
 run_ns run --net tap,mtu=1500,offload=off --stats-json "$TMP/s.json" --workload net -- --mode stream --mib 32 --port "$PORT"

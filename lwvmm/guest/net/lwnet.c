@@ -2,7 +2,8 @@
  * The lwIP network interface over netfront (pv-drivers/front/netfront.h):
  * received frames are copied once, from the front end's buffer into an lwIP
  * pbuf of their own size, and handed to ethernet_input; lwIP's output frames
- * are queued on the transmit ring and published in batches, at the end of a
+ * (in place when in one piece, the pbuf held until sent) are queued on the
+ * transmit ring and published in batches, at the end of a
  * poll round, so several frames share one notification. The interface takes
  * the link's MTU (up to 65521 bytes: lwIP's segments as large as the
  * frames). Where the device offers checksum offload, lwIP neither computes
@@ -73,19 +74,36 @@ static err_t linkoutput(struct netif *n, struct pbuf *p)
 		frame = flat;
 	}
 	uint32_t flags = blank_tcp_checksum(frame, p->tot_len);
+	/*
+	 * A frame in one piece goes out in place: the pbuf is held (pbuf_ref)
+	 * until the back end has sent it, and lwIP does not resend a segment
+	 * whose pbuf is held (tcp_output_segment_busy).
+	 */
+	int in_place = !p->next;
+	if (in_place)
+		pbuf_ref(p);
 	/* Every transmit buffer in flight: publish them and wait for the back end. */
-	while (netfront_send(&nf, frame, p->tot_len, flags) < 0) {
+	while ((in_place ? netfront_send_in_place(&nf, frame, p->tot_len, flags, p)
+			 : netfront_send(&nf, frame, p->tot_len, flags)) < 0) {
 		uint64_t now = wl_time_ns();
 		if (!deadline) {
 			tx_stalls++;
 			deadline = now + TX_STALL_LIMIT_NS;
 		} else if (now >= deadline) {
+			if (in_place)
+				pbuf_free(p);
 			return ERR_MEM;   /* dropped; TCP retransmits */
 		}
 		netfront_flush(&nf);
 		netfront_wait(&nf, deadline);
 	}
 	return ERR_OK;
+}
+
+/* netfront's release: a frame sent in place no longer needs its pbuf. */
+static void release_sent(void *cookie)
+{
+	pbuf_free(cookie);
 }
 
 static err_t netif_setup(struct netif *n)
@@ -116,6 +134,7 @@ int lwnet_up(void)
 		wl_printf("net: the VM has no network device (give lwvmm --net tap)\n");
 		return -1;
 	}
+	nf.release = release_sent;
 	lwnet_heap = wl_alloc(LWNET_HEAP_BYTES);
 	if (!lwnet_heap) {
 		state = -1;
@@ -197,4 +216,6 @@ void lwnet_get_stats(struct wl_net_stats *s)
 	s->kicks = nf.kicks;
 	s->sleeps = evtchn_sleeps;
 	s->tx_stalls = tx_stalls;
+	s->tx_in_place = nf.tx_in_place;
+	s->rx_dropped = rx_dropped;
 }
