@@ -64,6 +64,8 @@ static const struct {
 	{ "tx_frames_per_kick", "frames sent per kick" },
 	{ "rx_frames_per_wakeup", "frames received per wake-up" },
 	{ "tx_stalls", "send stalls (ring full)" },
+	{ "tx_in_place", "frames sent with no copy" },
+	{ "rx_dropped", "frames dropped (no guest stack memory)" },
 	{ "checksum", "checksum (must match native)" },
 };
 

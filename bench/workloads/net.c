@@ -225,6 +225,8 @@ static void report(const struct net_params *p, const struct net_figures *f,
 			      f->seconds > 0 ? (double)(st.kicks + st.sleeps) / f->seconds : 0);
 		wl_result_num(&r, "exits_per_mib", mib > 0 ? (double)(st.kicks + 2 * st.sleeps) / mib : 0);
 		wl_result_num(&r, "tx_stalls", (double)st.tx_stalls);
+		wl_result_num(&r, "tx_in_place", (double)st.tx_in_place);
+		wl_result_num(&r, "rx_dropped", (double)st.rx_dropped);
 	}
 	wl_result_end(&r);
 }

@@ -20,7 +20,7 @@
  *   ring-*    a hostile block front end (lwvmm/guest/selftest_rings.c): badbuf,
  *             overlap, pastdisk, overrun, flood, badattach; needs --disk
  *   net-arp   ARP for the host end of the link, raw frames; needs --net tap
- *   net-badbuf, net-overrun, net-rx-overrun  a hostile network front end; needs --net tap
+ *   net-badbuf, net-overrun, net-rx-overrun, net-badflags  a hostile network front end; needs --net tap
  */
 #include "selftest.h"
 #include "wl.h"
@@ -153,7 +153,7 @@ static int selftest_main(int argc, char **argv)
 	if (wl_strcmp(mode, "net-arp") == 0)
 		return selftest_net_arp();
 	if (wl_strcmp(mode, "net-badbuf") == 0 || wl_strcmp(mode, "net-overrun") == 0 ||
-	    wl_strcmp(mode, "net-rx-overrun") == 0)
+	    wl_strcmp(mode, "net-rx-overrun") == 0 || wl_strcmp(mode, "net-badflags") == 0)
 		return selftest_net_hostile(mode);
 	if (wl_strcmp(mode, "numa-touch") == 0)
 		return numa_touch(pages, ms);

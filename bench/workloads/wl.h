@@ -115,6 +115,8 @@ struct wl_net_stats {
 	uint64_t sleeps;      /* the guest's waits that slept in the monitor, on any port
 				 (in a net run the NIC's; the console sleeps only on a full ring) */
 	uint64_t tx_stalls;   /* times every transmit buffer was in flight */
+	uint64_t tx_in_place; /* frames sent from where the stack built them, with no copy */
+	uint64_t rx_dropped;  /* received frames dropped for want of stack memory */
 };
 void wl_net_get_stats(struct wl_net_stats *s);
 

@@ -61,7 +61,7 @@ int selftest_net_arp(void)
 	put_ip(frame + 38, nf.gateway);
 	uint64_t deadline = wl_time_ns() + 3000000000ULL;
 	for (int tries = 0; tries < 3; tries++) {
-		if (netfront_send(&nf, frame, 60) < 0)
+		if (netfront_send(&nf, frame, 60, 0) < 0)
 			return 1;
 		netfront_flush(&nf);
 		uint64_t until = wl_time_ns() + 1000000000ULL;
@@ -81,11 +81,59 @@ int selftest_net_arp(void)
 	return 1;
 }
 
+/* Sends one raw transmit request; its response status, or 1000 when none came within 2 s. */
+static int tx_status(uint64_t buffer, uint32_t len, uint32_t flags)
+{
+	struct net_tx_request *r = ring_next_request(&nf.tx);
+	r->id = 7;
+	r->buffer = buffer;
+	r->len = len;
+	r->flags = flags;
+	ring_front_commit_request(&nf.tx);
+	netfront_flush(&nf);
+	uint64_t deadline = wl_time_ns() + 2000000000ULL;
+	while (!ring_unconsumed_responses(&nf.tx) && wl_time_ns() < deadline)
+		netfront_wait(&nf, deadline);
+	if (!ring_unconsumed_responses(&nf.tx))
+		return 1000;
+	int status = ((const struct net_response *)ring_next_response(&nf.tx))->status;
+	ring_front_consume_response(&nf.tx);
+	return status;
+}
+
+/*
+ * Frames whose flags lie: a blank checksum claimed for a frame that is not
+ * IPv4 TCP/UDP (an ARP frame), or for an IPv4 header that claims a TCP header
+ * beyond the frame's end, and flags the protocol does not have. Each must be
+ * refused with -EINVAL and the device must go on working (an ordinary frame
+ * then goes out).
+ */
+static int net_badflags(void)
+{
+	static uint8_t f[128];
+	int ok = 1;
+
+	for (int i = 0; i < 6; i++)
+		f[i] = 0xff;
+	f[12] = 0x08, f[13] = 0x06;                     /* ARP */
+	int arp = tx_status((uint64_t)f, 60, NET_TXF_CSUM_BLANK);
+	f[13] = 0x00, f[14] = 0x4f, f[23] = 6;          /* IPv4, 60-byte header, TCP */
+	int short_tcp = tx_status((uint64_t)f, 64, NET_TXF_CSUM_BLANK);
+	int unknown = tx_status((uint64_t)f, 64, 0x80);
+	int plain = tx_status((uint64_t)f, 64, 0);
+	wl_printf("selftest: blank checksum on ARP %d, on a cut TCP header %d, unknown flag %d, "
+		  "plain frame %d\n", arp, short_tcp, unknown, plain);
+	ok = arp == LW_EINVAL && short_tcp == LW_EINVAL && unknown == LW_EINVAL && plain == 0;
+	return ok ? 0 : 1;
+}
+
 /* Hostile network front ends: bad buffers get error responses, overruns break the device. */
 int selftest_net_hostile(const char *mode)
 {
 	if (open_net() < 0)
 		return 2;
+	if (wl_strcmp(mode, "net-badflags") == 0)
+		return net_badflags();
 	if (wl_strcmp(mode, "net-badbuf") == 0) {
 		struct net_tx_request *r = ring_next_request(&nf.tx);
 		r->id = 5;

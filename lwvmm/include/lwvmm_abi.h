@@ -74,6 +74,7 @@ enum lw_device_type {
 	LW_DEV_NET = 3,
 };
 #define LW_DEV_READONLY 0x1
+#define LW_DEV_NET_CSUM_OFFLOAD 0x2   /* net: checksums may be left blank both ways (netif.h) */
 #define LW_MAX_DEVICES 8
 
 struct lw_device_desc {

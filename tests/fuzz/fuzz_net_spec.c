@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the --net spec "tap[,host=IP][,guest=IP][,prefix=N]"
+ * libFuzzer target: the --net spec "tap[,host=IP][,guest=IP][,prefix=N][,mtu=N][,offload=on|off]"
  * (parse_spec in pv-drivers/netback.c). The parser is static and
  * netback_open goes on to create a tap device, so the file is included here
  * and its parser called alone. An accepted spec gives two distinct host
@@ -21,7 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (parse_spec(&n, spec, why, sizeof(why)) == 0) {
 		uint32_t host = ntohl(n.host_ip), guest = ntohl(n.guest_ip), mask = ntohl(n.netmask);
 		if (host == guest || (host & mask) != (guest & mask) || (host & ~mask) == 0 ||
-		    (guest & ~mask) == 0)
+		    (guest & ~mask) == 0 || n.mtu < 576 || n.mtu > NET_MAX_MTU ||
+		    n.vnet_hdr != (n.offload ? sizeof(struct virtio_net_hdr) : 0))
 			abort();
 	}
 	free(spec);

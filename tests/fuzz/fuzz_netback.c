@@ -5,12 +5,16 @@
  * ones (up to 64 KiB, beyond any buffer). A datagram socketpair stands in
  * for the tap device: one frame per read, truncated to the buffer, as a tap
  * gives. Transmitted frames are read back and must be what the guest named.
+ * The frames byte also picks the link: MTU 1500 or the largest, and checksum
+ * offload (a virtio-net header before every frame both ways, hostile ones
+ * from the "host" too: segmentation asked for, checksum flags) or none.
  *
  * netback.c is included to call its static transmit(), receive() and push()
  * from this thread in the order of netback_thread(), without its poll().
  *
  * Input: 4 bytes tx start index, 4 tx producer advance, 4 rx start, 4 rx
- * advance, 1 byte number of frames (at most 8), 2 bytes of length per frame,
+ * advance, 1 byte: number of frames (its value mod 9, at most 8) and the link
+ * (value / 9: bit 0 offload, bit 1 MTU 1500), 2 bytes of length per frame,
  * then 4096 bytes of tx slots and the rx slots.
  */
 #include "netback.c"
@@ -48,12 +52,15 @@ static void set_up(void)
 		frame[i] = (uint8_t)i;
 }
 
-/* What netback_attach does, but no thread: this one drives the back end. */
-static void attach(struct netback *n, uint8_t *area)
+/* What netback_open's options and netback_attach do, but no thread: this one drives the back end. */
+static void attach(struct netback *n, uint8_t *area, unsigned link)
 {
 	uint32_t slots = ring_slots_for(NET_RING_BYTES, NET_SLOT_SIZE);
 
 	memset(n, 0, sizeof(*n));
+	n->offload = link & 1;
+	n->vnet_hdr = n->offload ? sizeof(struct virtio_net_hdr) : 0;
+	n->mtu = link & 2 ? 1500 : NET_MAX_MTU;
 	snprintf(n->ifname, sizeof(n->ifname), "fuzz0");
 	n->tap_fd = tap[0];
 	n->kick_fd = -1;
@@ -71,8 +78,17 @@ static void drain_host_side(const struct netback *n)
 	ssize_t len;
 
 	while ((len = recv(tap[1], got, sizeof(got), 0)) >= 0) {
-		if (len < 14 || len > NET_MAX_FRAME)
+		ssize_t frame_len = len - (ssize_t)n->vnet_hdr;
+		if (frame_len < 14 || frame_len > (ssize_t)n->mtu + NET_ETH_HEADER)
 			abort();
+		if (n->vnet_hdr) {   /* a checksum the back end says is blank lies inside the frame */
+			struct virtio_net_hdr h;
+			memcpy(&h, got, sizeof(h));
+			if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE || (h.flags & ~VIRTIO_NET_HDR_F_NEEDS_CSUM) ||
+			    ((h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+			     (uint32_t)h.csum_start + h.csum_offset + 2 > (uint32_t)frame_len))
+				abort();
+		}
 		frames++;
 	}
 	if (frames > n->stats.tx_frames)
@@ -93,6 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(&rx_start, data + 8, 4);
 	memcpy(&rx_advance, data + 12, 4);
 	size_t nframes = data[16] % 9;
+	unsigned link = data[16] / 9;
 	data += 17;
 	size -= 17;
 	if (size < 2 * nframes)
@@ -102,7 +119,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < nframes; i++) {
 		uint16_t len;
 		memcpy(&len, data + 2 * i, 2);
-		send(tap[1], frame, len, 0);
+		if (link & 1) {   /* the virtio-net header first: flags and segmentation from the length */
+			struct virtio_net_hdr h = { .flags = (uint8_t)(len & 3),
+				.gso_type = (len & 4) ? VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_NONE };
+			struct iovec iov[2] = { { &h, sizeof(h) }, { frame, len } };
+			struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+			sendmsg(tap[1], &m, 0);
+		} else {
+			send(tap[1], frame, len, 0);
+		}
 	}
 	data += 2 * nframes;
 	size -= 2 * nframes;
@@ -117,7 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(rx->slots, data + txn, rxn);
 	tx->rsp_prod = tx_start;
 	rx->rsp_prod = rx_start;
-	attach(&n, area);
+	attach(&n, area, link);
 	tx->req_prod = tx_start + tx_advance;
 	rx->req_prod = rx_start + rx_advance;
 

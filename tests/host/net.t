@@ -14,7 +14,7 @@ command -v unshare >/dev/null && command -v nsenter >/dev/null ||
 unshare --net true 2>/dev/null || skip_all "cannot create a network namespace here"
 NETPEER=$ROOT/build/bin/netpeer
 VMBENCH=$ROOT/build/bin/vmbench
-plan 37
+plan 44
 
 netns_users() { # how many processes are in network namespace $1 (an ns:[inode] link)
 	local n=0 p
@@ -62,18 +62,34 @@ is "$(field peer_bytes)" 33554432 "stream: the peer counted exactly what was sen
 like "$(wait_log 'sink from 10\.201\.0\.2:[0-9]+: 33554432 bytes')" 'sink from 10\.201\.0\.2:[0-9]+: 33554432 bytes' "the peer saw the guest's address and the bytes"
 awk -v f="$(field tx_frames)" -v k="$(field kicks)" 'BEGIN { exit !(k > 0 && f / k > 1) }'
 ok $? "stream: more than one transmit frame per kick ($(field tx_frames_per_kick))"
-jq -e '.devices[] | select(.type == "net") | .tx_frames > 23000 and .errors == 0' "$TMP/s.json" >/dev/null
-ok $? "the monitor counted the frames (32 MiB needs over 23,000), without errors"
+jq -e '.devices[] | select(.type == "net") | .mtu == 65521 and .offload and .errors == 0 and .tx_bytes > 1514 * .tx_frames' "$TMP/s.json" >/dev/null
+ok $? "stream: frames larger than 1514 bytes on the MTU 65521 link, without errors"
+jq -e '.devices[] | select(.type == "net") | .tx_csum_blank > 0 and .rx_csum_blank > 0' "$TMP/s.json" >/dev/null
+ok $? "stream: the host's TCP took the guest's segments with checksums left blank, and the guest its ACKs"
+awk -v z="$(field tx_in_place)" -v f="$(field tx_frames)" 'BEGIN { exit !(z > 0 && z <= f) }'
+ok $? "stream: frames went out from lwIP's own segments, no copy ($(field tx_in_place) of $(field tx_frames)), and the peer's byte count matched"
 
-run_ns run --net tap --workload net -- --mode rr --count 500 --size 100 --peer 10.201.0.1 --port "$PORT"
+# The old link: MTU 1500, every checksum computed, no virtio-net header.
+run_ns run --net tap,mtu=1500,offload=off --stats-json "$TMP/s.json" --workload net -- --mode stream --mib 32 --port "$PORT"
+is "$(field peer_bytes)" 33554432 "mtu=1500,offload=off: the peer counted exactly what was sent"
+jq -e '.devices[] | select(.type == "net") | .mtu == 1500 and (.offload | not) and .tx_frames > 23000 and .tx_bytes <= 1514 * .tx_frames and .tx_csum_blank == 0 and .rx_csum_blank == 0 and .errors == 0' "$TMP/s.json" >/dev/null
+ok $? "mtu=1500,offload=off: 32 MiB in over 23,000 frames of at most 1514 bytes, no checksum left blank"
+
+run_ns run --net tap --stats-json "$TMP/s.json" --workload net -- --mode rr --count 500 --size 100 --peer 10.201.0.1 --port "$PORT"
+jq -e '.devices[] | select(.type == "net") | (.poll_hits | type) == "number" and .poll_hits + .poll_misses <= .tx_frames and .wakeups > 0' "$TMP/s.json" >/dev/null
+ok $? "rr: the back end polls only after passes that sent frames (hits + misses <= frames out), and counts its wake-ups"
 is "$RC" 0 "rr: exits 0"
 is "$(field ok)" 1 "rr: every echo matched"
 is "$(field count)" 500 "rr: 500 round trips"
 like "$(field rtt_p99_us)" '^[0-9.]+$' "rr: reports round-trip percentiles"
 like "$(wait_log 'echo from 10\.201\.0\.2:[0-9]+: 50000 bytes')" 'echo from 10\.201\.0\.2:[0-9]+: 50000 bytes' "the peer echoed 500 x 100 bytes"
 
-run_ns run --net tap --workload net -- --mode rr --count 50 --size 200000 --port "$PORT"
-is "$(field ok)" 1 "rr with 200 KB messages (many segments, full windows both ways)"
+run_ns run --net tap --stats-json "$TMP/s.json" --workload net -- --mode rr --count 50 --size 200000 --port "$PORT"
+is "$(field ok)" 1 "rr with 200 KB messages (many segments, full windows both ways): every echo intact"
+jq -e '.devices[] | select(.type == "net") | .rx_bytes > 1514 * .rx_frames and .rx_csum_blank > 0 and .errors == 0' "$TMP/s.json" >/dev/null
+ok $? "rr 200 KB: the host's large segments with blank checksums arrived intact"
+run_ns run --net tap,offload=off --workload net -- --mode rr --count 20 --size 200000 --port "$PORT"
+is "$(field ok)" 1 "rr 200 KB with offload off (large frames, checksums computed and checked both ways)"
 
 run_ns run --net tap,host=10.202.7.1,guest=10.202.7.9,prefix=28 --workload net -- --mode stream --mib 1 --port "$PORT"
 is "$(field ok)" 1 "addresses from --net: the default peer is the host end"

@@ -9,7 +9,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/tcp.h"
 
-#define SEND_CHUNK 32768      /* tcp_write takes at most 64 KiB - 1 */
+#define SEND_CHUNK 65535      /* tcp_write takes at most 64 KiB - 1 */
 #define RXQ_LEN 256
 
 struct wl_tcp {
