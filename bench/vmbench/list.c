@@ -132,7 +132,6 @@ static void list_envs(void)
 		printf("  %-12s %s: %s\n", runners[i]->name, ok ? "available" : "unavailable here",
 		       ok ? runners[i]->what : why);
 	}
-	printf("  %-12s not implemented yet (a Linux guest; needs VMX/SVM)\n", "vm-linux");
 }
 
 int cmd_list(int argc, char **argv)
