@@ -25,3 +25,8 @@ $(BUILD)/obj/guestimg/%.o: %.c
 $(BIN)/guest-init: bench/guestimg/guest_init.c lwvmm/include/lwvmm_abi.h
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -static -Ilwvmm/include -o $@ $<
+
+# Unit test (tests/unit/, pattern rule in tests/build.mk, included before this file).
+UNIT_TESTS += $(UNIT_DIR)/test_guestimg
+TEST_SRCS_test_guestimg := bench/guestimg/kmod_deps.c bench/guestimg/cpio_newc.c
+$(UNIT_DIR)/test_guestimg: TEST_CFLAGS += -iquote bench/guestimg
