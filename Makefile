@@ -44,6 +44,7 @@ include lwvmm/build.mk
 include tests/build.mk
 -include tests/lab/build.mk
 -include baselines/containers/build.mk
+-include bench/guestimg/build.mk
 
 build-all: $(ALL_TARGETS)
 

@@ -99,7 +99,7 @@ static void environment_section(FILE *md, const struct report_data *d)
 			ok ? "yes" : md_cell(cell, sizeof(cell), str_or(v, "why", "no")),
 			str_or(v, "what", ""),
 			!strcmp(key, "native") ? "cpus per cell; no memory limit" :
-			!strcmp(key, "vm") ? "cpus per cell (vCPUs); guest RAM per cell (`mem`)" :
+			!strcmp(key, "vm") || !strcmp(key, "vm-linux") ? "cpus per cell (vCPUs); guest RAM per cell (`mem`)" :
 			"cpus per cell; memory limit per cell (`mem`)");
 	}
 }

@@ -61,12 +61,6 @@ static int select_envs(struct harness *h, const char *list)
 	copy = strdup(list);
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		const struct runner *r = runner_find(name);
-		if (!r && !strcmp(name, "vm-linux")) {   /* DESIGN's Linux guest */
-			fprintf(stderr, "vmbench: environment 'vm-linux' (a Linux guest) is not "
-				"implemented yet\n");
-			free(copy);
-			return -1;
-		}
 		if (!r) {
 			fprintf(stderr, "vmbench: unknown environment '%s' (known:", name);
 			for (int i = 0; runners[i]; i++)
@@ -104,9 +98,8 @@ static int check_suite_envs(const struct suite *s)
 	for (int i = 0; i < s->ncells; i++)
 		for (int e = 0; s->cells[i].envs[e]; e++)
 			if (!runner_find(s->cells[i].envs[e])) {
-				fprintf(stderr, "vmbench: %s: cells[%d] names %s environment '%s'\n",
-					s->path, i, !strcmp(s->cells[i].envs[e], "vm-linux") ?
-					"the not yet implemented" : "unknown", s->cells[i].envs[e]);
+				fprintf(stderr, "vmbench: %s: cells[%d] names unknown environment '%s'\n",
+					s->path, i, s->cells[i].envs[e]);
 				return -1;
 			}
 	return 0;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "run_options.h"
 #include "runner.h"
@@ -12,6 +13,8 @@ void run_usage(FILE *f)
 {
 	fprintf(f, "usage: vmbench run --suite NAME|FILE [--envs ENV,...] [--workloads NAME,...]\n"
 		   "                   [--reps N] [--out DIR] [--timeout SECONDS] [--dry-run]\n"
+		   "                   [--kernel BZIMAGE]\n"
+		   "--kernel: vm-linux's guest kernel (sets VMBENCH_KERNEL)\n"
 		   "--dry-run prints the cells and runs it would do and the longest it may take\n"
 		   "environments:");
 	for (int i = 0; runners[i]; i++)
@@ -46,13 +49,14 @@ int parse_options(int argc, char **argv, struct options *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "kernel", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+s:e:w:r:o:t:hn", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+s:e:w:r:o:t:hnk:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->suite = optarg; break;
 		case 'e': o->envs = optarg; break;
@@ -67,6 +71,13 @@ int parse_options(int argc, char **argv, struct options *o)
 				return -1;
 			break;
 		case 'n': o->dry_run = 1; break;
+		case 'k':   /* read by runner_vm_linux.c */
+			if (access(optarg, R_OK) < 0) {
+				fprintf(stderr, "vmbench: --kernel %s: %s\n", optarg, strerror(errno));
+				return -1;
+			}
+			setenv("VMBENCH_KERNEL", optarg, 1);
+			break;
 		case 'h':
 			run_usage(stdout);
 			exit(0);

@@ -9,12 +9,14 @@
 
 extern const struct runner runner_native;
 extern const struct runner runner_vm;
+extern const struct runner runner_vm_linux;
 extern const struct runner runner_container;
 extern const struct runner runner_container_cr;
 
 const struct runner *const runners[] = {
 	&runner_native,
 	&runner_vm,
+	&runner_vm_linux,
 	&runner_container,
 	&runner_container_cr,
 	NULL,

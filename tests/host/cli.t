@@ -5,10 +5,10 @@
 # a usage error says why on stderr and exits 64 (EX_USAGE).
 . "$(dirname "$0")/tap.sh"
 B=$ROOT/build/bin
-for b in lwvmm ctrun ctstamp vmbench workload netpeer vmbench-tool; do
+for b in lwvmm ctrun ctstamp vmbench workload netpeer vmbench-tool guestimg; do
 	[ -x "$B/$b" ] || skip_all "build/bin/$b is not built (make)"
 done
-plan 49
+plan 53
 
 rev=$("$B/lwvmm" info 2>/dev/null | sed -n 's/^version: //p')
 [ -n "$rev" ] || rev=$(git -C "$ROOT" describe --always --dirty 2>/dev/null)
@@ -17,7 +17,7 @@ help_ok() { # help_ok BINARY ARGS...: --help on stdout, exit 0, nothing on stder
 	run_cmd "$B/$1" "${@:2}"
 	like "$RC|$ERR|$OUT" "^0\|\|usage: " "$* prints usage on stdout and exits 0"
 }
-for b in lwvmm ctrun ctstamp vmbench workload netpeer vmbench-tool; do
+for b in lwvmm ctrun ctstamp vmbench workload netpeer vmbench-tool guestimg; do
 	help_ok "$b" --help
 	help_ok "$b" -h
 	run_cmd "$B/$b" --version

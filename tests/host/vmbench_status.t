@@ -47,7 +47,7 @@ is "$RC" 64 "an unknown suite: exit 64"
 run_cmd "$VMBENCH" run --suite smoke --envs nosuch
 is "$RC" 64 "an unknown environment: exit 64"
 run_cmd "$VMBENCH" run --suite smoke --envs vm-linux
-like "$RC|$ERR" "^64\|vmbench: environment 'vm-linux' .*is not implemented yet" "vm-linux: not implemented yet (64)"
+like "$RC|$ERR" "^69\|vmbench: suite smoke has no cell in vm-linux" "vm-linux, which smoke does not name: nothing runs (69)"
 run_cmd "$VMBENCH" frobnicate
 is "$RC" 64 "an unknown command: exit 64"
 

@@ -18,6 +18,10 @@ LAB_CACHE=${LWVMM_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lwvmm-lab}
 # and xt_mark for the iptables rules with which CRIU locks a container's network;
 # nf_conntrack_netlink because CRIU dumps a network namespace's conntrack table.
 LAB_MODULES=${LAB_MODULES:-irqbypass kvm kvm-amd tun veth unix_diag inet_diag tcp_diag udp_diag netlink_diag af_packet_diag nf_tables nft_compat xt_mark nf_conntrack_netlink}
+# Copied into the image's /lib/modules but not loaded: the lab's kernel is also
+# lwvmm's Linux guest there, and bench/guestimg puts these (from the same
+# modules.dep) into the guest's initramfs.
+LAB_GUEST_MODULES=${LAB_GUEST_MODULES:-virtio_pci virtio_blk virtio_net virtio_console}
 # Single-threaded TCG: with multi-threaded TCG the lab kernel froze now and then
 # (nothing more on its console) while lwvmm created and destroyed VMs under the
 # emulated SVM: about once per 300 VM lifecycles. LAB_TCG_OPTS= (empty) gives
@@ -32,6 +36,8 @@ LAB_KERNEL_META=linux-image-cloud-amd64
 # host tests find their runs' processes with them.
 LAB_HOST_TOOLS="bash env grep sed awk timeout setpriv unshare jq numactl lstopo-no-graphics
 	ldd ip tar gzip runc criu iptables-restore ip6tables-restore fio iperf3 stress-ng pgrep pkill ${LAB_EXTRA_TOOLS:-}"
+# Host directories copied in whole (scripts/linux_boot_compare: QEMU's firmware).
+LAB_EXTRA_DIRS=${LAB_EXTRA_DIRS:-}
 LAB_DEBUG_EXIT_PORT=0xf4
 LAB_TMP=
 LAB_QEMU_PID=
@@ -131,12 +137,13 @@ lab_fetch_kernel() {
 	[ -f "$LAB_VMLINUZ" ] || lab_die "no kernel image $LAB_VMLINUZ in $pkg"
 }
 
-# Prints the modules to load, as paths relative to /lib/modules/KVER, in load
-# order: every module after the modules it depends on (from modules.dep).
+# Prints the modules to load (LAB_MODULES, or the names given), as paths
+# relative to /lib/modules/KVER, in load order: every module after the
+# modules it depends on (from modules.dep).
 lab_resolve_modules() {
 	local dep="$LAB_KROOT/lib/modules/$LAB_KVER/modules.dep" name
 	[ -f "$dep" ] || lab_die "no modules.dep in $LAB_KROOT"
-	for name in $LAB_MODULES; do
+	for name in ${*:-$LAB_MODULES}; do
 		printf '%s\n' "$name"
 	done | awk -v prefix="/lib/modules/$LAB_KVER/" -v depfile="$dep" '
 		function base(path,  b) {
@@ -193,16 +200,20 @@ lab_copy_libraries() {
 # slowly) with busybox, host tools, modules, the project's binaries and tests.
 # It is rebuilt only when one of its inputs changed.
 lab_build_image() {
-	local out="$LAB_REPO/build/lab" root key modules tool path file applet
+	local out="$LAB_REPO/build/lab" root key modules guest_modules tool path file applet
 	local -a inputs
 	mkdir -p "$out"
 	modules=$(lab_resolve_modules) || lab_die "kernel $LAB_KVER has no module named:${modules#*missing:} (LAB_MODULES=$LAB_MODULES)"
+	# shellcheck disable=SC2086 # a list of names
+	guest_modules=$(lab_resolve_modules $LAB_GUEST_MODULES) ||
+		lab_die "kernel $LAB_KVER has no module named:${guest_modules#*missing:} (LAB_GUEST_MODULES=$LAB_GUEST_MODULES)"
 	mapfile -t inputs < <(cd "$LAB_REPO" && find build/bin build/lab bench/suites tests/host tests/lab/t \
 		-maxdepth 1 -type f ! -name '*.d' ! -name '*.o' ! -name 'initramfs*' 2>/dev/null | LC_ALL=C sort)
 	inputs+=(reports/references.json)   # the papers' figures, for vmbench's reports
 	key=$( {
-		echo "$LAB_KVER $LAB_HOST_TOOLS"
+		echo "$LAB_KVER $LAB_HOST_TOOLS $LAB_EXTRA_DIRS"
 		echo "$modules"
+		echo "$guest_modules"
 		(cd "$LAB_REPO" && sha256sum tests/lab/init "${inputs[@]}")
 		for tool in busybox $LAB_HOST_TOOLS; do
 			path=$(command -v "$tool" 2>/dev/null) && sha256sum "$(readlink -f "$path")"
@@ -235,13 +246,19 @@ lab_build_image() {
 		mkdir -p "$root$path"
 		cp -a "$path/." "$root$path/"
 	done
+	for path in $LAB_EXTRA_DIRS; do
+		[ -d "$path" ] || lab_die "LAB_EXTRA_DIRS: no directory $path on the host"
+		mkdir -p "$root$path"
+		cp -aL "$path/." "$root$path/"
+	done
 	[ -x "$root/usr/bin/bash" ] || lab_die "bash is missing on the host"
 	rm -f "$root/bin/bash" && ln -s ../usr/bin/bash "$root/bin/bash"
-	echo "$modules" | while read -r path; do
+	printf '%s\n%s\n' "$modules" "$guest_modules" | sed '/^$/d' | sort -u | while read -r path; do
 		mkdir -p "$root/lib/modules/$LAB_KVER/$(dirname "$path")"
 		cp "$LAB_KROOT/lib/modules/$LAB_KVER/$path" "$root/lib/modules/$LAB_KVER/$path"
 	done
-	echo "$modules" | awk -v prefix="/lib/modules/$LAB_KVER/" '
+	cp "$LAB_KROOT/lib/modules/$LAB_KVER/modules.builtin" "$root/lib/modules/$LAB_KVER/"
+	printf '%s\n%s\n' "$modules" "$guest_modules" | sed '/^$/d' | sort -u | awk -v prefix="/lib/modules/$LAB_KVER/" '
 		NR == FNR { keep[$0] = 1; next }
 		{ path = substr($0, 1, index($0, ":") - 1); sub("^" prefix, "", path) }
 		path in keep' - "$LAB_KROOT/lib/modules/$LAB_KVER/modules.dep" \

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# vmbench's vm-linux environment (bench/vmbench/runner_vm_linux.c): the
+# workloads inside an unmodified Linux guest under lwvmm. Where the host's KVM
+# is PVM (the development hosts) the environment is unavailable with the
+# reason, in `vmbench list` and in the records, and nothing is faked; in the
+# lab (SVM) a cpu cell passes its check in the guest (its checksum matches
+# native's), and a 2-vCPU cell is recorded as unavailable with the reason.
+. "$(dirname "$0")/tap.sh"
+VMBENCH=$ROOT/build/bin/vmbench
+[ -x "$VMBENCH" ] || skip_all "vmbench is not built"
+kvm_usable || skip_all "no usable /dev/kvm"
+flavour=$("$LWVMM" info | sed -n 's/^flavour: //p')
+cd "$TMP" || exit 1
+if [ "$flavour" = SVM ] || [ "$flavour" = VMX ]; then plan 5; else plan 6; fi
+
+run_cmd "$VMBENCH" run --suite linux --kernel "$TMP/none"
+like "$RC|$ERR" "^64\|vmbench: --kernel .*/none: No such file" "vmbench run --kernel F that is not there: 64"
+
+if [ "$flavour" != SVM ] && [ "$flavour" != VMX ]; then
+	run_cmd "$VMBENCH" list envs
+	like "$OUT" "^  vm-linux +unavailable here: Linux guests need VMX or SVM; this host's KVM is $flavour$" \
+		"vmbench list: vm-linux is unavailable on a $flavour host, with the reason"
+	run_cmd "$VMBENCH" run --suite linux --workloads cpu --envs vm-linux --out r
+	is "$RC" 69 "a run of only vm-linux cells: nothing ran (69)"
+	is "$(jq -r 'select(.env == "vm-linux") | [.unavailable, .ok] | @text' r/results.jsonl | sort -u)" \
+		'[true,false]' "every vm-linux cell is recorded as unavailable"
+	like "$(jq -r 'select(.env == "vm-linux") | .error' r/results.jsonl | sort -u)" \
+		"^environment unavailable: Linux guests need VMX or SVM; this host's KVM is $flavour$" \
+		"with the reason"
+	ok "$(! grep -q '"score"' r/results.jsonl; echo $?)" "and no score"
+	exit $TAP_FAILED
+fi
+
+run_cmd "$VMBENCH" run --suite linux --workloads cpu --reps 1 --out r
+is "$RC" 0 "the cpu cells natively and in vm-linux: every run passed (0)"
+one=$(jq -c 'select(.env == "vm-linux" and .cpus == 1)' r/results.jsonl)
+is "$(jq -r '.ok' <<<"$one")" true "the 1-vCPU cell ran in the Linux guest and passed its check"
+[ "$(jq -r '.ok' <<<"$one")" = true ] || diag "$(jq -r '.error' <<<"$one")"
+like "$(jq -r '.score' <<<"$one")" "^[0-9.e+-]+$" "with a score parsed from its result line"
+like "$(jq -c 'select(.env == "vm-linux" and .cpus == 2) | [.unavailable, .error]' r/results.jsonl)" \
+	'^\[true,".*lwvmm boots Linux guests with 1 vCPU until it writes ACPI tables' \
+	"the 2-vCPU cell: unavailable, with the reason"
+exit $TAP_FAILED
