@@ -136,6 +136,7 @@ static const struct rule backend_calls[] = {
 	{ SCMP_SYS(io_uring_enter), ARGS_ANY, NULL },  /* block: submits, sleeps for completions and kicks */
 	{ SCMP_SYS(poll), ARGS_ANY, NULL },            /* net: sleeps for a kick or a frame */
 	{ SCMP_SYS(read), ARGS_ANY, NULL },            /* net: frames from the tap, the kick counter */
+	{ SCMP_SYS(getrusage), ARGS_ANY, NULL },       /* block: its own context switches, at its end */
 	/* block ,share (blk_share.c): mmap MAP_FIXED of the image over a read's buffer (every
 	 * thread's mmap), then the memfd RAM's pages under it given back */
 	{ SCMP_SYS(fallocate), ARGS_ANY, NULL },
