@@ -138,6 +138,7 @@ static const struct rule backend_calls[] = {
 	{ SCMP_SYS(read), ARGS_ANY, NULL },            /* net: frames from the tap, the kick counter */
 	{ SCMP_SYS(readv), ARGS_ANY, NULL },           /* net: a frame from the tap behind its virtio-net header */
 	{ SCMP_SYS(writev), ARGS_ANY, NULL },          /* net: a frame to the tap behind its virtio-net header */
+	{ SCMP_SYS(getrusage), ARGS_ANY, NULL },       /* block: its own context switches, at its end */
 	/* block ,share (blk_share.c): mmap MAP_FIXED of the image over a read's buffer (every
 	 * thread's mmap), then the memfd RAM's pages under it given back */
 	{ SCMP_SYS(fallocate), ARGS_ANY, NULL },

@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "blkback.h"
@@ -79,6 +81,7 @@ static int blkback_open(void *state, const char *spec, int port, char *why, size
 
 	(void)port;
 	b->fd = b->kick_fd = -1;
+	b->stats.ctxsw_voluntary = b->stats.ctxsw_involuntary = -1;   /* until the thread ends */
 	pthread_mutex_init(&b->sync_lock, NULL);
 	if (len == 0 || len >= sizeof(b->path)) {
 		snprintf(why, why_len, "--disk '%.*s': give FILE[,ro][,direct][,share] with a FILE of 1 to %zu bytes",
@@ -175,6 +178,7 @@ static void submit(struct blkback *b, const struct blk_request *req)
 		.len = req->op == BLK_OP_FLUSH ? 0 : req->len, .busy = 1 };
 	io_uring_sqe_set_data(sqe, &b->inflight[slot]);
 	b->in_flight++;
+	b->stats.submitted++;
 }
 
 /*
@@ -254,6 +258,44 @@ static int look_again(struct blkback *b)
 	return ring_final_check_for_requests(&b->ring) != 0;
 }
 
+static uint64_t clock_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
+}
+
+/*
+ * The time-weighted number of requests in flight on the host (what the disk
+ * is given to work on; fio keeps it at --qd). Called before and after every
+ * sleep: the count changes while the thread is awake, which is short
+ * beside the sleeps at depth, so the awake time counts at the new value.
+ */
+static void account_depth(struct blkback *b)
+{
+	uint64_t now = clock_ns();
+
+	if (b->depth_since_ns) {
+		double dt = (double)(now - b->depth_since_ns) / 1e9;
+		b->stats.depth_area += dt * b->depth_then;
+		b->stats.depth_seconds += dt;
+	}
+	b->depth_since_ns = now;
+	b->depth_then = b->in_flight;
+}
+
+/* The thread's own context switches, for the per-request costs in the statistics. */
+static void record_context_switches(struct blkback *b)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru) == 0) {
+		b->stats.ctxsw_voluntary = ru.ru_nvcsw;
+		b->stats.ctxsw_involuntary = ru.ru_nivcsw;
+	}
+}
+
 static void *blkback_thread(void *arg)
 {
 	struct blkback *b = arg;
@@ -282,10 +324,14 @@ static void *blkback_thread(void *arg)
 		 * kernel refused the submission (short of memory), so those cases
 		 * end as a separate submit and wait would.
 		 */
-		if (io_uring_cq_ready(&b->uring))
+		if (io_uring_cq_ready(&b->uring)) {
 			io_uring_submit(&b->uring);
-		else
+		} else {
+			b->stats.waits++;
+			account_depth(b);
 			io_uring_submit_and_wait(&b->uring, 1);
+			account_depth(b);
+		}
 		int r = io_uring_wait_cqe(&b->uring, &cqe);
 		if (r == -EINTR)
 			continue;
@@ -301,6 +347,7 @@ static void *blkback_thread(void *arg)
 		io_uring_cq_advance(&b->uring, seen);
 	}
 	push_responses(b);
+	record_context_switches(b);
 	return NULL;
 }
 
@@ -449,6 +496,29 @@ static void blkback_describe(const void *state, struct lw_device_desc *desc)
 	desc->size = b->size;
 }
 
+/* x per ring request, for the per-request costs (0 with no requests). */
+static double per_request(const struct blkback_stats *s, uint64_t x)
+{
+	return s->requests ? (double)x / (double)s->requests : 0;
+}
+
+/* Requests in flight on the host, on average over time. */
+static double host_depth(const struct blkback_stats *s)
+{
+	return s->depth_seconds > 0 ? s->depth_area / s->depth_seconds : 0;
+}
+
+static void print_per_request(FILE *out, const struct blkback_stats *s, int index)
+{
+	fprintf(out, "  disk %d per ring request: %.3f kicks, %.3f notifications, %.3f back-end waits",
+		index, per_request(s, s->kicks), per_request(s, s->notifies), per_request(s, s->waits));
+	if (s->ctxsw_voluntary >= 0)
+		fprintf(out, ", %.3f back-end context switches (%.3f voluntary)",
+			per_request(s, (uint64_t)(s->ctxsw_voluntary + s->ctxsw_involuntary)),
+			per_request(s, (uint64_t)s->ctxsw_voluntary));
+	fprintf(out, "; %.1f in flight on the host on average\n", host_depth(s));
+}
+
 static void blkback_print_stats(FILE *out, const void *state, int index)
 {
 	const struct blkback *b = state;
@@ -461,6 +531,8 @@ static void blkback_print_stats(FILE *out, const void *state, int index)
 		(unsigned long long)s->kicks, (unsigned long long)s->notifies,
 		(unsigned long long)s->sync_requests, (unsigned long long)(s->sync_bytes >> 20),
 		b->broken ? ", BROKEN" : "");
+	if (s->requests)
+		print_per_request(out, s, index);
 	blk_share_print(out, &b->share);
 }
 
@@ -471,11 +543,18 @@ static void blkback_json_stats(FILE *out, const void *state)
 
 	fprintf(out, "{\"type\":\"block\",\"requests\":%llu,\"bytes\":%llu,\"errors\":%llu,"
 		"\"kicks\":%llu,\"notifies\":%llu,\"sync_requests\":%llu,\"sync_bytes\":%llu,"
-		"\"enospc\":%llu,\"broken\":%s,\"share\":", (unsigned long long)s->requests,
+		"\"enospc\":%llu,\"broken\":%s,\"backend_waits\":%llu,\"submitted\":%llu,"
+		"\"host_depth_mean\":%.3f,", (unsigned long long)s->requests,
 		(unsigned long long)s->bytes, (unsigned long long)s->errors,
 		(unsigned long long)s->kicks, (unsigned long long)s->notifies,
 		(unsigned long long)s->sync_requests, (unsigned long long)s->sync_bytes,
-		(unsigned long long)s->enospc, b->broken ? "true" : "false");
+		(unsigned long long)s->enospc, b->broken ? "true" : "false",
+		(unsigned long long)s->waits, (unsigned long long)s->submitted, host_depth(s));
+	/* left out when the thread never ran (no ring) or getrusage failed */
+	if (s->ctxsw_voluntary >= 0)
+		fprintf(out, "\"backend_ctxsw_voluntary\":%lld,\"backend_ctxsw_involuntary\":%lld,",
+			(long long)s->ctxsw_voluntary, (long long)s->ctxsw_involuntary);
+	fprintf(out, "\"share\":");
 	blk_share_json(out, &b->share);
 	fprintf(out, "}");
 }

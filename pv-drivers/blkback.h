@@ -28,6 +28,13 @@ struct blkback_stats {
 	uint64_t sync_requests;/* trap-and-emulate requests */
 	uint64_t sync_bytes;
 	uint64_t enospc;       /* writes the host refused for want of space (ENOSPC, EDQUOT): the guest saw EIO */
+	/* per-request costs (--stats' "per ring request" line) */
+	uint64_t waits;        /* times the thread asked the kernel to sleep for a completion or a kick */
+	uint64_t submitted;    /* requests given to io_uring */
+	double depth_area;     /* requests in flight on the host x seconds, from attach to the end */
+	double depth_seconds;  /* the time that area covers */
+	int64_t ctxsw_voluntary;   /* the thread's context switches at its end (getrusage), -1: unknown */
+	int64_t ctxsw_involuntary;
 };
 
 struct blk_inflight {
@@ -58,6 +65,8 @@ struct blkback {
 	struct blk_inflight inflight[BLKBACK_DEPTH];
 	int in_flight;
 	uint64_t kick_value;        /* buffer of the eventfd read */
+	uint64_t depth_since_ns;    /* when in_flight last changed, as far as the statistics know */
+	int depth_then;             /* in_flight since then */
 
 	/* trap-and-emulate registers; requests come from any vCPU */
 	pthread_mutex_t sync_lock;
