@@ -60,6 +60,10 @@ int rootfs_libraries(const char *binary, char ***libs, char *err, size_t errlen)
  * malloc'ed path or NULL with err. */
 char *rootfs_get(const char *cache_dir, const struct rootfs_prog *progs, int n,
 		 int *cached, char *err, size_t errlen);
+/* The cache keys' hash (FNV-1a, 64 bits): bytes, and a file's identity (path, inode,
+ * size, mtime). guestimg keys its images the same way. */
+uint64_t rootfs_hash(uint64_t h, const void *data, size_t len);
+uint64_t rootfs_hash_file(uint64_t h, const char *path);
 /* Remove cache_dir/rootfs-*.tmp-PID whose PID is gone; how many. */
 int rootfs_sweep(const char *cache_dir);
 /* $CTRUN_CACHE, or tool_dir/../containers (malloc'ed). */

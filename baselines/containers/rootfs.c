@@ -126,7 +126,7 @@ static void free_list(char **list)
 	free(list);
 }
 
-static uint64_t fnv(uint64_t h, const void *data, size_t len)
+uint64_t rootfs_hash(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 
@@ -135,15 +135,15 @@ static uint64_t fnv(uint64_t h, const void *data, size_t len)
 	return h;
 }
 
-static uint64_t hash_file(uint64_t h, const char *path)
+uint64_t rootfs_hash_file(uint64_t h, const char *path)
 {
 	struct stat st;
 
-	h = fnv(h, path, strlen(path) + 1);
+	h = rootfs_hash(h, path, strlen(path) + 1);
 	if (stat(path, &st) == 0) {
-		h = fnv(h, &st.st_ino, sizeof(st.st_ino));
-		h = fnv(h, &st.st_size, sizeof(st.st_size));
-		h = fnv(h, &st.st_mtim, sizeof(st.st_mtim));
+		h = rootfs_hash(h, &st.st_ino, sizeof(st.st_ino));
+		h = rootfs_hash(h, &st.st_size, sizeof(st.st_size));
+		h = rootfs_hash(h, &st.st_mtim, sizeof(st.st_mtim));
 	}
 	return h;
 }
@@ -338,16 +338,16 @@ char *rootfs_get(const char *cache_dir, const struct rootfs_prog *progs, int n,
 	uint64_t h = 0xcbf29ce484222325ULL;
 	int format = ROOTFS_FORMAT;
 
-	h = fnv(h, &format, sizeof(format));
+	h = rootfs_hash(h, &format, sizeof(format));
 	for (int i = 0; i < n; i++)
 		libs[i] = NULL;
 	for (int i = 0; i < n; i++) {
 		if (rootfs_libraries(progs[i].path, &libs[i], err, errlen) < 0)
 			goto out;
-		h = fnv(h, progs[i].name, strlen(progs[i].name) + 1);
-		h = hash_file(h, progs[i].path);
+		h = rootfs_hash(h, progs[i].name, strlen(progs[i].name) + 1);
+		h = rootfs_hash_file(h, progs[i].path);
 		for (int l = 0; libs[i] && libs[i][l]; l++)
-			h = hash_file(h, libs[i][l]);
+			h = rootfs_hash_file(h, libs[i][l]);
 	}
 	if (mkdirs(cache_dir) < 0) {
 		snprintf(err, errlen, "cannot create cache directory %s: %s", cache_dir,

@@ -155,29 +155,6 @@ static int select_programs(const char *list, struct rootfs_prog *progs, int *n)
 	return 0;
 }
 
-static uint64_t fnv(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return h;
-}
-
-/* A file's identity in the key: its path, inode, size and mtime (as rootfs.c's). */
-static uint64_t fnv_file(uint64_t h, const char *path)
-{
-	struct stat st;
-
-	h = fnv(h, path, strlen(path) + 1);
-	if (stat(path, &st) == 0) {
-		h = fnv(h, &st.st_ino, sizeof(st.st_ino));
-		h = fnv(h, &st.st_size, sizeof(st.st_size));
-		h = fnv(h, &st.st_mtim, sizeof(st.st_mtim));
-	}
-	return h;
-}
-
 /* The directory entries a module path needs that the root file system lacks. */
 static int add_parents(struct cpio_out *c, const char *rootfs, const char *path,
 		       char ***added, int *nadded)
@@ -362,17 +339,17 @@ int main(int argc, char **argv)
 
 	uint64_t h = 0xcbf29ce484222325ULL;
 	int format = IMAGE_FORMAT;
-	h = fnv(h, &format, sizeof(format));
-	h = fnv(h, rootfs, strlen(rootfs) + 1);   /* its name is the hash of its contents */
-	h = fnv_file(h, init);
-	h = fnv(h, &gz, sizeof(gz));
+	h = rootfs_hash(h, &format, sizeof(format));
+	h = rootfs_hash(h, rootfs, strlen(rootfs) + 1);   /* its name is the hash of its contents */
+	h = rootfs_hash_file(h, init);
+	h = rootfs_hash(h, &gz, sizeof(gz));
 	for (int i = 0; mods[i]; i++) {
 		char src[2 * PATH_MAX];
 		snprintf(src, sizeof(src), "%s/%s", moddir, mods[i]);
-		h = fnv_file(h, src);
+		h = rootfs_hash_file(h, src);
 	}
 	if (o.command)
-		h = fnv_file(h, o.command);
+		h = rootfs_hash_file(h, o.command);
 
 	rc = 70;
 	char *canon = realpath(cache, NULL);   /* build/bin/../guest-images -> build/guest-images */

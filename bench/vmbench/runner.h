@@ -71,6 +71,8 @@ int vm_numa_simulated(const struct cell *c);
 
 /* Helpers shared by runners. */
 int runner_executable(const char *path, char *why, size_t whylen);
+/* `lwvmm info`'s output (malloc'd) when lwvmm and /dev/kvm are usable; else NULL with why. */
+char *runner_lwvmm_info(const struct run_ctx *ctx, char *why, size_t whylen);
 
 /*
  * Runs a tool that enforces the timeout itself and writes its statistics as

@@ -19,13 +19,14 @@
 
 #define STATS_FILE ".monitor-stats.json"
 
-static int vm_available(const struct run_ctx *ctx, char *why, size_t whylen)
+char *runner_lwvmm_info(const struct run_ctx *ctx, char *why, size_t whylen)
 {
 	char *bin = paths_join(ctx->tool_dir, "lwvmm");
 	char *argv[] = { bin, "info", NULL };
 	struct spawn_req req = { .argv = argv, .timeout_s = 20 };
 	struct spawn_out out;
-	int fd, ok = 0;
+	char *info = NULL;
+	int fd;
 
 	if (!runner_executable(bin, why, whylen))
 		goto out;
@@ -37,7 +38,7 @@ static int vm_available(const struct run_ctx *ctx, char *why, size_t whylen)
 	close(fd);
 	spawn_run(&req, &out);
 	if (out.exit_code == 0) {
-		ok = 1;
+		info = strdup(out.out ? out.out : "");
 	} else {
 		const char *tail = spawn_tail_lines(out.err, 1);
 		snprintf(why, whylen, "lwvmm info failed (exit %d): %.*s", out.exit_code,
@@ -46,7 +47,15 @@ static int vm_available(const struct run_ctx *ctx, char *why, size_t whylen)
 	spawn_out_free(&out);
 out:
 	free(bin);
-	return ok;
+	return info;
+}
+
+static int vm_available(const struct run_ctx *ctx, char *why, size_t whylen)
+{
+	char *info = runner_lwvmm_info(ctx, why, whylen);
+
+	free(info);
+	return info != NULL;
 }
 
 /* lwvmm's own exit statuses (64 and up), in words. */

@@ -86,31 +86,14 @@ static char *linux_kernel(const struct run_ctx *ctx, char *why, size_t whylen)
 /* lwvmm info's "flavour:" (VMX, SVM, PVM), or NULL with why. */
 static char *kvm_flavour(const struct run_ctx *ctx, char *why, size_t whylen)
 {
-	char *bin = paths_join(ctx->tool_dir, "lwvmm");
-	char *argv[] = { bin, "info", NULL };
-	struct spawn_req req = { .argv = argv, .timeout_s = 20 };
-	struct spawn_out out;
-	char *flavour = NULL;
-	int fd;
+	char *info = runner_lwvmm_info(ctx, why, whylen), *flavour = NULL;
+	const char *line = info ? strstr(info, "flavour: ") : NULL;
 
-	if (!runner_executable(bin, why, whylen))
-		goto out;
-	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(why, whylen, "/dev/kvm: %s", strerror(errno));
-		goto out;
-	}
-	close(fd);
-	spawn_run(&req, &out);
-	const char *line = out.out ? strstr(out.out, "flavour: ") : NULL;
-	if (out.exit_code == 0 && line)
+	if (line)
 		flavour = strndup(line + 9, strcspn(line + 9, "\n"));
-	else
-		snprintf(why, whylen, "lwvmm info failed (exit %d): %.200s", out.exit_code,
-			 out.err && *out.err ? out.err : out.error);
-	spawn_out_free(&out);
-out:
-	free(bin);
+	else if (info)
+		snprintf(why, whylen, "lwvmm info names no flavour");
+	free(info);
 	return flavour;
 }
 
