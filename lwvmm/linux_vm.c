@@ -2,7 +2,7 @@
  * A Linux guest: one KVM VM with KVM's in-kernel interrupt controllers and
  * PIT, RAM from guest_ram.c, the kernel laid out by linux_boot.c, and the
  * exit loop below, which serves port I/O (the UART, lwvmm's exit port, the
- * keyboard controller's reset) and ends the run. See linux_vm.h.
+ * keyboard controller of i8042.c, whose reset ends the run, the CMOS clock). See linux_vm.h.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "i8042.h"
 #include "linux_boot.h"
 #include "linux_vm.h"
 #include "uart8250.h"
@@ -28,9 +29,6 @@
 #define DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=-1 acpi=off i8042.noaux i8042.nokbd i8042.nopnp"
 #define CMOS_INDEX_PORT 0x70
 #define CMOS_DATA_PORT 0x71
-#define KBD_DATA_PORT 0x60
-#define KBD_STATUS_PORT 0x64
-#define KBD_RESET 0xfe
 #define TSS_GPA 0xfffbd000ULL   /* three pages KVM on VMX needs for real mode; unused otherwise */
 
 struct linux_vm;
@@ -56,6 +54,7 @@ struct linux_vm {
 	pthread_mutex_t lock;
 	atomic_int ended;
 	struct uart8250 uart;
+	struct i8042 keyboard;   /* the controller only: its reset ends the run */
 	uint8_t cmos_index;
 	uint16_t last_unknown_port;
 	char out[4096];            /* serial output waiting to be written to stdout */
@@ -157,19 +156,18 @@ static int port_access(struct linux_vm *l, uint16_t port, int is_out, uint8_t *d
 		l->status_written = 1;
 		return end_run(l, data[0], "exit-port");
 	}
-	if (port == KBD_STATUS_PORT && is_out && data[0] == KBD_RESET) {
+	if (port == I8042_DATA_PORT || port == I8042_COMMAND_PORT) {
+		if (!is_out) {
+			data[0] = i8042_read(&l->keyboard, port);
+			return 0;
+		}
+		if (!i8042_write(&l->keyboard, port, data[0]))
+			return 0;
 		if (l->status_written)
 			return end_run(l, l->status, "reset");
 		fprintf(stderr, "lwvmm: the guest reset itself (reboot) without writing its exit "
 			"status to port 0x%x\n", LW_LINUX_EXIT_PORT);
 		return end_run(l, LWVMM_EXIT_GUEST_FAULT, "reset");
-	}
-	/* The keyboard controller is only its reset: its status reads "input buffer empty", so
-	 * that Linux's reboot does not poll it (each read an exit) before writing 0xfe. */
-	if (port == KBD_STATUS_PORT || port == KBD_DATA_PORT) {
-		if (!is_out)
-			memset(data, 0, (size_t)size);
-		return 0;
 	}
 	/* The CMOS RTC: only what keeps Linux from polling it. With nothing there its
 	 * "update in progress" bit reads 1 forever and Linux spins on it for a second. */
@@ -581,6 +579,7 @@ int linux_run(const struct linux_config *c)
 		return LWVMM_EXIT_UNAVAILABLE;
 	}
 	uart8250_init(&l.uart, uart_output, uart_irq, &l);
+	i8042_init(&l.keyboard);
 	rc = setup(&l, why, sizeof(why));
 	if (rc == 0) {
 		catch_stop_signals(c->timeout_s);

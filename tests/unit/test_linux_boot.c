@@ -1,7 +1,8 @@
 /*
- * lwvmm/linux_boot.c and lwvmm/uart8250.c: the bzImage loader against a
- * synthetic bzImage (header fields as boot.rst gives them), and the UART's
- * registers as Linux's 8250 driver probes and uses them.
+ * lwvmm/linux_boot.c, lwvmm/uart8250.c and lwvmm/i8042.c: the bzImage loader
+ * against a synthetic bzImage (header fields as boot.rst gives them), the
+ * UART's registers as Linux's 8250 driver probes and uses them, and the
+ * keyboard controller as Linux's i8042 driver and reboot=k use it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "i8042.h"
 #include "linux_boot.h"
 #include "uart8250.h"
 
@@ -168,12 +170,55 @@ static void test_uart(void **state)
 	assert_int_equal(s.irq, 0);
 }
 
+/* Linux's i8042 driver sends a command to port 0x64 and, for a reply, polls the
+ * status port until the output buffer is full, then reads port 0x60. */
+static int i8042_command(struct i8042 *k, uint8_t cmd, int *reply)
+{
+	int reset = i8042_write(k, I8042_COMMAND_PORT, cmd);
+	*reply = (i8042_read(k, I8042_COMMAND_PORT) & 0x01) ? i8042_read(k, I8042_DATA_PORT) : -1;
+	return reset;
+}
+
+static void test_i8042(void **state)
+{
+	(void)state;
+	struct i8042 k;
+	int reply;
+
+	i8042_init(&k);
+	/* the driver's flush: nothing waiting; the input buffer is never full */
+	assert_int_equal(i8042_read(&k, I8042_COMMAND_PORT) & 0x03, 0);
+	assert_int_equal(i8042_command(&k, 0xaa, &reply), 0);
+	assert_int_equal(reply, 0x55);                       /* self-test passed */
+	assert_int_equal(i8042_read(&k, I8042_COMMAND_PORT) & 0x01, 0);   /* read once: empty */
+	i8042_command(&k, 0x20, &reply);
+	assert_int_equal(reply, 0x45);                       /* the control byte a BIOS leaves */
+	/* write the control byte (keyboard off), read it back */
+	assert_int_equal(i8042_write(&k, I8042_COMMAND_PORT, 0x60), 0);
+	assert_int_equal(i8042_write(&k, I8042_DATA_PORT, 0x30), 0);
+	i8042_command(&k, 0x20, &reply);
+	assert_int_equal(reply, 0x30);
+	/* a data byte with no command before it is for the (absent) keyboard */
+	i8042_write(&k, I8042_DATA_PORT, 0xff);
+	i8042_command(&k, 0x20, &reply);
+	assert_int_equal(reply, 0x30);
+	/* commands without a reply leave the output buffer empty */
+	i8042_command(&k, 0xad, &reply);
+	assert_int_equal(reply, -1);
+	i8042_command(&k, 0xab, &reply);
+	assert_int_equal(reply, 0x00);                       /* keyboard port test: no fault */
+	/* reboot=k: wait for the input buffer to empty, then pulse the reset line */
+	assert_int_equal(i8042_read(&k, I8042_COMMAND_PORT) & 0x02, 0);
+	assert_int_equal(i8042_write(&k, I8042_COMMAND_PORT, 0xfe), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_uart),
+		cmocka_unit_test(test_i8042),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
