@@ -337,6 +337,7 @@ static int setup(struct linux_vm *l, char *why, size_t why_len)
 		}
 		if (x86_set_cpuid_apic(l->kvm.kvm_fd, v->fd, (uint32_t)i, why, why_len) < 0)
 			goto fail;
+		x86_setup_xcr0(v->fd);
 	}
 	if (setup_bsp(l, img.entry64, why, why_len) < 0)
 		goto fail;

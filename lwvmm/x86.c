@@ -96,7 +96,7 @@ static int setup_sregs(int vcpu_fd, uint64_t cr3, char *why, size_t why_len)
 }
 
 /* x87, SSE and AVX state enabled in XCR0, as far as the host allows. */
-static void setup_xcr0(int vcpu_fd)
+void x86_setup_xcr0(int vcpu_fd)
 {
 	struct kvm_xcrs xcrs = { .nr_xcrs = 1 };
 	unsigned a, b, c, d;
@@ -204,7 +204,7 @@ int x86_setup_vcpu(int kvm_fd, int vcpu_fd, uint64_t cr3, char *why, size_t why_
 {
 	if (set_cpuid(kvm_fd, vcpu_fd, why, why_len) < 0 || setup_sregs(vcpu_fd, cr3, why, why_len) < 0)
 		return -1;
-	setup_xcr0(vcpu_fd);
+	x86_setup_xcr0(vcpu_fd);
 	return 0;
 }
 

@@ -20,6 +20,12 @@ int x86_setup_vcpu(int kvm_fd, int vcpu_fd, uint64_t cr3, char *why, size_t why_
 /* The CPUID KVM supports on this host (asked once), with this vCPU's APIC ID in the leaves that report it (Linux guests' vCPUs). */
 int x86_set_cpuid_apic(int kvm_fd, int vcpu_fd, uint32_t apic_id, char *why, size_t why_len);
 
+/* XCR0 with x87, SSE and AVX state, as far as the host allows (best effort). A Linux guest
+ * sets XCR0 itself, but a nested hypervisor that lets its XSETBV through unseen (QEMU's TCG
+ * SVM does) leaves KVM's copy at the reset value and CPUID's XSAVE size at 576 bytes: Linux
+ * then warns "XSAVE consistency problem" at boot. Set here, KVM's copy and CPUID agree. */
+void x86_setup_xcr0(int vcpu_fd);
+
 /* Points a created vCPU at another page-table root (numa_run.c). 0, or -1 and `why`. */
 int x86_set_cr3(int vcpu_fd, uint64_t cr3, char *why, size_t why_len);
 

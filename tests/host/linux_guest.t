@@ -26,7 +26,7 @@ if [ "$flavour" != SVM ] && [ "$flavour" != VMX ]; then
 fi
 
 [ -r "$KERNEL" ] && [ -r "$INITRD" ] || skip_all "no guest kernel or initrd in build/lab (tests/lab/prepare)"
-plan 12
+plan 13
 run_vm run --kernel "$KERNEL" --initrd "$INITRD" --mem 256M --timeout 200 --stats-json "$TMP/s.json" \
 	--append lwvmm.status=7
 is "$RC" 7 "the status /init writes to port 0x501 is lwvmm's exit status"
@@ -40,6 +40,9 @@ is "$(jq -r '.guest, .ended_by, .exit_status' "$TMP/s.json" | tr '\n' ' ')" "lin
 i8042_log=$(grep -o 'i8042: .*' <<<"$OUT" | tr -d '\r' | tr '\n' ';')
 ok "$(grep -q "Can't read CTR\|No controller found\|Keylock active" <<<"$OUT"; [ $? = 1 ]; echo $?)" \
 	"the kernel's i8042 driver found the keyboard controller at once ($i8042_log)"
+# x86_setup_xcr0: KVM's XCR0 and CPUID's XSAVE size agree from the start (see x86.h)
+ok "$(grep -q "XSAVE consistency problem" <<<"$OUT"; [ $? = 1 ]; echo $?)" \
+	"no XSAVE consistency warning at boot ($(grep -o 'x86/fpu: Enabled.*' <<<"$OUT" | tr -d '\r'))"
 run_vm run --kernel "$KERNEL" --cpus 2
 is "$RC" 64 "--cpus 2: refused (64) until lwvmm writes ACPI tables"
 like "$ERR" "Debian's kernels have no MP-table support" "with the reason"
