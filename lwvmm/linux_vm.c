@@ -304,8 +304,14 @@ static int setup(struct linux_vm *l, char *why, size_t why_len)
 		goto fail;
 	}
 	rc = LWVMM_EXIT_RESOURCES;
-	if (guest_memory_create(&l->mem, c->mem_size, 0, GUEST_RAM_MEMFD, why, why_len) < 0 ||
-	    guest_memory_register(&l->mem, l->kvm.vm_fd, why, why_len) < 0)
+	if (guest_memory_create(&l->mem, c->mem_size, 0, c->mem_backing, why, why_len) < 0)
+		goto fail;
+	/* Anonymous RAM in transparent huge pages where the host allows them (its THP mode
+	 * "madvise", Debian's default, needs this): a 2 MiB page is one fault and one nested
+	 * page-table entry instead of 512. Best effort; memfd RAM would need shmem THP. */
+	if (c->mem_backing == GUEST_RAM_ANON)
+		(void)madvise(l->mem.host, l->mem.size, MADV_HUGEPAGE);
+	if (guest_memory_register(&l->mem, l->kvm.vm_fd, why, why_len) < 0)
 		goto fail;
 	struct linux_boot_args args = { .cmdline = cmdline, .initrd = initrd, .initrd_size = initrd_size };
 	if (linux_boot_load(&img, &args, l->mem.host, l->mem.size, why, why_len) < 0) {
@@ -435,26 +441,45 @@ static void *linux_vcpu_thread(void *arg)
 	return NULL;
 }
 
+/* The guest RAM that is resident (mincore: for a memfd its page cache, for
+ * anonymous RAM its pages), in KiB, counted a GiB of pages at a time. */
+static uint64_t guest_resident_kib(const struct guest_memory *mem)
+{
+	static unsigned char vec[(1ULL << 30) / 4096];
+	uint64_t pages = 0;
+
+	for (uint64_t off = 0; off < mem->size; off += 1ULL << 30) {
+		uint64_t len = mem->size - off < (1ULL << 30) ? mem->size - off : 1ULL << 30;
+		if (mincore(mem->host + off, len, vec) < 0)
+			return 0;
+		for (uint64_t i = 0; i < (len + 4095) / 4096; i++)
+			pages += vec[i] & 1;
+	}
+	return pages * 4;
+}
+
 /*
- * The memory lwvmm holds at the end of the run, from /proc/self/status:
- * guest RAM is the memfd's pages (RssShmem); the rest (RssAnon, RssFile) is
- * lwvmm's own: its code, libraries, heap and stacks, the kvm_run page.
+ * The memory lwvmm holds at the end of the run: its whole RSS from
+ * /proc/self/status (RssAnon, RssFile, RssShmem), less the guest RAM that is
+ * resident; the rest is lwvmm's own: its code, libraries, heap and stacks,
+ * the kvm_run page.
  */
 static void read_rss(struct linux_vm *l)
 {
 	FILE *f = fopen("/proc/self/status", "re");
 	char line[128];
-	unsigned long long kib;
+	unsigned long long kib, all = 0;
 
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "RssAnon: %llu", &kib) == 1 || sscanf(line, "RssFile: %llu", &kib) == 1)
-			l->rss_own_kib += kib;
-		else if (sscanf(line, "RssShmem: %llu", &kib) == 1)
-			l->rss_guest_kib = kib;
+		if (sscanf(line, "RssAnon: %llu", &kib) == 1 || sscanf(line, "RssFile: %llu", &kib) == 1 ||
+		    sscanf(line, "RssShmem: %llu", &kib) == 1)
+			all += kib;
 	}
 	fclose(f);
+	l->rss_guest_kib = guest_resident_kib(&l->mem);
+	l->rss_own_kib = all > l->rss_guest_kib ? all - l->rss_guest_kib : 0;
 }
 
 static void report(const struct linux_vm *l)
@@ -490,11 +515,12 @@ static void report(const struct linux_vm *l)
 		"\"exit_status\":%d,\"ended_by\":\"%s\",\"status_written\":%s,\"wall_s\":%.6f,"
 		"\"startup_ms\":%.3f,\"exits\":{\"io\":%llu,\"mmio\":%llu},"
 		"\"unknown_ports\":%llu,\"serial_bytes\":%llu,\"own_rss_kib\":%llu,"
-		"\"guest_rss_kib\":%llu}\n",
+		"\"guest_rss_kib\":%llu,\"mem_backing\":\"%s\"}\n",
 		flavour_name(l->kvm.flavour), c->ncpus, (unsigned long long)c->mem_size, l->status,
 		l->ended_by, l->status_written ? "true" : "false", wall, boot,
 		exits_io, exits_mmio, (unsigned long long)l->unknown_ports,
-		(unsigned long long)l->uart.bytes_out, own_kib, guest_kib);
+		(unsigned long long)l->uart.bytes_out, own_kib, guest_kib,
+		guest_ram_backing_name(c->mem_backing));
 	fclose(f);
 }
 

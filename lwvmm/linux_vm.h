@@ -22,11 +22,14 @@
 
 #include <stdint.h>
 
+#include "guest_ram.h"
+
 struct linux_config {
 	const char *kernel;       /* bzImage */
 	const char *initrd;       /* NULL: none */
 	const char *append;       /* added to the default command line; NULL: nothing */
 	uint64_t mem_size;
+	enum guest_ram_backing mem_backing;   /* anonymous unless --mem-backing memfd */
 	int ncpus;
 	double timeout_s;         /* 0: none */
 	int print_stats;

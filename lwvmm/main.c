@@ -53,7 +53,7 @@ static void usage(FILE *out)
 		"       lwvmm run --domain-file FILE [--mem-backing anon|memfd] [--stats] [--stats-json FILE]\n"
 		"                 [--timeout SECONDS] [--no-seccomp]\n"
 		"       lwvmm run --kernel BZIMAGE [--initrd FILE] [--append ARGS] [--mem SIZE]\n"
-		"                 [--stats] [--stats-json FILE] [--timeout SECONDS]\n"
+		"                 [--mem-backing anon|memfd] [--stats] [--stats-json FILE] [--timeout SECONDS]\n"
 		"       lwvmm info | --help | --version\n"
 		"  --domains N        N identical VMs (domains) in this one process, 1 to %d (default 1);\n"
 		"                     console lines start with the domain's name (d0: ...) when N > 1;\n"
@@ -63,7 +63,8 @@ static void usage(FILE *out)
 		"  --cpus N           vCPUs, 1 to %d (default 1), in each domain\n"
 		"  --mem SIZE         guest RAM, e.g. 256M or 2G, a multiple of 2M (default 256M)\n"
 		"  --mem-backing anon|memfd  guest RAM from a memfd (default) or anonymous memory\n"
-		"                     that KSM may merge (madvise MERGEABLE)\n"
+		"                     that KSM may merge (madvise MERGEABLE); with --kernel\n"
+		"                     anonymous (default, in huge pages) or a memfd\n"
 		"  --stats            print exits by reason, monitor and guest time at the end\n"
 		"  --stats-json FILE  write the same statistics as JSON\n"
 		"  --timeout SECONDS  end the run with status 124 after this long\n"
@@ -401,7 +402,11 @@ static int cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vm_config c = { .ncpus = 1, .mem_size = 256ULL << 20 };
-	struct linux_config lc = { 0 };
+	/* A Linux guest's RAM is anonymous unless --mem-backing says otherwise: nothing in its
+	 * path needs a memfd (no monitor-owned page tables to sample, no buffer cache to share),
+	 * and anonymous RAM can have transparent huge pages, as QEMU's has: the guest boots
+	 * faster (docs/host-notes.md). */
+	struct linux_config lc = { .mem_backing = GUEST_RAM_ANON };
 	const char *mem_arg = "256M";
 	int ndomains = 1;
 	const char *domain_file = NULL;
@@ -475,6 +480,7 @@ static int cmd_run(int argc, char **argv)
 				c.mem_backing = GUEST_RAM_MEMFD;
 			else
 				return bad_usage("--mem-backing '%s': give anon or memfd", optarg);
+			lc.mem_backing = c.mem_backing;
 			break;
 		case 'K':
 			lc.kernel = optarg;

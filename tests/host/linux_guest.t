@@ -26,7 +26,7 @@ if [ "$flavour" != SVM ] && [ "$flavour" != VMX ]; then
 fi
 
 [ -r "$KERNEL" ] && [ -r "$INITRD" ] || skip_all "no guest kernel or initrd in build/lab (tests/lab/prepare)"
-plan 13
+plan 14
 run_vm run --kernel "$KERNEL" --initrd "$INITRD" --mem 256M --timeout 200 --stats-json "$TMP/s.json" \
 	--append lwvmm.status=7
 is "$RC" 7 "the status /init writes to port 0x501 is lwvmm's exit status"
@@ -35,6 +35,11 @@ like "$OUT" "lwvmm-linux-init: up, pid 1, kernel command line: .*lwvmm.status=7"
 like "$OUT" "Linux version [0-9]" "the kernel's own messages came out of the 8250 console"
 is "$(jq -r '.guest, .ended_by, .exit_status' "$TMP/s.json" | tr '\n' ' ')" "linux exit-port 7 " \
 	"--stats-json: a Linux guest, ended through the exit port with 7"
+# RAM: anonymous (huge pages where the host allows), the guest's pages counted by
+# mincore, lwvmm's own memory the rest of its RSS (the issue's bound: 4 MiB)
+is "$(jq -r '[.mem_backing, (.guest_rss_kib > 16384), (.own_rss_kib > 0 and .own_rss_kib < 4096)] | @text' \
+	"$TMP/s.json")" '["anon",true,true]' \
+	"guest RAM anonymous by default; resident guest RAM and lwvmm's own memory told apart ($(jq -c '[.guest_rss_kib, .own_rss_kib]' "$TMP/s.json"))"
 # lwvmm/i8042.c: without a controller that answers, the driver's probe polls the
 # status port some 10,000 times (an exit each) and logs "Can't read CTR"
 i8042_log=$(grep -o 'i8042: .*' <<<"$OUT" | tr -d '\r' | tr '\n' ';')
