@@ -15,16 +15,17 @@ FUZZ_SECONDS ?= 60
 FUZZ_NAMES := $(shell awk '!/^\#/ && NF { print $$1 }' tests/fuzz/targets)
 FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 
-FUZZ_SRCS_blk_ring := pv-drivers/blk_check.c pv-drivers/guest_memory.c
+FUZZ_SRCS_blk_ring := pv-drivers/blkback.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
+FUZZ_LIBS_blk_ring := -luring -lpthread
 FUZZ_SRCS_elf_loader := lwvmm/elf_loader.c pv-drivers/guest_memory.c
 FUZZ_SRCS_lwvmm_options := lwvmm/options.c
-FUZZ_SRCS_disk_spec := pv-drivers/blkback.c pv-drivers/blk_check.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
+FUZZ_SRCS_disk_spec := pv-drivers/blkback.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_disk_spec := -luring -lpthread
 FUZZ_SRCS_hypercall := lwvmm/hypercall_check.c pv-drivers/guest_memory.c
 FUZZ_INCLUDES_blkback := pv-drivers/blkback.c
-FUZZ_SRCS_blkback := pv-drivers/blk_check.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
+FUZZ_SRCS_blkback := pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_blkback := -luring -lpthread
-FUZZ_SRCS_blk_race := pv-drivers/blkback.c pv-drivers/blk_check.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
+FUZZ_SRCS_blk_race := pv-drivers/blkback.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_blk_race := -luring -lpthread
 FUZZ_SRCS_consback := pv-drivers/consback.c pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_consback := -lpthread
@@ -53,7 +54,7 @@ FUZZ_FLAGS_tool_yaml := -iquote bench/vmbench/tools -iquote bench/vmbench
 FUZZ_LIBS_tool_yaml := -ljansson -lyaml
 FUZZ_INCLUDES_mmio_decode := lwvmm/devices.c
 FUZZ_SRCS_mmio_decode := lwvmm/evtchn.c pv-drivers/guest_memory.c pv-drivers/backend.c \
-	pv-drivers/blkback.c pv-drivers/blk_check.c pv-drivers/blk_share.c pv-drivers/consback.c pv-drivers/netback.c
+	pv-drivers/blkback.c pv-drivers/blk_share.c pv-drivers/consback.c pv-drivers/netback.c
 FUZZ_LIBS_mmio_decode := -luring -lpthread
 FUZZ_INCLUDES_net_spec := pv-drivers/netback.c
 FUZZ_SRCS_net_spec := pv-drivers/guest_memory.c pv-drivers/backend.c
