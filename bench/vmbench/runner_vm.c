@@ -100,8 +100,9 @@ static void vm_run(const struct run_ctx *ctx, const struct run_request *req,
 	argv[n++] = timeout;
 	char disk[4200];
 	if (req->cell->disk_path) {   /* O_DIRECT, as fio's --direct=1 natively */
-		snprintf(disk, sizeof(disk), "%s%s", req->cell->disk_path,
-			 req->cell->disk_direct ? ",direct" : "");
+		snprintf(disk, sizeof(disk), "%s%s%s", req->cell->disk_path,
+			 req->cell->disk_opts ? "," : req->cell->disk_direct ? ",direct" : "",
+			 req->cell->disk_opts ? req->cell->disk_opts : "");
 		argv[n++] = "--disk";
 		argv[n++] = disk;
 	}

@@ -36,7 +36,7 @@ static int parse(int argc, char **argv, struct dataset_params *p)
 			p->threads = (int)n;
 		else if (wl_strcmp(k, "--verify") == 0 && (n == 0 || n == 1))
 			p->verify = (int)n;
-		else if (wl_strcmp(k, "--block") == 0 && n >= 4096 && n <= (1L << 20) && !(n & (n - 1)))
+		else if (wl_strcmp(k, "--block") == 0 && n >= 4096 && n <= (2L << 20) && !(n & (n - 1)))
 			p->block = (uint32_t)n;
 		else if (wl_strcmp(k, "--cache-mib") == 0 && n >= 1 && n <= (1L << 20))
 			p->cache_bytes = (uint64_t)n << 20;

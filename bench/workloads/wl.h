@@ -102,7 +102,7 @@ void wl_disk_get_stats(struct wl_disk *d, struct wl_disk_stats *s);
 /*
  * The library OS's buffer cache over a disk (guest only; natively the page
  * cache plays its part): blocks of `block_bytes` (a power of two, 4 KiB to
- * 1 MiB), each in its own page-aligned buffer, up to `limit_bytes` (at most
+ * 2 MiB), each in its own buffer aligned to its size, up to `limit_bytes` (at most
  * the disk), evicted by a clock. On a `--disk F,ro,share` disk a miss is a
  * page-aligned read that lwvmm serves by mapping the image's page-cache pages
  * (Disco's global buffer cache), so domains caching the same blocks share

@@ -16,7 +16,7 @@
 
 struct bcache_slot {
 	uint64_t block_plus1;    /* 0: free */
-	uint8_t *buf;            /* allocated at first use, reused after eviction */
+	uint8_t *buf;            /* its block's place in the pool, aligned to the block */
 	uint32_t next_plus1;     /* the next slot in its hash bucket */
 	uint32_t referenced;     /* the clock's bit */
 };

@@ -132,6 +132,30 @@ static void test_suite_net_key(void **state)
 	assert_non_null(strstr(err, "'net' must be true or false"));
 }
 
+/* disk_opts: "ro" or "ro,share", with a disk, in env vm alone; the label names it */
+static void test_suite_disk_opts(void **state)
+{
+	struct suite s;
+	(void)state;
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"dataset\",\"disk\":\"64M\","
+			      "\"disk_opts\":\"ro,share\",\"envs\":[\"vm\"],\"lwvmm_args\":[\"--domains\",\"2\"]}]}", &s), 0);
+	assert_string_equal(s.cells[0].disk_opts, "ro,share");
+	assert_string_equal(s.cells[0].label, "dataset [lwvmm --domains 2 --disk ,ro,share]");
+	suite_free(&s);
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"dataset\",\"disk\":\"64M\","
+			      "\"disk_opts\":\"ro\",\"envs\":[\"vm\"]}]}", &s), 0);
+	assert_string_equal(s.cells[0].label, "dataset [lwvmm --disk ,ro]");
+	suite_free(&s);
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"dataset\",\"disk\":\"64M\","
+			      "\"disk_opts\":\"rw\",\"envs\":[\"vm\"]}]}", &s), -1);
+	assert_non_null(strstr(err, "'disk_opts' must be"));
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"dataset\","
+			      "\"disk_opts\":\"ro\",\"envs\":[\"vm\"]}]}", &s), -1);
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"dataset\",\"disk\":\"64M\","
+			      "\"disk_opts\":\"ro\",\"envs\":[\"native\"]}]}", &s), -1);
+	assert_non_null(strstr(err, "env vm alone"));
+}
+
 /* --workloads: a subset of the cells, in the suite's order; unknown names refused */
 static void test_keep_workloads(void **state)
 {
@@ -169,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_suite_net_key),
+		cmocka_unit_test(test_suite_disk_opts),
 		cmocka_unit_test(test_keep_workloads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
