@@ -10,7 +10,7 @@
 /*
  * A cell's key text from a record, a plan entry or a suite cell: its params,
  * and for a VM variant " [lwvmm ARGS]", with a cell's disk_opts as
- * " --disk ,OPTS" last (as bench/vmbench/suite.c labels it).
+ * " --disk ,OPTS" last, then " [instances N]" (as bench/vmbench/suite.c labels it).
  */
 static char *params_text(json_t *obj)
 {
@@ -33,6 +33,9 @@ static char *params_text(json_t *obj)
 			fprintf(f, " --disk ,%s", disk_opts);
 		fputs("]", f);
 	}
+	json_int_t instances = json_integer_value(json_object_get(obj, "instances"));
+	if (instances > 0)
+		fprintf(f, "%s[instances %lld]", len || ftell(f) ? " " : "", (long long)instances);
 	fclose(f);
 	return text;
 }

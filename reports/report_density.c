@@ -1,12 +1,15 @@
 /*
  * The density section (issue 12): the density suite's dataset cells, N
- * domains in one lwvmm reading one read-only image without (--disk F,ro) and
- * with Disco's global buffer cache (--disk F,ro,share). Per N: the lwvmm
- * process's Pss at the end of the run (the monitor's process_pss_kib: every
- * mapping, guest RAM and the monitor's own), guest RAM's Pss apart, their
- * ratio, the work rate (the domains' dataset scores summed: warm passes) and
- * the wall time of the whole run. A chart in the shape of Disco's Fig. 6,
- * with Disco's eight-VM bars (references.json "density") beside ours.
+ * instances reading one read-only image, as N domains in one lwvmm and as
+ * N lwvmm processes, without (--disk F,ro) and with Disco's global buffer
+ * cache (--disk F,ro,share), and natively as N processes (the page cache
+ * shared by nature). Per kind and N: the footprint (domains: the lwvmm
+ * process's Pss at the end of the run, the monitor's process_pss_kib, with
+ * guest RAM's Pss apart; separate processes: fanout's pss_total_kib), the
+ * ratio, per instance, the work rate (the instances' dataset scores summed:
+ * warm passes) and the wall time of the whole run. A chart in the shape of
+ * Disco's Fig. 6, with Disco's eight-VM bars (references.json "density")
+ * beside ours.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,40 +21,65 @@
 #include "report_md.h"
 #include "spawn.h"
 
-#define MAX_N 64
+#define MAX_ROWS 64
 #define CHART "density.svg"
 
+/* How the N instances run: the rows' order in the table and the chart. */
+enum kind { DOMAINS, LWVMM_PROCS, NATIVE_PROCS };
+static const char *const kind_name[] = { "domains in one lwvmm", "lwvmm processes", "native processes" };
+
 struct config {
-	int have;
+	int have, have_guest;
 	struct stats pss, guest, score, wall;
 };
 
 struct row {
+	enum kind kind;
 	int n;
-	struct config c[2];   /* [0] without sharing, [1] with */
+	struct config c[2];   /* [0] without sharing, [1] with (native: the page cache, by nature) */
 };
 
-/* N and sharing from a group's label: "dataset ... [lwvmm --domains N --disk ,ro,share]". */
-static int classify(const struct group *g, int *n, int *share)
+/*
+ * Kind, N and sharing from a group's label: "dataset ... [lwvmm --domains N
+ * --disk ,ro,share]", "... [lwvmm --disk ,ro] [instances N]" or, natively,
+ * "... [instances N]".
+ */
+static int classify(const struct group *g, enum kind *kind, int *n, int *share)
 {
-	const char *v = strstr(g->params, "[lwvmm"), *dom, *disk;
+	const char *v = strstr(g->params, "[lwvmm"), *inst = strstr(g->params, "[instances "), *dom, *disk;
 
-	if (strcmp(g->workload, "dataset") || !v || !(disk = strstr(v, "--disk ,ro")))
+	if (strcmp(g->workload, "dataset"))
+		return -1;
+	if (!v) {
+		if (!inst)
+			return -1;
+		*kind = NATIVE_PROCS;
+		*n = atoi(inst + strlen("[instances "));
+		*share = 1;
+		return *n >= 1 && *n <= 64 ? 0 : -1;
+	}
+	if (!(disk = strstr(v, "--disk ,ro")))
 		return -1;
 	dom = strstr(v, "--domains ");
-	*n = dom ? atoi(dom + strlen("--domains ")) : 1;
+	*kind = inst ? LWVMM_PROCS : DOMAINS;
+	*n = inst ? atoi(inst + strlen("[instances ")) : dom ? atoi(dom + strlen("--domains ")) : 1;
 	*share = !strncmp(disk, "--disk ,ro,share", strlen("--disk ,ro,share"));
-	return *n >= 1 && *n <= MAX_N ? 0 : -1;
+	return *n >= 1 && *n <= 64 ? 0 : -1;
 }
 
-static void fill(struct config *c, const struct series *s, int n)
+/*
+ * Domains: the lwvmm process's Pss at the end of the run, guest RAM's apart.
+ * Separate processes: fanout's largest sum of the copies' Pss.
+ */
+static void fill(struct config *c, const struct series *s, enum kind kind, int n)
 {
-	const char *pss = n > 1 ? "monitor.totals.process_pss_kib" : "monitor.memory.process_pss_kib";
+	const char *pss = kind != DOMAINS ? "metrics.pss_total_kib" :
+			  n > 1 ? "monitor.totals.process_pss_kib" : "monitor.memory.process_pss_kib";
 	const char *guest = n > 1 ? "monitor.totals.guest_pss_kib" : "monitor.memory.pss_kib";
 
 	c->have = s && s->n_ok && series_stats(s, pss, 0, &c->pss) == 0 &&
-		  series_stats(s, guest, 0, &c->guest) == 0 && series_stats(s, "score", 0, &c->score) == 0 &&
-		  series_stats(s, "wall_s", 0, &c->wall) == 0;
+		  series_stats(s, "score", 0, &c->score) == 0 && series_stats(s, "wall_s", 0, &c->wall) == 0;
+	c->have_guest = c->have && kind == DOMAINS && series_stats(s, guest, 0, &c->guest) == 0;
 }
 
 static int collect(const struct report_data *d, struct row *rows)
@@ -60,21 +88,24 @@ static int collect(const struct report_data *d, struct row *rows)
 
 	for (int i = 0; i < d->ngroups; i++) {
 		int n, share, r;
-		if (classify(&d->groups[i], &n, &share) < 0)
+		enum kind kind;
+		if (classify(&d->groups[i], &kind, &n, &share) < 0)
 			continue;
-		for (r = 0; r < nrows && rows[r].n != n; r++)
+		for (r = 0; r < nrows && (rows[r].n != n || rows[r].kind != kind); r++)
 			;
 		if (r == nrows) {
-			if (nrows == MAX_N)
+			if (nrows == MAX_ROWS)
 				continue;
 			memset(&rows[nrows], 0, sizeof(rows[nrows]));
+			rows[nrows].kind = kind;
 			rows[nrows++].n = n;
 		}
-		fill(&rows[r].c[share], group_series(&d->groups[i], "vm"), n);
+		fill(&rows[r].c[share], group_series(&d->groups[i], kind == NATIVE_PROCS ? "native" : "vm"),
+		     kind, n);
 	}
-	for (int a = 0; a < nrows; a++)   /* by N */
+	for (int a = 0; a < nrows; a++)   /* by kind, then N */
 		for (int b = a + 1; b < nrows; b++)
-			if (rows[b].n < rows[a].n) {
+			if (rows[b].kind < rows[a].kind || (rows[b].kind == rows[a].kind && rows[b].n < rows[a].n)) {
 				struct row t = rows[a];
 				rows[a] = rows[b];
 				rows[b] = t;
@@ -105,7 +136,7 @@ static const char *chart(const struct report_data *d, json_t *refs, const struct
 	}
 	fprintf(f, "config,without sharing,with sharing\n");
 	for (int r = 0; r < nrows; r++)
-		fprintf(f, "%d domain%s,%.2f,%.2f\n", rows[r].n, rows[r].n > 1 ? "s" : "",
+		fprintf(f, "%d %s,%.2f,%.2f\n", rows[r].n, kind_name[rows[r].kind],
 			rows[r].c[0].have ? rows[r].c[0].pss.median / 1024 : 0,
 			rows[r].c[1].have ? rows[r].c[1].pss.median / 1024 : 0);
 	if (ref)
@@ -125,8 +156,9 @@ static const char *chart(const struct report_data *d, json_t *refs, const struct
 		"set style fill solid 0.8 border -1\nset boxwidth 0.9\n"
 		"set key outside bottom center horizontal\nset yrange [0:*]\n"
 		"set xrange [-0.5:STATS_records-0.5]\nset xtics noenhanced\n"
-		"set ylabel 'footprint (MiB): Pss of the lwvmm process'\n"
-		"set title 'Footprint of dataset in N domains, without and with sharing (Disco: pmake, MB)' noenhanced\n"
+		"set ylabel 'footprint (MiB): Pss summed'\n"
+		"set title 'Footprint of N dataset instances, without and with sharing (Disco: pmake, MB)' noenhanced\n"
+		"set xtics rotate by -30\n"
 		"plot for [c=2:3] 'density.csv' using c:xtic(1)\n");
 	fclose(f);
 	if (!gnuplot) {
@@ -135,7 +167,7 @@ static const char *chart(const struct report_data *d, json_t *refs, const struct
 		goto out;
 	}
 	char *argv[] = { (char *)gnuplot, "-e",
-			 "set terminal svg size 800,450 dynamic background rgb 'white'; set output '" CHART "'",
+			 "set terminal svg size 1000,500 dynamic background rgb 'white'; set output '" CHART "'",
 			 "density.gp", NULL };
 	struct spawn_req req = { .argv = argv, .timeout_s = 30, .cwd = d->dir };
 	struct spawn_out out;
@@ -153,7 +185,7 @@ out:
 
 void report_density_section(FILE *md, const struct report_data *d, json_t *refs)
 {
-	struct row rows[MAX_N];
+	struct row rows[MAX_ROWS];
 	int nrows = collect(d, rows);
 	json_t *ref = json_object_get(refs, "density");
 	char note[256] = "";
@@ -161,39 +193,49 @@ void report_density_section(FILE *md, const struct report_data *d, json_t *refs)
 	if (nrows == 0)
 		return;
 	fprintf(md, "\n## Density: Disco's transparent sharing (Fig. 6)\n\n"
-		"N identical domains in one lwvmm read the same data set from one read-only image into "
-		"their library OS's buffer cache and scan it (dataset). Without sharing (`--disk F,ro`) "
-		"each domain's cache holds its own copy; with Disco's global buffer cache "
+		"N identical instances of dataset read the same data set from one read-only image and scan "
+		"it: as N domains in one lwvmm, as N separate lwvmm processes, and natively as N processes. "
+		"In the VM the data set goes into the library OS's buffer cache: without sharing "
+		"(`--disk F,ro`) each instance's cache holds its own copy; with Disco's global buffer cache "
 		"(`--disk F,ro,share`) the cache's reads map the image's page-cache pages copy-on-write, "
-		"so the domains use the same host frames. Footprint: the lwvmm process's Pss at the end of "
-		"the run (every mapping: guest RAM and the monitor's own; the kernel's per-VM memory is not "
-		"in it), median (min – max) in MiB; guest RAM's own Pss beside it. With sharing the image's "
-		"pages count in it (the process maps them); without, the copies the monitor read them "
-		"through stay in the host's page cache and do not: the comparison leans against sharing. "
-		"Work rate: the domains' dataset scores summed (MB/s over the warm passes, all but the "
-		"first); wall: the whole run, exec to exit, including the first pass, where each shared "
-		"page's first touch costs a shadow-page fault on a PVM host. Natively and in containers "
-		"every process maps the one page cache by nature (not measured here).\n\n"
-		"| domains | footprint without sharing | with sharing | less memory | guest RAM Pss without / with "
-		"| per domain without / with | work rate without / with (MB/s) | with / without | wall without / with |\n"
-		"|---|---|---|---|---|---|---|---|---|\n");
+		"so the instances use the same host frames. Natively every process maps the file, the one "
+		"page cache shared by nature (its figure stands in the with-sharing column; containers would "
+		"do the same and are not run). Footprint, median (min – max) in MiB: for domains the lwvmm "
+		"process's Pss at the end of the run (every mapping: guest RAM and the monitor's own); for "
+		"separate processes the largest sum of every copy's Pss, sampled every 20 ms while all ran "
+		"(build/bin/fanout). Pss divides a shared page among its users, so the sum counts it once. "
+		"The kernel's per-VM memory (page tables, KVM's structures; about 200 kB a VM on this host, "
+		"../shared/HOST.md) is not in it. With sharing the image's pages count in it (the processes "
+		"map them); without, the copies the monitor read them through stay in the host's page cache "
+		"and do not: the comparison leans against sharing. Work rate: the instances' dataset scores "
+		"summed (MB/s over the warm passes, all but the first), every instance on the cell's one CPU; "
+		"wall: the whole run, exec to exit, including the first pass, where each shared page's first "
+		"touch costs a shadow-page fault on a PVM host.\n\n"
+		"| instances | as | footprint without sharing | with sharing | less memory | guest RAM Pss without / with "
+		"| per instance without / with | work rate without / with (MB/s) | with / without | wall without / with |\n"
+		"|---|---|---|---|---|---|---|---|---|---|\n");
 	for (int r = 0; r < nrows; r++) {
 		const struct config *a = &rows[r].c[0], *b = &rows[r].c[1];
+		int n = rows[r].n;
 		char pa[64], pb[64], ratio[32] = "–", guest[64] = "–", per[64] = "–", rate[64] = "–",
 			rr[32] = "–", wall[64] = "–";
 		mib(pa, sizeof(pa), a, &a->pss);
 		mib(pb, sizeof(pb), b, &b->pss);
 		if (a->have && b->have) {
-			int n = rows[r].n;
 			snprintf(ratio, sizeof(ratio), "%.2fx", a->pss.median / b->pss.median);
-			snprintf(guest, sizeof(guest), "%.1f / %.1f", a->guest.median / 1024, b->guest.median / 1024);
 			snprintf(per, sizeof(per), "%.1f / %.1f", a->pss.median / 1024 / n, b->pss.median / 1024 / n);
 			snprintf(rate, sizeof(rate), "%.0f / %.0f", a->score.median, b->score.median);
 			snprintf(rr, sizeof(rr), "%.1f%%", 100 * b->score.median / a->score.median);
 			snprintf(wall, sizeof(wall), "%.2f / %.2f s", a->wall.median, b->wall.median);
+		} else if (b->have) {   /* natively: one column */
+			snprintf(per, sizeof(per), "– / %.1f", b->pss.median / 1024 / n);
+			snprintf(rate, sizeof(rate), "– / %.0f", b->score.median);
+			snprintf(wall, sizeof(wall), "– / %.2f s", b->wall.median);
 		}
-		fprintf(md, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", rows[r].n, pa, pb, ratio, guest,
-			per, rate, rr, wall);
+		if (a->have_guest && b->have_guest)
+			snprintf(guest, sizeof(guest), "%.1f / %.1f", a->guest.median / 1024, b->guest.median / 1024);
+		fprintf(md, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, kind_name[rows[r].kind],
+			pa, pb, ratio, guest, per, rate, rr, wall);
 	}
 	if (ref)
 		fprintf(md, "\n%s.\n", str_or(ref, "what", ""));

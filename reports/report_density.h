@@ -9,7 +9,7 @@
 
 /*
  * Writes "## Density" when the run holds dataset cells of VM variants with
- * a --disk ,ro or ,ro,share (the density suite), and renders density.svg
+ * a --disk ,ro or ,ro,share, or with "instances" (the density suite), and renders density.svg
  * (gnuplot; density.csv and density.gp stay in the run directory); else nothing.
  */
 void report_density_section(FILE *md, const struct report_data *d, json_t *refs);

@@ -48,3 +48,4 @@ TEST_LIBS_test_vmbench_spawn := $(shell pkg-config --libs hwloc)
 # lwvmm/ also has a stats.h and tests/build.mk puts -Ilwvmm first: -iquote
 # directories are searched before -I ones, so our headers win in our tests.
 $(VMBENCH_UNIT)/test_result_line $(VMBENCH_UNIT)/test_stats $(VMBENCH_UNIT)/test_vmbench_%: TEST_CFLAGS += -iquote bench/vmbench -iquote reports -iquote bench/common
+include bench/vmbench/fanout/build.mk

@@ -185,6 +185,8 @@ static json_t *plan_json(const struct harness *h)
 			}
 			if (cell->disk_opts)
 				json_object_set_new(entry, "disk_opts", json_string(cell->disk_opts));
+			if (cell->instances)
+				json_object_set_new(entry, "instances", json_integer(cell->instances));
 			json_array_append_new(plan, entry);
 		}
 	return plan;

@@ -80,7 +80,7 @@ static int get_int(json_t *obj, const char *key, int def, int min, int *out,
 
 static char *make_label(const struct cell *c)
 {
-	size_t len = strlen(c->workload) + 1 + 8 + (c->disk_opts ? strlen(c->disk_opts) + 10 : 0);
+	size_t len = strlen(c->workload) + 1 + 8 + (c->disk_opts ? strlen(c->disk_opts) + 10 : 0) + 24;
 	char *label;
 
 	for (int i = 0; i < c->nparams; i++)
@@ -107,6 +107,8 @@ static char *make_label(const struct cell *c)
 		}
 		strcat(label, "]");
 	}
+	if (c->instances)   /* N copies at once (fanout) */
+		sprintf(label + strlen(label), " [instances %d]", c->instances);
 	return label;
 }
 
@@ -169,7 +171,7 @@ static int load_cell(json_t *obj, int index, const char **suite_envs,
 {
 	static const char *const keys[] = {
 		"workload", "params", "cpus", "mem", "envs", "disk", "disk_opts", "net", "lwvmm_args", "numa_sim",
-		"comment", NULL
+		"instances", "comment", NULL
 	};
 	char where[32];
 	json_t *v;
@@ -229,6 +231,14 @@ static int load_cell(json_t *obj, int index, const char **suite_envs,
 	}
 	if (load_vm_variant(obj, c, where, err, errlen) < 0)
 		return -1;
+	if (get_int(obj, "instances", 0, 1, &c->instances, where, err, errlen) < 0)
+		return -1;
+	if (c->instances > 64)
+		return fail(err, errlen, "%s: 'instances' must be from 1 to 64", where);
+	for (int i = 0; c->instances && c->envs && c->envs[i]; i++)
+		if (strcmp(c->envs[i], "vm") && strcmp(c->envs[i], "native"))
+			return fail(err, errlen, "%s: a cell with 'instances' runs in native and vm only, "
+				    "not in '%s'", where, c->envs[i]);
 	for (int i = 0; c->disk_opts && c->envs && c->envs[i]; i++)
 		if (strcmp(c->envs[i], "vm"))
 			return fail(err, errlen, "%s: a cell with 'disk_opts' runs in env vm alone, "

@@ -10,6 +10,9 @@
  * "disk_opts": "ro" or "ro,share" is what the VM's --disk gets after the
  * file instead of ",direct" (share: Disco's global buffer cache); its label
  * names it.
+ * A cell may add "instances": N (1 to 64; native and vm only): N copies of
+ * the run at once under build/bin/fanout, their Pss summed (pss_total_kib),
+ * their scores summed; the label ends in " [instances N]".
  * A cell may add "lwvmm_args": ["--numa", "spread", ...]: options for lwvmm
  * run before --workload (a VM variant; the cell then runs in env vm alone,
  * and its label and report heading name them), and with them "numa_sim":
@@ -41,6 +44,7 @@ struct cell {
 	int net;                 /* net cells: the harness starts a peer (netcell.h) */
 	const char **lwvmm_args; /* NULL-terminated extra lwvmm run options (vm only), or NULL */
 	int nlwvmm_args;
+	int instances;           /* copies run at once under bench/vmbench/fanout (native and vm only), or 0: no fanout */
 	const char *numa_sim;    /* --numa-sim spec where the host has fewer nodes, or NULL */
 	int numa_sim_nodes;      /* its nodes=N */
 };
