@@ -210,26 +210,30 @@ void report_density_section(FILE *md, const struct report_data *d, json_t *refs)
 		"and do not: the comparison leans against sharing. Work rate: the instances' dataset scores "
 		"summed (MB/s over the warm passes, all but the first), every instance on the cell's one CPU; "
 		"wall: the whole run, exec to exit, including the first pass, where each shared page's first "
-		"touch costs a shadow-page fault on a PVM host.\n\n"
+		"touch costs a shadow-page fault on a PVM host. The two columns' runs are not paired (one cell's "
+		"repetitions, then the other's): on a loaded host compare their ranges, or pair them by hand "
+		"(docs/host-notes.md).\n\n"
 		"| instances | as | footprint without sharing | with sharing | less memory | guest RAM Pss without / with "
-		"| per instance without / with | work rate without / with (MB/s) | with / without | wall without / with |\n"
+		"| per instance without / with | work rate without / with (MB/s, median (min – max)) | with / without | wall without / with |\n"
 		"|---|---|---|---|---|---|---|---|---|---|\n");
 	for (int r = 0; r < nrows; r++) {
 		const struct config *a = &rows[r].c[0], *b = &rows[r].c[1];
 		int n = rows[r].n;
-		char pa[64], pb[64], ratio[32] = "–", guest[64] = "–", per[64] = "–", rate[64] = "–",
+		char pa[64], pb[64], ratio[32] = "–", guest[64] = "–", per[64] = "–", rate[128] = "–",
 			rr[32] = "–", wall[64] = "–";
 		mib(pa, sizeof(pa), a, &a->pss);
 		mib(pb, sizeof(pb), b, &b->pss);
 		if (a->have && b->have) {
 			snprintf(ratio, sizeof(ratio), "%.2fx", a->pss.median / b->pss.median);
 			snprintf(per, sizeof(per), "%.1f / %.1f", a->pss.median / 1024 / n, b->pss.median / 1024 / n);
-			snprintf(rate, sizeof(rate), "%.0f / %.0f", a->score.median, b->score.median);
+			snprintf(rate, sizeof(rate), "%.0f (%.0f – %.0f) / %.0f (%.0f – %.0f)", a->score.median,
+				 a->score.min, a->score.max, b->score.median, b->score.min, b->score.max);
 			snprintf(rr, sizeof(rr), "%.1f%%", 100 * b->score.median / a->score.median);
 			snprintf(wall, sizeof(wall), "%.2f / %.2f s", a->wall.median, b->wall.median);
 		} else if (b->have) {   /* natively: one column */
 			snprintf(per, sizeof(per), "– / %.1f", b->pss.median / 1024 / n);
-			snprintf(rate, sizeof(rate), "– / %.0f", b->score.median);
+			snprintf(rate, sizeof(rate), "– / %.0f (%.0f – %.0f)", b->score.median, b->score.min,
+				 b->score.max);
 			snprintf(wall, sizeof(wall), "– / %.2f s", b->wall.median);
 		}
 		if (a->have_guest && b->have_guest)
