@@ -29,7 +29,7 @@ TEST_SRCS_test_numa_pt := lwvmm/numa_pt.c lwvmm/pagetable.c
 TEST_SRCS_test_hypercall_check := lwvmm/hypercall_check.c pv-drivers/guest_memory.c
 TEST_SRCS_test_options := lwvmm/options.c
 TEST_SRCS_test_elf_loader := lwvmm/elf_loader.c pv-drivers/guest_memory.c
-TEST_SRCS_test_workload_format := $(WL_SRCS) bench/workloads/wl_linux.c bench/workloads/io_native.c bench/common/stop_sweep.c \
+TEST_SRCS_test_workload_format := $(WL_SRCS) bench/workloads/wl_linux.c bench/workloads/io_native.c bench/workloads/dataset_native.c bench/common/stop_sweep.c \
 	bench/workloads/workload_names.c
 TEST_LIBS_test_workload_format := -ljansson -lpthread -lm
 

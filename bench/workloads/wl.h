@@ -100,6 +100,31 @@ int wl_disk_reap(struct wl_disk *d, struct wl_disk_completion *c, int max, int w
 void wl_disk_get_stats(struct wl_disk *d, struct wl_disk_stats *s);
 
 /*
+ * The library OS's buffer cache over a disk (guest only; natively the page
+ * cache plays its part): blocks of `block_bytes` (a power of two, 4 KiB to
+ * 2 MiB), each in its own buffer aligned to its size, up to `limit_bytes` (at most
+ * the disk), evicted by a clock. On a `--disk F,ro,share` disk a miss is a
+ * page-aligned read that lwvmm serves by mapping the image's page-cache pages
+ * (Disco's global buffer cache), so domains caching the same blocks share
+ * host frames; a guest write into a cached block gets a private copy. A
+ * write submitted to the disk drops the cached blocks it covers. One thread
+ * at a time; set once per disk (-1, with the reason printed, otherwise).
+ */
+struct wl_disk_cache_stats {
+	uint64_t limit_bytes, block_bytes;   /* as set (the limit trimmed to the disk) */
+	uint64_t hits, misses;               /* wl_disk_cache_get() lookups */
+	uint64_t reads;                      /* disk reads the cache issued (misses and fills) */
+	uint64_t blocks;                     /* blocks held now */
+	uint64_t evictions, invalidations;   /* blocks dropped for room, and by writes */
+};
+int wl_disk_cache_set(struct wl_disk *d, uint64_t limit_bytes, uint32_t block_bytes);
+/* The cached block holding `offset` (read on a miss); NULL past the disk or on a read error. */
+const void *wl_disk_cache_get(struct wl_disk *d, uint64_t offset);
+/* Reads the blocks of [offset, offset+len) that are not cached, `qd` at a time; 0 or -1. */
+int wl_disk_cache_fill(struct wl_disk *d, uint64_t offset, uint64_t len, int qd);
+void wl_disk_cache_get_stats(struct wl_disk *d, struct wl_disk_cache_stats *s);
+
+/*
  * TCP client connections, blocking, for the net workload: sockets natively
  * (net_linux.c), lwIP over the network front end in the guest
  * (lwvmm/guest/net/). Every call gives up after WL_TCP_TIMEOUT_MS without

@@ -42,9 +42,10 @@ FUZZ_LIBS_suite := -ljansson
 FUZZ_SRCS_domain_file := lwvmm/domain_file.c lwvmm/options.c
 FUZZ_LIBS_domain_file := -ljansson
 FUZZ_SRCS_report := reports/report_data.c reports/report_md.c reports/report_numa.c reports/report_cell.c \
+	reports/report_density.c reports/report_chart.c reports/report_chart_data.c bench/common/spawn.c \
 	reports/report_fmt.c reports/report_html.c bench/common/stats.c bench/common/paths.c
 FUZZ_FLAGS_report := -iquote reports -iquote bench/vmbench -iquote bench/common
-FUZZ_LIBS_report := -ljansson -lm
+FUZZ_LIBS_report := -ljansson $(shell pkg-config --libs hwloc) -lm
 FUZZ_SRCS_tool_json := bench/vmbench/tools/tool_parse_json.c bench/vmbench/result_line.c
 FUZZ_FLAGS_tool_json := -iquote bench/vmbench/tools -iquote bench/vmbench
 FUZZ_LIBS_tool_json := -ljansson
