@@ -681,6 +681,13 @@ static void blkback_release(void *state)
 	blk_share_close(&((struct blkback *)state)->share);
 }
 
+static int blkback_maps_guest_ram(const void *state)
+{
+	const struct blkback *b = state;
+
+	return b->share.on;
+}
+
 const struct backend_ops blkback_ops = {
 	.kind = "block",
 	.type = LW_DEV_BLOCK,
@@ -693,4 +700,5 @@ const struct backend_ops blkback_ops = {
 	.print_stats = blkback_print_stats,
 	.json_stats = blkback_json_stats,
 	.release = blkback_release,
+	.maps_guest_ram = blkback_maps_guest_ram,
 };

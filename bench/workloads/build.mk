@@ -5,7 +5,7 @@
 # STREAM intends.
 WL_DIR      := bench/workloads
 WL_SRCS     := $(addprefix $(WL_DIR)/,cpu.c mem.c memlat.c noise.c io.c io_common.c registry.c wl_common.c wl_format.c \
-	net.c numa_eng.c numa_ray.c)
+	net.c numa_eng.c numa_ray.c alloc.c)
 # Linked into the guest only: the VM-only workloads and io's ring driver
 # (natively io_native.c runs fio instead). registry.c names them weakly.
 WL_VM_SRCS  := $(addprefix $(WL_DIR)/,hypercall.c selftest.c io_vm.c)

@@ -129,7 +129,7 @@ static int selftest_main(int argc, char **argv)
 		return 2;
 	}
 	if (!mode || status < 0 || status > 255) {
-		wl_eprintf("usage: selftest --mode exit|threads|null|ud2|badcall|badbuf|badblock|mmio|hang [--status N]\n");
+		wl_eprintf("usage: selftest --mode exit|threads|null|ud2|badcall|badbuf|badrelease|badblock|mmio|hang [--status N]\n");
 		return WL_USAGE;
 	}
 	if (wl_strcmp(mode, "exit") == 0)
@@ -144,6 +144,8 @@ static int selftest_main(int argc, char **argv)
 		wl_hypercall_raw(9999, 0, 0);
 	if (wl_strcmp(mode, "badbuf") == 0)
 		wl_hypercall_raw(1 /* console write */, 1ULL << 40, 16);
+	if (wl_strcmp(mode, "badrelease") == 0)   /* give back the monitor's page tables */
+		wl_hypercall_raw(8 /* HC_MEM_RELEASE */, 0x100000 /* LW_PAGETABLE_GPA */, 4096);
 	if (wl_strcmp(mode, "badblock") == 0)
 		wl_doorbell_raw(0 /* call */, 1ULL << 40);
 	if (wl_strcmp(mode, "mmio") == 0)

@@ -35,6 +35,15 @@ void *wl_alloc(size_t bytes);
 void wl_free(void *p);
 
 /*
+ * Whole pages that go back to the system when put: mmap and munmap natively,
+ * in the guest a free list and HC_MEM_RELEASE (lwvmm/guest/pages.c). Zeroed;
+ * put takes the size that get was given. NULL when exhausted.
+ */
+void *wl_pages_get(size_t bytes);
+void wl_pages_put(void *p, size_t bytes);
+uint64_t wl_pages_dropped(void);   /* guest: bytes its free list had no room for; natively 0 */
+
+/*
  * Run fn(index, arg) on `threads` threads (index 0..threads-1) and wait for
  * all of them. In the guest each thread is a vCPU; thread 0 is the caller.
  * Returns 0, or -1 when `threads` is larger than wl_ncpus().
