@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -22,7 +23,9 @@
 #include "i8042.h"
 #include "linux_boot.h"
 #include "linux_vm.h"
+#include "pci.h"
 #include "uart8250.h"
+#include "virtio_blk.h"
 #include "vm.h"
 #include "x86.h"
 
@@ -55,6 +58,10 @@ struct linux_vm {
 	atomic_int ended;
 	struct uart8250 uart;
 	struct i8042 keyboard;   /* the controller only: its reset ends the run */
+	struct pci_bus pci;
+	struct virtio_blk *disks[LINUX_MAX_DISKS];   /* virtio-blk functions 00:01.0 and on */
+	int disk_fds[LINUX_MAX_DISKS][2];            /* their kick and interrupt eventfds */
+	int ndisks;
 	uint8_t cmos_index;
 	uint16_t last_unknown_port;
 	char out[4096];            /* serial output waiting to be written to stdout */
@@ -178,6 +185,8 @@ static int port_access(struct linux_vm *l, uint16_t port, int is_out, uint8_t *d
 			data[0] = cmos_read(l->cmos_index);
 		return 0;
 	}
+	if (pci_port_access(&l->pci, port, is_out, data, size))
+		return 0;
 	/* No device: reads float high, writes go nowhere (as on a bare ISA bus). */
 	if (!is_out)
 		memset(data, 0xff, (size_t)size);
@@ -268,6 +277,73 @@ static int setup_bsp(struct linux_vm *l, uint64_t entry, char *why, size_t why_l
 	return 0;
 }
 
+static const uint8_t disk_irqs[LINUX_MAX_DISKS] = { 10, 11, 5, 9 };   /* free legacy lines */
+
+static void virtio_bar(void *ctx, uint64_t off, int is_write, uint8_t *data, uint32_t len)
+{
+	virtio_pci_bar_access(ctx, off, is_write, data, len);
+}
+
+/*
+ * Each --disk: its back end opened, a PCI function with the virtio
+ * capabilities, an ioeventfd on its notify address and an irqfd on its
+ * line. -1 with `why`; *usage tells a disk the user named wrong (64) from a
+ * host failure.
+ */
+static int setup_disks(struct linux_vm *l, int *usage, char *why, size_t why_len)
+{
+	const struct linux_config *c = l->c;
+
+	pci_bus_init(&l->pci);
+	for (int i = 0; i < c->ndisks; i++) {
+		struct virtio_blk *v = calloc(1, sizeof(*v));
+		int kick = eventfd(0, EFD_CLOEXEC), irq = eventfd(0, EFD_CLOEXEC);
+
+		l->disks[i] = v;
+		l->disk_fds[i][0] = kick;
+		l->disk_fds[i][1] = irq;
+		l->ndisks = i + 1;
+		if (!v || kick < 0 || irq < 0) {
+			snprintf(why, why_len, "--disk %s: %s", c->disks[i], strerror(errno));
+			return -1;
+		}
+		if (virtio_blk_open(v, c->disks[i], &l->mem, kick, irq, why, why_len) < 0) {
+			*usage = 1;
+			return -1;
+		}
+		struct pci_fn fn = { .bar_access = virtio_bar, .ctx = &v->vp };
+		virtio_pci_config_space(&v->vp, fn.cfg);
+		uint64_t bar = pci_add_fn(&l->pci, &fn, VIRTIO_PCI_BAR_SIZE, disk_irqs[i]);
+		struct kvm_ioeventfd io = { .addr = bar + VIRTIO_PCI_NOTIFY, .len = 2, .fd = kick };
+		struct kvm_irqfd irqfd = { .fd = (uint32_t)irq, .gsi = disk_irqs[i] };
+		if (ioctl(l->kvm.vm_fd, KVM_IOEVENTFD, &io) < 0 || ioctl(l->kvm.vm_fd, KVM_IRQFD, &irqfd) < 0) {
+			snprintf(why, why_len, "--disk %s: KVM_IOEVENTFD or KVM_IRQFD: %s", c->disks[i],
+				 strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The back ends stopped (after their requests in flight), the disks closed, once. */
+static void close_disks(struct linux_vm *l)
+{
+	for (int i = 0; i < l->ndisks; i++) {
+		if (l->disks[i]) {
+			if (l->disks[i]->blk.path[0])
+				virtio_blk_close(l->disks[i]);
+			free(l->disks[i]);
+			l->disks[i] = NULL;
+		}
+		for (int k = 0; k < 2; k++) {
+			if (l->disk_fds[i][k] >= 0)
+				close(l->disk_fds[i][k]);
+			l->disk_fds[i][k] = -1;
+		}
+	}
+	l->ndisks = 0;
+}
+
 /* The VM, its platform devices, RAM with the kernel in it, and the vCPU. */
 static int setup(struct linux_vm *l, char *why, size_t why_len)
 {
@@ -313,6 +389,15 @@ static int setup(struct linux_vm *l, char *why, size_t why_len)
 		(void)madvise(l->mem.host, l->mem.size, MADV_HUGEPAGE);
 	if (guest_memory_register(&l->mem, l->kvm.vm_fd, why, why_len) < 0)
 		goto fail;
+	int usage = 0;
+	if (setup_disks(l, &usage, why, why_len) < 0) {
+		if (usage) {
+			fprintf(stderr, "lwvmm: %s\n", why);
+			rc = LWVMM_EXIT_USAGE;
+			goto out;
+		}
+		goto fail;
+	}
 	struct linux_boot_args args = { .cmdline = cmdline, .initrd = initrd, .initrd_size = initrd_size };
 	if (linux_boot_load(&img, &args, l->mem.host, l->mem.size, why, why_len) < 0) {
 		fprintf(stderr, "lwvmm: %s\n", why);
@@ -406,10 +491,13 @@ static void run_loop(struct linux_vcpu *v)
 				return;
 			break;
 		case KVM_EXIT_MMIO:
-			/* No device answers there: reads float high. */
+			/* A PCI function's BAR, or else nothing: reads float high. */
 			v->exits_mmio++;
-			if (!r->mmio.is_write)
+			pthread_mutex_lock(&l->lock);
+			if (!pci_mmio_access(&l->pci, r->mmio.phys_addr, r->mmio.is_write, r->mmio.data,
+					     r->mmio.len) && !r->mmio.is_write)
 				memset(r->mmio.data, 0xff, sizeof(r->mmio.data));
+			pthread_mutex_unlock(&l->lock);
 			break;
 		case KVM_EXIT_SHUTDOWN:
 			fprintf(stderr, "lwvmm: the guest triple-faulted%s\n", l->status_written ? "" :
@@ -504,6 +592,8 @@ static void report(const struct linux_vm *l)
 			l->ended_by, l->status, wall, boot, exits_io, exits_mmio,
 			(unsigned long long)l->unknown_ports,
 			l->last_unknown_port, (unsigned long long)l->uart.bytes_out, own_kib, guest_kib);
+	for (int i = 0; c->print_stats && i < l->ndisks; i++)
+		virtio_blk_print_stats(stderr, l->disks[i], i);
 	if (!c->stats_json_path)
 		return;
 	FILE *f = fopen(c->stats_json_path, "we");
@@ -515,17 +605,26 @@ static void report(const struct linux_vm *l)
 		"\"exit_status\":%d,\"ended_by\":\"%s\",\"status_written\":%s,\"wall_s\":%.6f,"
 		"\"startup_ms\":%.3f,\"exits\":{\"io\":%llu,\"mmio\":%llu},"
 		"\"unknown_ports\":%llu,\"serial_bytes\":%llu,\"own_rss_kib\":%llu,"
-		"\"guest_rss_kib\":%llu,\"mem_backing\":\"%s\"}\n",
+		"\"guest_rss_kib\":%llu,\"mem_backing\":\"%s\",\"devices\":[",
 		flavour_name(l->kvm.flavour), c->ncpus, (unsigned long long)c->mem_size, l->status,
 		l->ended_by, l->status_written ? "true" : "false", wall, boot,
 		exits_io, exits_mmio, (unsigned long long)l->unknown_ports,
 		(unsigned long long)l->uart.bytes_out, own_kib, guest_kib,
 		guest_ram_backing_name(c->mem_backing));
+	for (int i = 0; i < l->ndisks; i++) {
+		fprintf(f, "%s{\"transport\":\"virtio-pci\",\"interrupts\":%llu,\"broken_chains\":%llu,"
+			"\"backend\":", i ? "," : "", (unsigned long long)l->disks[i]->vp.interrupts,
+			(unsigned long long)l->disks[i]->broken_chains);
+		blkback_ops.json_stats(f, &l->disks[i]->blk);
+		fprintf(f, "}");
+	}
+	fprintf(f, "]}\n");
 	fclose(f);
 }
 
 static void teardown(struct linux_vm *l)
 {
+	close_disks(l);
 	for (int i = 0; i < l->ncpus; i++) {
 		if (l->vcpu[i].run)
 			munmap(l->vcpu[i].run, l->run_size);
@@ -589,6 +688,7 @@ int linux_run(const struct linux_config *c)
 	l = (struct linux_vm){ .c = c, .kvm = { .kvm_fd = -1, .vm_fd = -1 } };
 	for (int i = 0; i < LW_MAX_VCPUS; i++)
 		l.vcpu[i] = (struct linux_vcpu){ .l = &l, .index = i, .fd = -1 };
+	memset(l.disk_fds, 0xff, sizeof(l.disk_fds));   /* -1: none */
 	/* recursive: a port write ends the run (end_run) while the device lock is held */
 	pthread_mutexattr_init(&recursive);
 	pthread_mutexattr_settype(&recursive, PTHREAD_MUTEX_RECURSIVE);
@@ -619,6 +719,8 @@ int linux_run(const struct linux_config *c)
 		flush_output(&l);
 		l.t_end_ns = now_ns();
 		rc = l.status;
+		for (int i = 0; i < l.ndisks; i++)
+			blkback_halt(&l.disks[i]->blk);   /* its requests finished, its statistics final */
 		read_rss(&l);
 		report(&l);
 	}

@@ -14,8 +14,13 @@
  *
  * One vCPU for now: Debian's kernels are built without MP-table support
  * (CONFIG_X86_MPPARSE), so a second vCPU needs an ACPI MADT, not written yet;
- * the exit loop is per vCPU thread already (vCPU 0 on the main thread). No
- * virtio devices yet.
+ * the exit loop is per vCPU thread already (vCPU 0 on the main thread).
+ *
+ * Each --disk is a virtio-blk function on the PCI bus of pci.c (00:01.0 and
+ * on: /dev/vda, /dev/vdb, ... in the guest), served by the block back end
+ * (pv-drivers/virtio_blk.c): kicks reach the back end's thread through a
+ * KVM ioeventfd, its interrupts the guest through a KVM irqfd on the
+ * function's legacy line (10, 11, 5, 9), with no exit either way.
  */
 #ifndef LWVMM_LINUX_VM_H
 #define LWVMM_LINUX_VM_H
@@ -23,6 +28,8 @@
 #include <stdint.h>
 
 #include "guest_ram.h"
+
+#define LINUX_MAX_DISKS 4
 
 struct linux_config {
 	const char *kernel;       /* bzImage */
@@ -34,6 +41,8 @@ struct linux_config {
 	double timeout_s;         /* 0: none */
 	int print_stats;
 	const char *stats_json_path;
+	const char *disks[LINUX_MAX_DISKS];   /* --disk specs, FILE[,ro][,direct] */
+	int ndisks;
 };
 
 /* Boots the kernel and runs it to its end: lwvmm's exit status. */

@@ -54,6 +54,7 @@ static void usage(FILE *out)
 		"                 [--timeout SECONDS] [--no-seccomp]\n"
 		"       lwvmm run --kernel BZIMAGE [--initrd FILE] [--append ARGS] [--mem SIZE]\n"
 		"                 [--mem-backing anon|memfd] [--stats] [--stats-json FILE] [--timeout SECONDS]\n"
+		"                 [--disk FILE[,ro][,direct]]... (virtio-blk over virtio-pci: /dev/vda, ...)\n"
 		"       lwvmm info | --help | --version\n"
 		"  --domains N        N identical VMs (domains) in this one process, 1 to %d (default 1);\n"
 		"                     console lines start with the domain's name (d0: ...) when N > 1;\n"
@@ -356,9 +357,17 @@ static int run_linux(const struct vm_config *c, struct linux_config *lc, const c
 	if (c->workload || several)
 		return bad_usage("--kernel runs a Linux guest: no --workload, workload arguments, "
 				 "--domains or --domain-file with it");
-	if (c->ndevices || c->numa_spec || c->numa_sim_spec || c->numa_policy_spec)
-		return bad_usage("--disk, --net and --numa are not built yet for Linux guests "
-				 "(virtio-pci is to come)");
+	if (c->numa_spec || c->numa_sim_spec || c->numa_policy_spec)
+		return bad_usage("--numa is not built yet for Linux guests");
+	lc->ndisks = 0;
+	for (int i = 0; i < c->ndevices; i++) {
+		if (strcmp(c->devices[i].kind, "disk") != 0)
+			return bad_usage("--net is not built yet for Linux guests (virtio-net is to come; "
+					 "--disk is virtio-blk)");
+		if (lc->ndisks == LINUX_MAX_DISKS)
+			return bad_usage("--kernel: at most %d --disk", LINUX_MAX_DISKS);
+		lc->disks[lc->ndisks++] = c->devices[i].spec;
+	}
 	if (c->mem_size % LW_LARGE_PAGE_SIZE || c->mem_size < (64ULL << 20) ||
 	    c->mem_size > LINUX_MAX_RAM)
 		return bad_usage("--mem '%s' with --kernel: give a multiple of 2M between 64M and %lluG",

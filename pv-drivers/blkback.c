@@ -175,12 +175,60 @@ static int blkback_open(void *state, const char *spec, int port, char *why, size
 	return 0;
 }
 
+/* The Xen ring's front door (struct blk_door), its context the back end. */
+static int ring_take(void *ctx, const struct blk_limits *l, struct blk_request *req, int *status,
+		     char *why, size_t why_len)
+{
+	return blk_take_request(&((struct blkback *)ctx)->ring, l, req, status, why, why_len);
+}
+
+static void ring_respond(void *ctx, const struct blk_response *rsp)
+{
+	struct blkback *b = ctx;
+
+	memcpy(ring_next_response_slot(&b->ring), rsp, sizeof(*rsp));
+	ring_back_commit_response(&b->ring);
+}
+
+static int ring_push(void *ctx)
+{
+	return ring_push_responses_and_check_notify(&((struct blkback *)ctx)->ring);
+}
+
+static void ring_notify(void *ctx)
+{
+	struct blkback *b = ctx;
+
+	b->guest->raise_event(b->guest->ctx, b->port);
+}
+
+static int ring_waiting(void *ctx, int arm)
+{
+	struct blkback *b = ctx;
+
+	return arm ? ring_final_check_for_requests(&b->ring) != 0 : ring_unconsumed_requests(&b->ring) != 0;
+}
+
+static void ring_broken(void *ctx)
+{
+	struct blkback *b = ctx;
+
+	b->ring.sring->broken = 1;
+	ring_notify(b);
+}
+
+static void use_ring_door(struct blkback *b)
+{
+	b->door = (struct blk_door){ .take = ring_take, .respond = ring_respond, .push = ring_push,
+		.notify = ring_notify, .waiting = ring_waiting, .broken = ring_broken, .ctx = b,
+		.batch = b->ring.nr_slots };
+}
+
 static void respond(struct blkback *b, uint64_t id, int status, uint32_t len)
 {
 	struct blk_response rsp = { .id = id, .status = status, .len = status == 0 ? len : 0 };
 
-	memcpy(ring_next_response_slot(&b->ring), &rsp, sizeof(rsp));
-	ring_back_commit_response(&b->ring);
+	b->door.respond(b->door.ctx, &rsp);
 	if (status)
 		b->stats.errors++;
 }
@@ -189,9 +237,8 @@ static void mark_broken(struct blkback *b, const char *why)
 {
 	if (atomic_exchange(&b->broken, 1))
 		return;
-	b->ring.sring->broken = 1;
 	fprintf(stderr, "lwvmm: block device %s marked broken: %s\n", b->path, why);
-	b->guest->raise_event(b->guest->ctx, b->port);
+	b->door.broken(b->door.ctx);
 }
 
 static int free_inflight_slot(struct blkback *b)
@@ -244,8 +291,8 @@ static void take_requests(struct blkback *b)
 	char why[160];
 	int status, got;
 
-	for (uint32_t n = 0; n < b->ring.nr_slots && b->in_flight < BLKBACK_DEPTH; n++) {
-		got = blk_take_request(&b->ring, &b->limits, &req, &status, why, sizeof(why));
+	for (uint32_t n = 0; n < b->door.batch && b->in_flight < BLKBACK_DEPTH; n++) {
+		got = b->door.take(b->door.ctx, &b->limits, &req, &status, why, sizeof(why));
 		if (got < 0)
 			mark_broken(b, why);
 		if (got <= 0)
@@ -290,9 +337,9 @@ static void complete(struct blkback *b, struct io_uring_cqe *cqe)
 
 static void push_responses(struct blkback *b)
 {
-	if (ring_push_responses_and_check_notify(&b->ring)) {
+	if (b->door.push(b->door.ctx)) {
 		b->stats.notifies++;
-		b->guest->raise_event(b->guest->ctx, b->port);
+		b->door.notify(b->door.ctx);
 	}
 }
 
@@ -305,9 +352,7 @@ static void push_responses(struct blkback *b)
  */
 static int look_again(struct blkback *b)
 {
-	if (b->in_flight > 0)
-		return ring_unconsumed_requests(&b->ring) != 0;
-	return ring_final_check_for_requests(&b->ring) != 0;
+	return b->door.waiting(b->door.ctx, b->in_flight == 0);
 }
 
 static uint64_t clock_ns(void)
@@ -403,6 +448,32 @@ static void *blkback_thread(void *arg)
 	return NULL;
 }
 
+/* The thread behind b->door; errno on failure, as blkback_attach's. */
+static int start_thread(struct blkback *b, struct pv_guest *g, int kick_fd, char *why, size_t why_len)
+{
+	int r = io_uring_queue_init(2 * BLKBACK_DEPTH, &b->uring, 0);
+	if (r < 0) {
+		snprintf(why, why_len, "io_uring_queue_init: %s", strerror(-r));
+		errno = -r;
+		return -1;
+	}
+	b->guest = g;
+	b->kick_fd = kick_fd;
+	b->limits = (struct blk_limits){ .disk_size = b->size, .readonly = b->readonly, .mem = g->mem };
+	atomic_store(&b->stop, 0);
+	atomic_store(&b->broken, 0);
+	b->depth_since_ns = 0;
+	r = pthread_create(&b->thread, NULL, blkback_thread, b);
+	if (r != 0) {
+		io_uring_queue_exit(&b->uring);
+		snprintf(why, why_len, "cannot start the block back end thread: %s", strerror(r));
+		errno = r;
+		return -1;
+	}
+	b->attached = 1;
+	return 0;
+}
+
 static int blkback_attach(void *state, struct pv_guest *g, uint64_t ring_gpa, uint64_t ring_bytes,
 			  int port, int kick_fd, char *why, size_t why_len)
 {
@@ -417,34 +488,28 @@ static int blkback_attach(void *state, struct pv_guest *g, uint64_t ring_gpa, ui
 		errno = EINVAL;
 		return -1;
 	}
-	int r = io_uring_queue_init(2 * BLKBACK_DEPTH, &b->uring, 0);
-	if (r < 0) {
-		snprintf(why, why_len, "io_uring_queue_init: %s", strerror(-r));
-		errno = -r;
+	if (b->share.on && blk_share_attach(&b->share, g->mem, why, why_len) < 0)
 		return -1;
-	}
-	if (b->share.on && blk_share_attach(&b->share, g->mem, why, why_len) < 0) {
-		io_uring_queue_exit(&b->uring);
-		return -1;
-	}
-	b->guest = g;
 	b->port = port;
-	b->kick_fd = kick_fd;
 	ring_back_init(&b->ring, s, slots, BLK_SLOT_SIZE);
-	b->limits = (struct blk_limits){ .disk_size = b->size, .readonly = b->readonly, .mem = g->mem };
-	r = pthread_create(&b->thread, NULL, blkback_thread, b);
-	if (r != 0) {
-		io_uring_queue_exit(&b->uring);
-		snprintf(why, why_len, "cannot start the block back end thread: %s", strerror(r));
-		errno = r;
+	use_ring_door(b);
+	return start_thread(b, g, kick_fd, why, why_len);
+}
+
+int blkback_start(struct blkback *b, struct pv_guest *g, const struct blk_door *door, int kick_fd,
+		  char *why, size_t why_len)
+{
+	if (b->share.on) {
+		snprintf(why, why_len, "--disk %s: ',share' is for the built-in guest's rings only", b->path);
+		errno = EINVAL;
 		return -1;
 	}
-	b->attached = 1;
-	return 0;
+	b->door = *door;
+	return start_thread(b, g, kick_fd, why, why_len);
 }
 
 /* Stops the back end thread after the requests in flight complete. */
-static void blkback_stop(struct blkback *b)
+void blkback_halt(struct blkback *b)
 {
 	if (!b->attached)
 		return;
@@ -457,7 +522,7 @@ static void blkback_close(void *state)
 {
 	struct blkback *b = state;
 
-	blkback_stop(b);
+	blkback_halt(b);
 	/* The guest only saw EIO: the one who can free space is told why. */
 	if (b->stats.enospc)
 		fprintf(stderr, "lwvmm: disk %s: %llu writes failed with ENOSPC: the file system holding "

@@ -41,6 +41,25 @@ int blk_check_request(const struct blk_request *r, const struct blk_limits *l,
 int blk_take_request(struct ring_back *ring, const struct blk_limits *l,
 		     struct blk_request *req, int *status, char *why, size_t why_len);
 
+/*
+ * A front door: where the back end takes requests and puts answers. The Xen
+ * ring (blkback.c) and a virtqueue (virtio_blk.c) are the two; the back end
+ * (io_uring, the checks, the statistics) is the same behind both.
+ */
+struct blk_door {
+	/* The next request, copied and checked (blk_take_request's contract). */
+	int (*take)(void *ctx, const struct blk_limits *l, struct blk_request *req, int *status,
+		    char *why, size_t why_len);
+	void (*respond)(void *ctx, const struct blk_response *rsp);
+	int (*push)(void *ctx);              /* publish the answers; 1: notify the guest */
+	void (*notify)(void *ctx);
+	/* Requests waiting; with `arm`, first ask the guest to notify the next one. */
+	int (*waiting)(void *ctx, int arm);
+	void (*broken)(void *ctx);           /* the guest broke the protocol: tell it so */
+	void *ctx;
+	uint32_t batch;                      /* at most this many taken in a pass (the ring's size) */
+};
+
 struct blkback_stats {
 	uint64_t requests;     /* taken from the ring */
 	uint64_t bytes;
@@ -77,6 +96,7 @@ struct blkback {
 	/* the ring, once the guest attached it */
 	struct pv_guest *guest;
 	struct ring_back ring;
+	struct blk_door door;       /* the ring's, or the virtqueue's (blkback_start) */
 	struct blk_limits limits;
 	int port;
 	int kick_fd;                /* eventfd signalled by KVM_IOEVENTFD */
@@ -103,5 +123,15 @@ struct blkback {
  * window holds the trap-and-emulate registers.
  */
 extern const struct backend_ops blkback_ops;
+
+/*
+ * The back end's thread behind another front door (virtio_blk.c): requests
+ * from `door`, kicks on `kick_fd`. blkback_halt() stops it after the requests
+ * in flight (a device reset); it may be started again. 0, or -1 with `why`
+ * and errno.
+ */
+int blkback_start(struct blkback *b, struct pv_guest *g, const struct blk_door *door, int kick_fd,
+		  char *why, size_t why_len);
+void blkback_halt(struct blkback *b);
 
 #endif

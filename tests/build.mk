@@ -38,5 +38,12 @@ UNIT_TESTS += $(UNIT_DIR)/test_ring $(UNIT_DIR)/test_blk_check
 TEST_SRCS_test_blk_check := pv-drivers/blkback.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
 TEST_LIBS_test_blk_check := -luring -lpthread -Wl,--wrap=guest_io_check   # a guest rewriting the slot during the check
 
+# virtio: the split virtqueue against a hostile driver, and virtio-blk's requests on it.
+UNIT_TESTS += $(UNIT_DIR)/test_virtqueue $(UNIT_DIR)/test_pci
+TEST_SRCS_test_virtqueue := pv-drivers/virtqueue.c pv-drivers/virtio_blk.c pv-drivers/virtio_pci.c \
+	pv-drivers/blkback.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
+TEST_LIBS_test_virtqueue := -luring -lpthread
+TEST_SRCS_test_pci := lwvmm/pci.c pv-drivers/virtio_pci.c
+
 # Fuzz targets (libFuzzer, clang): their rules and how they run.
 include tests/fuzz/build.mk

@@ -58,6 +58,9 @@ FUZZ_SRCS_mmio_decode := lwvmm/evtchn.c pv-drivers/guest_memory.c pv-drivers/bac
 	pv-drivers/blkback.c pv-drivers/blk_share.c pv-drivers/consback.c pv-drivers/netback.c
 FUZZ_LIBS_mmio_decode := -luring -lpthread
 FUZZ_INCLUDES_net_spec := pv-drivers/netback.c
+FUZZ_SRCS_virtqueue := pv-drivers/virtqueue.c pv-drivers/virtio_blk.c pv-drivers/virtio_pci.c \
+	pv-drivers/blkback.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
+FUZZ_LIBS_virtqueue := -luring -lpthread
 FUZZ_SRCS_net_spec := pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_net_spec := -lpthread
 

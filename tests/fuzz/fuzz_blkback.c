@@ -74,6 +74,7 @@ static void attach(struct blkback *b, struct ring_shared *s)
 	b->guest = &guest;
 	b->port = 0;
 	ring_back_init(&b->ring, s, ring_slots_for(RING_BYTES, BLK_SLOT_SIZE), BLK_SLOT_SIZE);
+	use_ring_door(b);
 	b->limits = (struct blk_limits){ .disk_size = b->size, .readonly = b->readonly, .mem = &mem };
 	atomic_store(&b->broken, 0);
 	b->attached = 1;
