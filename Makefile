@@ -78,7 +78,7 @@ bench: deps
 # An installed vmbench finds its programs beside itself (PREFIX/bin) and its
 # suites and reference figures in PREFIX/share/vmbench (bench/common/paths.c).
 PREFIX ?= /usr/local
-INSTALL_BINS := lwvmm vmbench workload ctrun ctstamp netpeer vmbench-tool
+INSTALL_BINS := lwvmm vmbench workload ctrun ctstamp netpeer vmbench-tool fanout
 install: build-all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vmbench/suites \
 		$(DESTDIR)$(PREFIX)/share/doc/vmbench

@@ -1,9 +1,9 @@
 # lwvmm, the monitor: build/bin/lwvmm, with the built-in guest embedded.
 LWVMM_SRCS := $(addprefix lwvmm/,main.c options.c kvm.c vm.c vcpu.c guest_ram.c evtchn.c x86.c \
 	pagetable.c elf_loader.c boot.c hypercall.c hypercall_check.c stats.c devices.c kvm_stats.c \
-	seccomp.c numa_place.c numa_pt.c numa_track.c numa_run.c numa_run_stats.c \
+	seccomp.c numa_place.c numa_pt.c numa_track.c numa_repl.c numa_run.c numa_run_stats.c \
 	domains.c domains_report.c memmap.c domain_file.c linux_vm.c linux_boot.c linux_acpi.c uart8250.c i8042.c) \
-	$(addprefix pv-drivers/,guest_memory.c backend.c blkback.c blk_check.c blk_share.c consback.c netback.c) \
+	$(addprefix pv-drivers/,guest_memory.c backend.c blkback.c blk_share.c consback.c netback.c) \
 	bench/workloads/workload_names.c
 LWVMM_OBJS := $(patsubst %.c,$(BUILD)/monitor/%.o,$(LWVMM_SRCS)) $(BUILD)/monitor/guest_image.o
 
@@ -42,7 +42,8 @@ $(BUILD)/monitor/lwvmm/seccomp.o: lwvmm/seccomp.c $(BUILD)/monitor/syscall_names
 # numa_place.c applies what numa-policy/ decides (its build.mk, included
 # later: the library's path is spelled out, NUMA_LIBS is read at link time).
 $(BUILD)/monitor/lwvmm/numa_place.o $(BUILD)/monitor/lwvmm/numa_run.o \
-	$(BUILD)/monitor/lwvmm/numa_track.o $(BUILD)/monitor/lwvmm/numa_run_stats.o: CFLAGS += -iquote numa-policy
+	$(BUILD)/monitor/lwvmm/numa_track.o $(BUILD)/monitor/lwvmm/numa_run_stats.o \
+	$(BUILD)/monitor/lwvmm/numa_repl.o $(BUILD)/monitor/lwvmm/vcpu.o: CFLAGS += -iquote numa-policy
 
 $(BIN)/lwvmm: $(LWVMM_OBJS) $(BUILD)/lib/libnuma-policy.a
 	@mkdir -p $(dir $@)

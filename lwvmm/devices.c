@@ -156,6 +156,16 @@ void devices_tick(struct vm *vm)
 	}
 }
 
+int devices_map_guest_ram(const struct devices *devs)
+{
+	for (int i = 0; i < devs->count; i++) {
+		const struct device *d = &devs->dev[i];
+		if (d->ops->maps_guest_ram && d->opened && d->ops->maps_guest_ram(d->state))
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Also after a failed start-up: a back end's stop closes whatever its open
  * got as far as opening (a disk, a tap), so every device is stopped.

@@ -43,6 +43,8 @@ void devices_describe(struct vm *vm);   /* into the boot information */
 int64_t devices_attach(struct vcpu *vcpu, uint64_t index, uint64_t ring_gpa, uint64_t ring_bytes);
 int devices_handle_mmio(struct vcpu *vcpu, uint64_t addr, int is_write, uint8_t *data, uint32_t len);
 void devices_tick(struct vm *vm);       /* periodic: console output */
+/* 1 when a back end maps files over guest RAM (a ,share disk): see HC_MEM_RELEASE. */
+int devices_map_guest_ram(const struct devices *devs);
 void devices_stop(struct vm *vm);
 void devices_free(struct vm *vm);       /* after devices_stop() and the statistics (vm_teardown) */
 void devices_print_stats(FILE *out, struct vm *vm);

@@ -187,6 +187,13 @@ static int write_several(const char *path, struct domains *d, struct domain_figu
 		"\"cross_domain_pages\":%llu,", (unsigned long long)peak_rss_kib,
 		(unsigned long long)t->touched_kib, (unsigned long long)t->ksm_pages,
 		(unsigned long long)t->cross_domain);
+	uint64_t guest_pss = 0;
+	for (int i = 0; i < d->n; i++)
+		guest_pss += fig[i].mem.pss_kib;
+	/* The footprint the density suite compares: every domain's RAM Pss, and the whole process's. */
+	if (fig[0].mem.have_smaps)
+		fprintf(f, "\"guest_pss_kib\":%llu,\"process_pss_kib\":%llu,", (unsigned long long)guest_pss,
+			(unsigned long long)fig[0].mem.process_pss_kib);
 	memmap_json_sharing(f, mm);
 	fprintf(f, "},\"exit_status\":%d,", status);
 	seccomp_json_stats(f);

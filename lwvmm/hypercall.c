@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -76,6 +77,29 @@ static int64_t run_evtchn_wait(struct vcpu *vcpu, const struct hc_request *req)
 	return (int64_t)pending;
 }
 
+/*
+ * Pages the guest gives back, as munmap gives them back to a kernel: anonymous
+ * RAM drops them (MADV_DONTNEED), a memfd's pages leave its page cache
+ * (MADV_REMOVE punches the hole); either way they read as zero next time, and
+ * the next touch costs a fault in KVM and the host, as a fresh mmap natively
+ * does. Not where the monitor has mapped guest RAM itself: a ,share disk's
+ * file pages (discarding a private copy would show the file again) or
+ * --numa-policy's moved pages; the guest then zeroes them itself.
+ */
+static int64_t run_mem_release(struct vcpu *vcpu, const struct hc_request *req)
+{
+	struct vm *vm = vcpu->vm;
+	const struct vm_config *c = vm->config;
+	int advice = c->mem_backing == GUEST_RAM_ANON ? MADV_DONTNEED : MADV_REMOVE;
+
+	if (c->numa_policy_spec || devices_map_guest_ram(&vm->devices))
+		return LW_EBUSY;
+	if (madvise(guest_io_ptr(&vm->mem, req->arg[0], req->arg[1]), req->arg[1], advice) < 0)
+		return LW_EBUSY;
+	vcpu->stats.pages_released += req->arg[1] / LW_PAGE_SIZE;
+	return 0;
+}
+
 struct hypercall {
 	const char *name;
 	int (*check)(const struct hc_request *req, const struct hc_env *env, char *why, size_t why_len);
@@ -91,6 +115,7 @@ static const struct hypercall hypercalls[HC_COUNT] = {
 	[HC_VCPU_WAKE]     = { "vcpu_wake", hc_check_vcpu_wake, run_vcpu_wake },
 	[HC_DEVICE_ATTACH] = { "device_attach", hc_check_device_attach, run_device_attach },
 	[HC_EVTCHN_WAIT]   = { "evtchn_wait", hc_check_evtchn_wait, run_evtchn_wait },
+	[HC_MEM_RELEASE]   = { "mem_release", hc_check_mem_release, run_mem_release },
 };
 
 const char *hypercall_name(unsigned nr)

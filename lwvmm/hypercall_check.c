@@ -97,3 +97,20 @@ int hc_check_evtchn_wait(const struct hc_request *req, const struct hc_env *env,
 	}
 	return 0;
 }
+
+/* Whole pages of guest-owned RAM (the one guard: not the monitor's pages, not a ring). */
+int hc_check_mem_release(const struct hc_request *req, const struct hc_env *env, char *why, size_t why_len)
+{
+	char where[120];
+
+	if (req->arg[1] == 0 || req->arg[0] % LW_PAGE_SIZE || req->arg[1] % LW_PAGE_SIZE) {
+		snprintf(why, why_len, "release of 0x%llx+%llu: want whole pages, at least one",
+			 (unsigned long long)req->arg[0], (unsigned long long)req->arg[1]);
+		return -1;
+	}
+	if (guest_io_check(env->mem, req->arg[0], req->arg[1], where, sizeof(where)) < 0) {
+		snprintf(why, why_len, "release of %s", where);
+		return -1;
+	}
+	return 0;
+}

@@ -41,5 +41,6 @@ int hc_check_exit(const struct hc_request *req, const struct hc_env *env, char *
 int hc_check_vcpu_wake(const struct hc_request *req, const struct hc_env *env, char *why, size_t why_len);
 int hc_check_device_attach(const struct hc_request *req, const struct hc_env *env, char *why, size_t why_len);
 int hc_check_evtchn_wait(const struct hc_request *req, const struct hc_env *env, char *why, size_t why_len);
+int hc_check_mem_release(const struct hc_request *req, const struct hc_env *env, char *why, size_t why_len);
 
 #endif

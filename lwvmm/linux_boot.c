@@ -10,6 +10,7 @@
 #define BP_EXT_CMD_LINE_PTR  0x0c8
 #define BP_E820_ENTRIES      0x1e8
 #define BP_SETUP_SECTS       0x1f1
+#define BP_SYSSIZE           0x1f4   /* the protected-mode kernel, in 16-byte units */
 #define BP_BOOT_FLAG         0x1fe
 #define BP_JUMP              0x200   /* the jump's second byte: the header ends at 0x202 + it */
 #define BP_HEADER            0x202
@@ -80,6 +81,13 @@ int linux_image_parse(struct linux_image *img, const uint8_t *file, size_t size,
 	if (img->setup_size >= size) {
 		snprintf(why, why_len, "the bzImage is truncated (%zu bytes, setup alone is %zu)",
 			 size, img->setup_size);
+		return -1;
+	}
+	/* A file cut short after its setup would boot into half a kernel and crash. */
+	uint64_t payload = (uint64_t)get32(file + BP_SYSSIZE) * 16;
+	if (size - img->setup_size < payload) {
+		snprintf(why, why_len, "the bzImage is truncated (%zu bytes; its header says %llu)",
+			 size, (unsigned long long)(img->setup_size + payload));
 		return -1;
 	}
 	img->file = file;

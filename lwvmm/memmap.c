@@ -237,8 +237,9 @@ static void read_smaps(int fd, const void *start, uint64_t size, struct memmap_d
 			d->have_smaps |= inside;
 		} else if (inside && sscanf(line, "Rss: %llu kB", &v) == 1) {
 			d->rss_kib += v;
-		} else if (inside && sscanf(line, "Pss: %llu kB", &v) == 1) {
-			d->pss_kib += v;
+		} else if (sscanf(line, "Pss: %llu kB", &v) == 1) {
+			d->process_pss_kib += v;
+			d->pss_kib += inside ? v : 0;
 		} else if (inside && sscanf(line, "KSM: %llu kB", &v) == 1) {
 			d->ksm_kib += v;
 			d->have_ksm_line = 1;
@@ -363,8 +364,9 @@ void memmap_json(FILE *out, const struct memmap *mm, const struct memmap_domain 
 
 	fprintf(out, "\"memory\":{\"backing\":\"%s\"", backing);
 	if (d->have_smaps)
-		fprintf(out, ",\"rss_kib\":%llu,\"pss_kib\":%llu", (unsigned long long)d->rss_kib,
-			(unsigned long long)d->pss_kib);
+		fprintf(out, ",\"rss_kib\":%llu,\"pss_kib\":%llu,\"process_pss_kib\":%llu",
+			(unsigned long long)d->rss_kib, (unsigned long long)d->pss_kib,
+			(unsigned long long)d->process_pss_kib);
 	if (ksm)
 		fprintf(out, ",\"ksm\":\"%s\"", ksm);
 	else if (d->ksm_from)

@@ -51,6 +51,7 @@ struct memmap {
 struct memmap_domain {
 	int have_smaps, have_ksm_line;
 	uint64_t rss_kib, pss_kib, ksm_kib;   /* smaps of the guest RAM mapping */
+	uint64_t process_pss_kib;             /* every mapping of the process (the same for all domains) */
 	/*
 	 * What KSM merged: smaps' KSM line, or where the kernel has none (6.1,
 	 * the lab's) the pages on a frame that another guest page uses too

@@ -51,6 +51,7 @@
 
 #include "numa_place.h"
 #include "numa_pt.h"
+#include "numa_repl.h"
 #include "numa_run.h"
 #include "numa_run_state.h"
 #include "numa_track.h"
@@ -77,11 +78,9 @@ int numa_run_configure(const struct vm_config *c)
 		return bad_usage("--numa-policy '%s' needs --numa to say where the vCPUs go", c->numa_policy_spec);
 	if (numa_run_spec_parse(&nr->spec, c->numa_policy_spec, err, sizeof(err)) < 0)
 		return bad_usage("--numa-policy '%s': %s", c->numa_policy_spec, err);
-	if (nr->spec.mode == NUMA_RUN_REPLICATE) {
-		fprintf(stderr, "lwvmm: --numa-policy replicate: page replication is not built yet "
-			"(track and migrate are)\n");
-		return LWVMM_EXIT_UNAVAILABLE;
-	}
+	if (c->mem_backing == GUEST_RAM_ANON)
+		return bad_usage("--numa-policy with --mem-backing anon: the tracker's MADV_DONTNEED would discard "
+				 "anonymous guest RAM (and replication maps the RAM's memfd a second time); use memfd");
 	nr->enabled = 1;
 	return 0;
 }
@@ -175,6 +174,12 @@ int numa_run_setup(struct vm *vm, char *why, size_t why_len)
 		snprintf(why, why_len, "--numa-policy: no memory for the pmap and the policy");
 		return -1;
 	}
+	if (nr->spec.mode == NUMA_RUN_REPLICATE) {
+		if (numa_repl_setup(vm, nr->pm, nr->pt, &nr->layout, nr->topo, nr->place->vcpu_node, PT_SLOT + 1,
+				    why, why_len) < 0)
+			return -1;
+		nr->tracker.zap_views = numa_repl_zap_views;
+	}
 	pthread_mutex_init(&nr->lock, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -199,15 +204,26 @@ static void count_samples(size_t n)
 	nr->nsamples += n;
 }
 
-/* The period's migrations: one move_pages() on real nodes, the pmap alone on simulated ones. */
+/*
+ * The period's migrations: one move_pages() on real nodes, the pmap alone on
+ * simulated ones. Replications and collapses are carried out one by one
+ * (numa_repl.c; real copies into real frames on simulated nodes too).
+ */
 static void migrate(size_t nact)
 {
 	unsigned long k = 0;
 
 	for (size_t i = 0; i < nact; i++) {
 		const struct numa_action *a = &nr->actions[i];
-		if (a->kind != NUMA_MIGRATE)
-			continue;   /* replication is not built: the policy is created without it */
+		if (a->kind != NUMA_MIGRATE) {
+			uint64_t t0 = mono_ns();
+			if (a->kind == NUMA_REPLICATE)
+				numa_repl_replicate(a->pfn, a->nodes);
+			else
+				numa_repl_collapse(a->pfn, REPL_BY_POLICY);
+			nr->repl_ns += mono_ns() - t0;   /* not a migration's: numa_repl.c counts it */
+			continue;
+		}
 		nr->move_pfn[k] = a->pfn;
 		nr->move_node[k] = a->node;
 		nr->move_host[k] = nr->topo->host_node[a->node];
@@ -301,6 +317,7 @@ static void one_period(uint64_t *cursor, uint64_t *armed_first, uint64_t *armed_
 	t1 = mono_ns();
 	nact = numa_policy_period(nr->pol, nr->samples, n, nr->actions, nr->spec.policy.max_actions);
 	t2 = mono_ns();
+	uint64_t repl_before = nr->repl_ns;
 	migrate(nact);
 	t3 = mono_ns();
 	*armed_first = *cursor;
@@ -318,7 +335,7 @@ static void one_period(uint64_t *cursor, uint64_t *armed_first, uint64_t *armed_
 		*cursor = nr->first_pfn;
 	nr->track_ns += (t1 - t0) + (mono_ns() - t3);
 	nr->policy_ns += t2 - t1;
-	nr->move_ns += t3 - t2;
+	nr->move_ns += t3 - t2 - (nr->repl_ns - repl_before);
 	nr->periods++;
 	end_sweep_if(wrapped);
 }
@@ -343,7 +360,9 @@ static void *policy_thread(void *arg)
 		if (atomic_load(&nr->stop))
 			break;
 		pthread_mutex_unlock(&nr->lock);
+		numa_repl_lock();   /* the pmap and the PTEs: a guest write's collapse waits for the period's end */
 		one_period(&cursor, &armed_first, &armed_n);
+		numa_repl_unlock();
 		pthread_mutex_lock(&nr->lock);
 	}
 	pthread_mutex_unlock(&nr->lock);
@@ -375,6 +394,7 @@ void numa_run_stop(void)
 
 void numa_run_destroy(void)
 {
+	numa_repl_destroy();
 	if (nr->pt)
 		munmap(nr->pt, numa_pt_size(&nr->layout));
 	if (nr->pt_fd >= 0)

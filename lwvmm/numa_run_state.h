@@ -70,6 +70,7 @@ struct numa_run_state {
 	uint64_t periods, pages_checked, nsamples, writes, dropped, arm_failures;
 	uint64_t pages_armed, window_min, shrinks, skipped;
 	uint64_t track_ns, policy_ns, move_ns, move_calls;
+	uint64_t repl_ns;   /* the policy's replications and collapses (not in move_ns) */
 	uint64_t migrations, move_failures, migrated_to[NUMA_MAX_NODES];
 	uint64_t vcpu_samples[LW_MAX_VCPUS], vcpu_writes[LW_MAX_VCPUS];
 	uint8_t *seen[LW_MAX_VCPUS];   /* a bit per page: seen by that vCPU at least once */

@@ -3,6 +3,7 @@
 #include <numaif.h>
 #include <stdio.h>
 
+#include "numa_repl.h"
 #include "numa_run.h"
 #include "numa_run_state.h"
 #include "vm.h"
@@ -11,15 +12,51 @@ static struct numa_run_state *const nr = &numa_run_state;
 
 static const char *note(void)
 {
+	if (nr->topo->simulated && numa_repl_enabled())
+		return "simulated topology: accesses sampled for real, migrations only update the pmap's home nodes "
+		       "(nothing moves); replicas are real copies, all in the host's one node's memory";
 	if (nr->topo->simulated)
 		return "simulated topology: accesses sampled for real, migrations only update the pmap's home nodes "
 		       "(nothing moves)";
+	if (numa_repl_enabled())
+		return "real nodes: pages moved with move_pages, replicas bound to their nodes with mbind";
 	return "real nodes: pages moved with move_pages";
 }
 
 static double share(uint64_t local, uint64_t samples)
 {
 	return samples ? (double)local / (double)samples : 0.0;
+}
+
+static double collapse_us(const struct numa_repl_stats *rs)
+{
+	uint64_t n = rs->collapses[REPL_BY_WRITE] + rs->collapses[REPL_BY_POLICY] + rs->collapses[REPL_BY_IO];
+	return n ? rs->collapse_ns / 1e3 / (double)n : 0.0;
+}
+
+/* "replication":{...} (zeros when the mode is not replicate) and "pages_per_state". */
+static void json_replication(FILE *out)
+{
+	const struct numa_repl_stats *rs = numa_repl_stats();
+	uint64_t states[4];
+
+	pmap_count_states(nr->pm, states);
+	fprintf(out, ",\"replication\":{\"enabled\":%s,\"replications\":%llu,\"replicas\":%llu,"
+		"\"mean_replicate_ns\":%.0f,\"replicated_now\":%llu,\"replicated_max\":%llu,\"refused\":%llu,"
+		"\"collapses_by_write\":%llu,\"collapses_by_policy\":%llu,\"collapses_by_io\":%llu,"
+		"\"mean_collapse_ns\":%.0f,\"write_exits\":%llu,\"mean_write_exit_ns\":%.0f}",
+		numa_repl_enabled() ? "true" : "false", (unsigned long long)rs->replications,
+		(unsigned long long)rs->replicas,
+		rs->replications ? (double)rs->replicate_ns / (double)rs->replications : 0.0,
+		(unsigned long long)rs->replicated_now, (unsigned long long)rs->replicated_max,
+		(unsigned long long)rs->refused, (unsigned long long)rs->collapses[REPL_BY_WRITE],
+		(unsigned long long)rs->collapses[REPL_BY_POLICY], (unsigned long long)rs->collapses[REPL_BY_IO],
+		collapse_us(rs) * 1e3, (unsigned long long)rs->write_exits,
+		rs->write_exits ? (double)rs->write_exit_ns / (double)rs->write_exits : 0.0);
+	fprintf(out, ",\"pages_per_state\":{\"private\":%llu,\"migrated\":%llu,\"replicated\":%llu,"
+		"\"write_shared\":%llu}", (unsigned long long)states[PAGE_PRIVATE],
+		(unsigned long long)states[PAGE_MIGRATED], (unsigned long long)states[PAGE_REPLICATED],
+		(unsigned long long)states[PAGE_WRITE_SHARED]);
 }
 
 static uint64_t seen_count(int v)
@@ -79,6 +116,18 @@ void numa_run_print_stats(FILE *out)
 	fprintf(out, "    time: tracking %.3f ms, policy %.3f ms, moves %.3f ms; %llu migrations (%llu failed)\n",
 		nr->track_ns / 1e6, nr->policy_ns / 1e6, nr->move_ns / 1e6, (unsigned long long)nr->migrations,
 		(unsigned long long)nr->move_failures);
+	if (numa_repl_enabled()) {
+		const struct numa_repl_stats *rs = numa_repl_stats();
+		fprintf(out, "    replication: %llu pages replicated (%llu replica frames, %.1f us a page), %llu now; "
+			"collapses: %llu by a guest write, %llu by the policy, %llu by I/O (%.1f us each); "
+			"%llu write exits (%.1f us each in the monitor)\n",
+			(unsigned long long)rs->replications, (unsigned long long)rs->replicas,
+			rs->replications ? rs->replicate_ns / 1e3 / (double)rs->replications : 0.0,
+			(unsigned long long)rs->replicated_now, (unsigned long long)rs->collapses[REPL_BY_WRITE],
+			(unsigned long long)rs->collapses[REPL_BY_POLICY], (unsigned long long)rs->collapses[REPL_BY_IO],
+			collapse_us(rs), (unsigned long long)rs->write_exits,
+			rs->write_exits ? rs->write_exit_ns / 1e3 / (double)rs->write_exits : 0.0);
+	}
 	for (int v = 0; v < nr->layout.ncpus; v++)
 		fprintf(out, "    vCPU %d: %llu samples (%llu writes), %llu pages seen\n", v,
 			(unsigned long long)nr->vcpu_samples[v], (unsigned long long)nr->vcpu_writes[v],
@@ -166,6 +215,7 @@ void numa_run_json_stats(FILE *out)
 		fputc('}', out);
 	}
 	fputc(']', out);
+	json_replication(out);
 	if (!nr->topo->simulated) {
 		check_migrated(&checked, &on_home);
 		fprintf(out, ",\"migrated_checked\":%llu,\"migrated_on_home_node\":%llu", (unsigned long long)checked,

@@ -7,6 +7,8 @@
 /* Zaps the host mapping of pages [first, first + n): KVM drops its shadow entries for them. */
 static int zap(struct numa_tracker *t, uint64_t first, uint64_t n)
 {
+	if (n && t->zap_views)
+		t->zap_views(first, n);
 	return n ? madvise(t->ram + first * 4096, n * 4096, MADV_DONTNEED) : 0;
 }
 

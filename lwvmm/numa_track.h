@@ -47,6 +47,9 @@ struct numa_tracker {
 	const void *layout;     /* struct numa_pt_layout */
 	uint8_t *ram;           /* the monitor's mapping of guest RAM */
 	int ncpus;
+	/* Also zap other host mappings KVM may map these pages through (the
+	 * replicas and read-only views of numa_repl.h); NULL: none. */
+	void (*zap_views)(uint64_t first, uint64_t n);
 };
 
 struct numa_pt_layout;

@@ -52,6 +52,7 @@ void stats_add(struct vcpu_stats *total, const struct vcpu_stats *one)
 	total->guest_ns += one->guest_ns;
 	total->parked_ns += one->parked_ns;
 	total->hypercall_exits += one->hypercall_exits;
+	total->pages_released += one->pages_released;
 }
 
 static uint64_t monitor_ns(const struct vcpu_stats *s)
@@ -105,6 +106,9 @@ void stats_print_text(FILE *out, const struct run_summary *s)
 			fprintf(out, "  %-16s %10llu\n", hypercall_name((unsigned)i),
 				(unsigned long long)t->hypercalls[i]);
 	}
+	if (t->pages_released)
+		fprintf(out, "  pages released %llu (HC_MEM_RELEASE: given back to the host)\n",
+			(unsigned long long)t->pages_released);
 }
 
 void stats_json_members(FILE *f, const struct run_summary *s)
@@ -143,7 +147,8 @@ void stats_json_members(FILE *f, const struct run_summary *s)
 			(unsigned long long)t->hypercalls[i]);
 		sep = ",";
 	}
-	fprintf(f, "},\"guest_touched_kib\":%llu", (unsigned long long)s->guest_touched_kib);
+	fprintf(f, "},\"pages_released\":%llu", (unsigned long long)t->pages_released);
+	fprintf(f, ",\"guest_touched_kib\":%llu", (unsigned long long)s->guest_touched_kib);
 	if (!s->one_of_several)
 		fprintf(f, ",\"peak_rss_kib\":%llu,\"monitor_rss_kib\":%llu",
 			(unsigned long long)s->peak_rss_kib, (unsigned long long)monitor_rss_kib(s));

@@ -21,6 +21,7 @@ struct vcpu_stats {
 	uint64_t parked_ns;                  /* time asleep in HC_VCPU_PARK */
 	uint64_t hypercalls[HC_COUNT];
 	uint64_t hypercall_exits;            /* doorbell writes (batches) */
+	uint64_t pages_released;             /* HC_MEM_RELEASE: guest pages given back to the host */
 };
 
 struct run_summary {

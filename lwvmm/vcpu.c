@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "numa_place.h"
+#include "numa_repl.h"
 #include "pagetable.h"
 #include "seccomp.h"
 #include "vm.h"
@@ -192,6 +193,9 @@ static void handle_mmio(struct vcpu *vcpu)
 		}
 		return;
 	}
+	/* --numa-policy replicate: a write into a replica or the master's read-only view */
+	if (numa_repl_mmio(addr, run->mmio.data, run->mmio.len, run->mmio.is_write, vcpu->index))
+		return;
 	if (devices_handle_mmio(vcpu, addr, run->mmio.is_write, run->mmio.data, run->mmio.len) == 0)
 		return;
 	vm_fault(vcpu, "%s of %u bytes at guest-physical 0x%llx, which is neither RAM nor a doorbell",

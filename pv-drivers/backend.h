@@ -53,6 +53,9 @@ struct backend_ops {
 	void (*print_stats)(FILE *out, const void *state, int index);
 	void (*json_stats)(FILE *out, const void *state);
 	void (*release)(void *state);                  /* after the statistics: frees; NULL: nothing */
+	/* 1 when it maps files over guest RAM (blk_share.c), so the monitor must not discard
+	 * guest pages behind its back (HC_MEM_RELEASE); NULL: never. */
+	int (*maps_guest_ram)(const void *state);
 };
 
 /*

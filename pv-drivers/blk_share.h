@@ -77,7 +77,7 @@ int blk_share_open(struct blk_share *s, int file_fd, uint64_t file_size, int wri
 int blk_share_attach(struct blk_share *s, struct guest_memory *mem, char *why, size_t why_len);
 
 /*
- * A checked request (blk_check.h) about to be carried out, with `buf` its
+ * A checked request (blk_check_request, blkback.h) about to be carried out, with `buf` its
  * host buffer: 1 when it was served here (the data is in place), 0 when the
  * caller must do the ordinary read or write.
  */

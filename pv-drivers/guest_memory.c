@@ -48,6 +48,8 @@ void *guest_io_ptr(const struct guest_memory *mem, uint64_t gpa, uint64_t len)
 {
 	if (guest_io_check(mem, gpa, len, NULL, 0) < 0)
 		return NULL;
+	if (mem->before_io)
+		mem->before_io(gpa, len);
 	return mem->host + gpa;
 }
 

@@ -35,6 +35,9 @@ struct guest_memory {
 	 * `nrings` (release), so back-end threads may check without a lock. */
 	struct guest_range rings[GUEST_MAX_RINGS];
 	int nrings;
+	/* Called by guest_io_ptr() before I/O may touch the range (lwvmm's page
+	 * replication collapses replicated pages there); NULL: nothing to do. */
+	void (*before_io)(uint64_t gpa, uint64_t len);
 };
 
 /* 1 when [gpa, gpa+len) lies wholly inside a space of `size` bytes (overflow-safe). */

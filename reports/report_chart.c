@@ -18,7 +18,7 @@
 
 #define CHART "overhead.svg"
 
-static const char *find_gnuplot(void)
+const char *report_gnuplot_path(void)
 {
 	static const char *const candidates[] = {
 		"/usr/bin/gnuplot", "/usr/local/bin/gnuplot", "/bin/gnuplot", NULL
@@ -49,7 +49,7 @@ static int other_envs(const struct report_data *d, const char **envs, int max)
 
 const char *report_chart(const struct report_data *d, json_t *refs, char *note, size_t notelen)
 {
-	const char *envs[REPORT_MAX_ENVS], *gnuplot = find_gnuplot();
+	const char *envs[REPORT_MAX_ENVS], *gnuplot = report_gnuplot_path();
 	char *csv = paths_join(d->dir, "overhead.csv");
 	char *gp = paths_join(d->dir, "overhead.gp");
 	char *svg = paths_join(d->dir, CHART);

@@ -14,6 +14,9 @@
  * file name, or NULL with the reason in note (also for a run that is not a
  * measurement: report_is_measurement()).
  */
+/* gnuplot's path, or NULL when it is not installed. */
+const char *report_gnuplot_path(void);
+
 const char *report_chart(const struct report_data *d, json_t *refs, char *note, size_t notelen);
 
 #endif

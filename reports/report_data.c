@@ -9,7 +9,8 @@
 
 /*
  * A cell's key text from a record, a plan entry or a suite cell: its params,
- * and for a VM variant " [lwvmm ARGS]" (as bench/vmbench/suite.c labels it).
+ * and for a VM variant " [lwvmm ARGS]", with a cell's disk_opts as
+ * " --disk ,OPTS" last, then " [instances N]" (as bench/vmbench/suite.c labels it).
  */
 static char *params_text(json_t *obj)
 {
@@ -23,12 +24,18 @@ static char *params_text(json_t *obj)
 		fputs(json_string_value(params), f);
 	json_array_foreach(params, i, p)
 		fprintf(f, "%s%s", i ? " " : "", json_string_value(p) ? json_string_value(p) : "?");
-	if (json_array_size(args)) {
+	const char *disk_opts = json_string_value(json_object_get(obj, "disk_opts"));
+	if (json_array_size(args) || disk_opts) {
 		fprintf(f, "%s[lwvmm", len || ftell(f) ? " " : "");
 		json_array_foreach(args, i, p)
 			fprintf(f, " %s", json_string_value(p) ? json_string_value(p) : "?");
+		if (disk_opts)
+			fprintf(f, " --disk ,%s", disk_opts);
 		fputs("]", f);
 	}
+	json_int_t instances = json_integer_value(json_object_get(obj, "instances"));
+	if (instances > 0)
+		fprintf(f, "%s[instances %lld]", len || ftell(f) ? " " : "", (long long)instances);
 	fclose(f);
 	return text;
 }

@@ -7,6 +7,7 @@
 
 #include "report_fmt.h"
 #include "report_md.h"
+#include "report_density.h"
 #include "report_numa.h"
 
 int report_is_measurement(json_t *env)
@@ -350,6 +351,7 @@ int report_md_write(FILE *md, const struct report_data *d, json_t *refs,
 	for (int i = 0; i < d->ngroups; i++)
 		report_cell(md, &d->groups[i], refs, d->env);
 	report_numa_section(md, d, refs);
+	report_density_section(md, d, refs);
 	failures_section(md, d);
 	references_section(md, refs);
 	return ferror(md) ? -1 : 0;

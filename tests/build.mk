@@ -29,14 +29,14 @@ TEST_SRCS_test_numa_pt := lwvmm/numa_pt.c lwvmm/pagetable.c
 TEST_SRCS_test_hypercall_check := lwvmm/hypercall_check.c pv-drivers/guest_memory.c
 TEST_SRCS_test_options := lwvmm/options.c
 TEST_SRCS_test_elf_loader := lwvmm/elf_loader.c pv-drivers/guest_memory.c
-TEST_SRCS_test_workload_format := $(WL_SRCS) bench/workloads/wl_linux.c bench/workloads/io_native.c bench/common/stop_sweep.c \
+TEST_SRCS_test_workload_format := $(WL_SRCS) bench/workloads/wl_linux.c bench/workloads/io_native.c bench/workloads/dataset_native.c bench/common/stop_sweep.c \
 	bench/workloads/workload_names.c
 TEST_LIBS_test_workload_format := -ljansson -lpthread -lm
 
 # The ring protocol and the block back end's checks.
 UNIT_TESTS += $(UNIT_DIR)/test_ring $(UNIT_DIR)/test_blk_check
-TEST_SRCS_test_blk_check := pv-drivers/blk_check.c pv-drivers/guest_memory.c
-TEST_LIBS_test_blk_check := -Wl,--wrap=guest_io_check   # a guest rewriting the slot during the check
+TEST_SRCS_test_blk_check := pv-drivers/blkback.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
+TEST_LIBS_test_blk_check := -luring -lpthread -Wl,--wrap=guest_io_check   # a guest rewriting the slot during the check
 
 # Fuzz targets (libFuzzer, clang): their rules and how they run.
 include tests/fuzz/build.mk

@@ -36,9 +36,10 @@ TEST_LIBS_test_stats := -lm
 TEST_SRCS_test_vmbench_suite := bench/vmbench/suite.c lwvmm/options.c
 TEST_LIBS_test_vmbench_suite := $(shell pkg-config --libs jansson)
 TEST_SRCS_test_vmbench_report := reports/report_data.c reports/report_md.c reports/report_numa.c \
+	reports/report_density.c reports/report_chart.c reports/report_chart_data.c bench/common/spawn.c \
 	reports/report_cell.c reports/report_fmt.c reports/report_html.c bench/common/stats.c bench/common/paths.c
-TEST_LIBS_test_vmbench_report := $(shell pkg-config --libs jansson) -lm
-TEST_SRCS_test_vmbench_report_input := $(TEST_SRCS_test_vmbench_report) reports/report_chart_data.c \
+TEST_LIBS_test_vmbench_report := $(shell pkg-config --libs jansson hwloc) -lm
+TEST_SRCS_test_vmbench_report_input := $(TEST_SRCS_test_vmbench_report) \
 	reports/report_export.c reports/report_compare.c
 TEST_LIBS_test_vmbench_report_input := $(TEST_LIBS_test_vmbench_report)
 TEST_SRCS_test_vmbench_spawn := bench/common/spawn.c
@@ -47,3 +48,4 @@ TEST_LIBS_test_vmbench_spawn := $(shell pkg-config --libs hwloc)
 # lwvmm/ also has a stats.h and tests/build.mk puts -Ilwvmm first: -iquote
 # directories are searched before -I ones, so our headers win in our tests.
 $(VMBENCH_UNIT)/test_result_line $(VMBENCH_UNIT)/test_stats $(VMBENCH_UNIT)/test_vmbench_%: TEST_CFLAGS += -iquote bench/vmbench -iquote reports -iquote bench/common
+include bench/vmbench/fanout/build.mk

@@ -20,6 +20,10 @@ static char *pair_key(json_t *rec)
 		fprintf(f, "%s ", json_string_value(p) ? json_string_value(p) : "");
 	json_array_foreach(json_object_get(rec, "lwvmm_args"), i, p)   /* a VM variant */
 		fprintf(f, "[%s] ", json_string_value(p) ? json_string_value(p) : "");
+	if (json_string_value(json_object_get(rec, "disk_opts")))   /* ro and ro,share are two cells */
+		fprintf(f, "[--disk ,%s] ", json_string_value(json_object_get(rec, "disk_opts")));
+	if (json_integer_value(json_object_get(rec, "instances")) > 0)
+		fprintf(f, "[instances %lld] ", (long long)json_integer_value(json_object_get(rec, "instances")));
 	fprintf(f, "|%lld|%s", json_integer_value(json_object_get(rec, "cpus")),
 		json_string_value(json_object_get(rec, "env")) ?
 		json_string_value(json_object_get(rec, "env")) : "");
@@ -134,14 +138,21 @@ int dry_run_print(FILE *f, const struct suite *s, json_t *plan, json_t *envs, in
 			if (len < sizeof(cell))
 				len += (size_t)snprintf(cell + len, sizeof(cell) - len, " %s",
 							json_string_value(p));
-		if (json_array_size(json_object_get(entry, "lwvmm_args")) && len < sizeof(cell))
+		const char *disk_opts = json_string_value(json_object_get(entry, "disk_opts"));
+		int variant = json_array_size(json_object_get(entry, "lwvmm_args")) || disk_opts;
+		if (variant && len < sizeof(cell))
 			len += (size_t)snprintf(cell + len, sizeof(cell) - len, " [lwvmm");
 		json_array_foreach(json_object_get(entry, "lwvmm_args"), k, p)
 			if (len < sizeof(cell))
 				len += (size_t)snprintf(cell + len, sizeof(cell) - len, " %s",
 							json_string_value(p));
-		if (json_array_size(json_object_get(entry, "lwvmm_args")) && len < sizeof(cell))
+		if (disk_opts && len < sizeof(cell))   /* as suite.c's label */
+			len += (size_t)snprintf(cell + len, sizeof(cell) - len, " --disk ,%s", disk_opts);
+		if (variant && len < sizeof(cell))
 			len += (size_t)snprintf(cell + len, sizeof(cell) - len, "]");
+		if (json_integer_value(json_object_get(entry, "instances")) > 0 && len < sizeof(cell))
+			len += (size_t)snprintf(cell + len, sizeof(cell) - len, " [instances %lld]",
+						(long long)json_integer_value(json_object_get(entry, "instances")));
 		if (len < sizeof(cell))
 			snprintf(cell + len, sizeof(cell) - len, " (cpus %lld)",
 				 json_integer_value(json_object_get(entry, "cpus")));

@@ -143,6 +143,8 @@ int result_line_parse(const char *line, struct result_line *out,
 	return 0;
 }
 
+static int domains_find(const char *output, struct result_line *out, char *err, size_t errlen);
+
 int result_line_find(const char *output, struct result_line *out,
 		     char *err, size_t errlen)
 {
@@ -156,6 +158,58 @@ int result_line_find(const char *output, struct result_line *out,
 			p++;
 	}
 	if (!last)
-		return fail(err, errlen, "no result line in the output");
+		return domains_find(output, out, err, errlen);
 	return result_line_parse(last, out, err, errlen);
+}
+
+/* "NAME: result ...": the line of one domain of lwvmm --domains; its result part, or NULL. */
+static const char *domain_line(const char *p)
+{
+	size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+
+	if (n == 0 || strncmp(p + n, ": ", 2) != 0 || strncmp(p + n + 2, prefix, strlen(prefix)) != 0)
+		return NULL;
+	return p + n + 2;
+}
+
+/*
+ * lwvmm --domains N: every domain's line "NAME: result ...". The result is
+ * the first domain's line with the score summed over all (the domains' work
+ * together), ok only when every domain's is, and "domains" the count; a
+ * domain whose checksum differs from the first's makes it ok=0.
+ */
+static int domains_find(const char *output, struct result_line *out, char *err, size_t errlen)
+{
+	struct result_line one;
+	int n = 0;
+
+	for (const char *p = output; p && *p; ) {
+		const char *r = domain_line(p);
+		if (r) {
+			if (result_line_parse(r, n ? &one : out, err, errlen) < 0)
+				return -1;
+			if (n) {
+				const double *a = result_line_get(out, "checksum"), *b = result_line_get(&one, "checksum");
+				out->score += one.score;
+				out->ok = out->ok && one.ok && (!a) == (!b) && (!a || *a == *b);
+			}
+			n++;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (n == 0)
+		return fail(err, errlen, "no result line in the output");
+	for (int i = 0; i < out->nmetrics; i++) {   /* the metrics' copies of ok and score */
+		if (!strcmp(out->metrics[i].key, "score"))
+			out->metrics[i].value = out->score;
+		else if (!strcmp(out->metrics[i].key, "ok"))
+			out->metrics[i].value = out->ok;
+	}
+	if (out->nmetrics < RESULT_MAX_METRICS) {
+		snprintf(out->metrics[out->nmetrics].key, RESULT_KEY_MAX, "domains");
+		out->metrics[out->nmetrics++].value = n;
+	}
+	return 0;
 }

@@ -38,7 +38,10 @@ int result_line_parse(const char *line, struct result_line *out,
 
 /*
  * Find the last line that starts with "result " in a program's output and
- * parse it. Returns 0, or -1 with the reason in err.
+ * parse it. Without one, lwvmm --domains' lines "NAME: result ..." are
+ * taken together: the first domain's figures, the score summed over the
+ * domains, ok when all are ok with one checksum, "domains" their count.
+ * Returns 0, or -1 with the reason in err.
  */
 int result_line_find(const char *output, struct result_line *out,
 		     char *err, size_t errlen);

@@ -7,7 +7,7 @@
  *   score, score_unit, metrics {name: number}, stderr_tail [lines] and
  *   stdout_tail [lines other than result lines] of a failed run,
  *   and for VMs exits {reason: count} and monitor {...the monitor's stats};
- *   a VM variant's cell adds lwvmm_args [..] and, with numa_sim, numa_sim
+ *   a VM variant's cell adds lwvmm_args [..], disk_opts "ro"|"ro,share", instances N (fanout) and, with numa_sim, numa_sim
  *   (the spec) and numa_simulated (whether this host needed it).
  * reports/ reads exactly these names.
  */
@@ -44,6 +44,10 @@ static json_t *base_record(const struct suite *s, const struct cell *c,
 			json_array_append_new(a, json_string(c->lwvmm_args[i]));
 		json_object_set_new(o, "lwvmm_args", a);
 	}
+	if (c->disk_opts)
+		json_object_set_new(o, "disk_opts", json_string(c->disk_opts));
+	if (c->instances)
+		json_object_set_new(o, "instances", json_integer(c->instances));
 	if (c->numa_sim) {
 		json_object_set_new(o, "numa_sim", json_string(c->numa_sim));
 		json_object_set_new(o, "numa_simulated", json_boolean(vm_numa_simulated(c)));

@@ -183,6 +183,10 @@ static json_t *plan_json(const struct harness *h)
 					json_array_append_new(a, json_string(cell->lwvmm_args[k]));
 				json_object_set_new(entry, "lwvmm_args", a);
 			}
+			if (cell->disk_opts)
+				json_object_set_new(entry, "disk_opts", json_string(cell->disk_opts));
+			if (cell->instances)
+				json_object_set_new(entry, "instances", json_integer(cell->instances));
 			json_array_append_new(plan, entry);
 		}
 	return plan;

@@ -24,10 +24,16 @@ static void native_run(const struct run_ctx *ctx, const struct run_request *req,
 
 	while (req->workload_argv[n])
 		n++;
-	char *argv[n + 2];
-	argv[0] = bin;
+	/* "instances": N copies at once under fanout, which sums their Pss */
+	char *fanout = paths_join(ctx->tool_dir, "fanout"), copies[16];
+	int pre = req->cell->instances ? 2 : 0;
+	char *argv[n + 4];
+	snprintf(copies, sizeof(copies), "%d", req->cell->instances);
+	argv[0] = fanout;
+	argv[1] = copies;
+	argv[pre] = bin;
 	for (int i = 0; i <= n; i++)
-		argv[i + 1] = req->workload_argv[i];
+		argv[pre + i + 1] = req->workload_argv[i];
 
 	struct spawn_req spawn = {
 		.argv = argv,
@@ -37,6 +43,7 @@ static void native_run(const struct run_ctx *ctx, const struct run_request *req,
 	};
 	spawn_run(&spawn, &res->proc);
 	res->mem = NULL;
+	free(fanout);
 	free(bin);
 }
 

@@ -83,11 +83,19 @@ static void vm_run(const struct run_ctx *ctx, const struct run_request *req,
 	char *bin = paths_join(ctx->tool_dir, "lwvmm");
 	char *stats_path = paths_join(ctx->run_dir, STATS_FILE);
 	char cpus[16], timeout[16];
-	char *argv[128];   /* 16 set here, 32 lwvmm_args at most, the workload's */
-	int n = 0;
+	char *fanout = paths_join(ctx->tool_dir, "fanout"), copies[16];
+	char *argv[132];   /* 4 for fanout, 16 set here, 32 lwvmm_args at most, the workload's */
+	int n = 0, many = req->cell->instances > 0;
 
 	snprintf(cpus, sizeof(cpus), "%d", req->cell->cpus);
 	snprintf(timeout, sizeof(timeout), "%d", ctx->timeout_s);
+	snprintf(copies, sizeof(copies), "%d", req->cell->instances);
+	if (many) {   /* "instances": N lwvmm processes under fanout; copy 0's stats are read */
+		argv[n++] = fanout;
+		argv[n++] = "--stats-json";
+		argv[n++] = stats_path;
+		argv[n++] = copies;
+	}
 	argv[n++] = bin;
 	argv[n++] = "run";
 	argv[n++] = "--cpus";
@@ -95,13 +103,14 @@ static void vm_run(const struct run_ctx *ctx, const struct run_request *req,
 	argv[n++] = "--mem";
 	argv[n++] = (char *)req->cell->mem;
 	argv[n++] = "--stats-json";
-	argv[n++] = stats_path;
+	argv[n++] = many ? "@STATS@" : stats_path;
 	argv[n++] = "--timeout";
 	argv[n++] = timeout;
 	char disk[4200];
 	if (req->cell->disk_path) {   /* O_DIRECT, as fio's --direct=1 natively */
-		snprintf(disk, sizeof(disk), "%s%s", req->cell->disk_path,
-			 req->cell->disk_direct ? ",direct" : "");
+		snprintf(disk, sizeof(disk), "%s%s%s", req->cell->disk_path,
+			 req->cell->disk_opts ? "," : req->cell->disk_direct ? ",direct" : "",
+			 req->cell->disk_opts ? req->cell->disk_opts : "");
 		argv[n++] = "--disk";
 		argv[n++] = disk;
 	}
@@ -118,13 +127,14 @@ static void vm_run(const struct run_ctx *ctx, const struct run_request *req,
 	argv[n++] = "--workload";
 	argv[n++] = req->workload_argv[0];
 	argv[n++] = "--";
-	for (int i = 1; req->workload_argv[i] && n < 127; i++)
+	for (int i = 1; req->workload_argv[i] && n < 131; i++)
 		argv[n++] = req->workload_argv[i];
 	argv[n] = NULL;
 
 	runner_spawn_tool(ctx, req, argv, stats_path, "LWVMM_SPAWN_NS", monitor_status,
 			  "monitor", res);
 	free(stats_path);
+	free(fanout);
 	free(bin);
 }
 

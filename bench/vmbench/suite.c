@@ -80,7 +80,7 @@ static int get_int(json_t *obj, const char *key, int def, int min, int *out,
 
 static char *make_label(const struct cell *c)
 {
-	size_t len = strlen(c->workload) + 1 + 8;
+	size_t len = strlen(c->workload) + 1 + 8 + (c->disk_opts ? strlen(c->disk_opts) + 10 : 0) + 24;
 	char *label;
 
 	for (int i = 0; i < c->nparams; i++)
@@ -95,14 +95,20 @@ static char *make_label(const struct cell *c)
 		strcat(label, " ");
 		strcat(label, c->params[i]);
 	}
-	if (c->nlwvmm_args) {   /* the same text reports/report_data.c groups by */
+	if (c->nlwvmm_args || c->disk_opts) {   /* the same text reports/report_data.c groups by */
 		strcat(label, " [lwvmm");
 		for (int i = 0; i < c->nlwvmm_args; i++) {
 			strcat(label, " ");
 			strcat(label, c->lwvmm_args[i]);
 		}
+		if (c->disk_opts) {
+			strcat(label, " --disk ,");
+			strcat(label, c->disk_opts);
+		}
 		strcat(label, "]");
 	}
+	if (c->instances)   /* N copies at once (fanout) */
+		sprintf(label + strlen(label), " [instances %d]", c->instances);
 	return label;
 }
 
@@ -164,8 +170,8 @@ static int load_cell(json_t *obj, int index, const char **suite_envs,
 		     struct cell *c, char *err, size_t errlen)
 {
 	static const char *const keys[] = {
-		"workload", "params", "cpus", "mem", "envs", "disk", "net", "lwvmm_args", "numa_sim",
-		"comment", NULL
+		"workload", "params", "cpus", "mem", "envs", "disk", "disk_opts", "net", "lwvmm_args", "numa_sim",
+		"instances", "comment", NULL
 	};
 	char where[32];
 	json_t *v;
@@ -199,6 +205,13 @@ static int load_cell(json_t *obj, int index, const char **suite_envs,
 		if (!c->disk || parse_size(c->disk, &c->disk_bytes) < 0)
 			return fail(err, errlen, "%s: 'disk' must be a size like \"1G\"", where);
 	}
+	v = json_object_get(obj, "disk_opts");
+	if (v) {
+		c->disk_opts = json_string_value(v);
+		if (!c->disk || !c->disk_opts ||
+		    (strcmp(c->disk_opts, "ro") && strcmp(c->disk_opts, "ro,share")))
+			return fail(err, errlen, "%s: 'disk_opts' must be \"ro\" or \"ro,share\", with a 'disk'", where);
+	}
 	v = json_object_get(obj, "net");
 	if (v && !json_is_boolean(v))
 		return fail(err, errlen, "%s: 'net' must be true or false", where);
@@ -218,6 +231,18 @@ static int load_cell(json_t *obj, int index, const char **suite_envs,
 	}
 	if (load_vm_variant(obj, c, where, err, errlen) < 0)
 		return -1;
+	if (get_int(obj, "instances", 0, 1, &c->instances, where, err, errlen) < 0)
+		return -1;
+	if (c->instances > 64)
+		return fail(err, errlen, "%s: 'instances' must be from 1 to 64", where);
+	for (int i = 0; c->instances && c->envs && c->envs[i]; i++)
+		if (strcmp(c->envs[i], "vm") && strcmp(c->envs[i], "native"))
+			return fail(err, errlen, "%s: a cell with 'instances' runs in native and vm only, "
+				    "not in '%s'", where, c->envs[i]);
+	for (int i = 0; c->disk_opts && c->envs && c->envs[i]; i++)
+		if (strcmp(c->envs[i], "vm"))
+			return fail(err, errlen, "%s: a cell with 'disk_opts' runs in env vm alone, "
+				    "not in '%s' (give it \"envs\": [\"vm\"])", where, c->envs[i]);
 	c->label = make_label(c);
 	if (!c->params || !c->envs || !c->label)
 		return fail(err, errlen, "out of memory");

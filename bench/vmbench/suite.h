@@ -5,8 +5,14 @@
  *    "timeout_s": 300, "envs": ["native", "vm"],
  *    "cells": [{"workload": "cpu", "params": ["--size", "256"], "cpus": 1,
  *               "mem": "512M", "envs": ["vm"]}]}
- * A cell may add "disk": "1G" (a backing file for io) or "net": true (a peer
- * for the net workload, and a network for the VM: netcell.h).
+ * A cell may add "disk": "1G" (a backing file for io and dataset) or "net": true (a peer
+ * for the net workload, and a network for the VM: netcell.h). With a disk,
+ * "disk_opts": "ro" or "ro,share" is what the VM's --disk gets after the
+ * file instead of ",direct" (share: Disco's global buffer cache); its label
+ * names it.
+ * A cell may add "instances": N (1 to 64; native and vm only): N copies of
+ * the run at once under build/bin/fanout, their Pss summed (pss_total_kib),
+ * their scores summed; the label ends in " [instances N]".
  * A cell may add "lwvmm_args": ["--numa", "spread", ...]: options for lwvmm
  * run before --workload (a VM variant; the cell then runs in env vm alone,
  * and its label and report heading name them), and with them "numa_sim":
@@ -32,11 +38,13 @@ struct cell {
 	char *label;             /* "cpu --size 256", for humans */
 	const char *disk;        /* io cells: size of the backing file, e.g. "1G", or NULL */
 	uint64_t disk_bytes;
+	const char *disk_opts;   /* "ro" or "ro,share" for the VM's --disk, or NULL */
 	char *disk_path;         /* set by the harness (malloc'd): the file every environment uses */
 	int disk_direct;         /* set by the harness: O_DIRECT works on it (else buffered I/O everywhere) */
 	int net;                 /* net cells: the harness starts a peer (netcell.h) */
 	const char **lwvmm_args; /* NULL-terminated extra lwvmm run options (vm only), or NULL */
 	int nlwvmm_args;
+	int instances;           /* copies run at once under bench/vmbench/fanout (native and vm only), or 0: no fanout */
 	const char *numa_sim;    /* --numa-sim spec where the host has fewer nodes, or NULL */
 	int numa_sim_nodes;      /* its nodes=N */
 };

@@ -5,13 +5,13 @@
 # STREAM intends.
 WL_DIR      := bench/workloads
 WL_SRCS     := $(addprefix $(WL_DIR)/,cpu.c mem.c memlat.c noise.c io.c io_common.c registry.c wl_common.c wl_format.c \
-	net.c numa_eng.c numa_ray.c)
+	net.c numa_eng.c numa_ray.c alloc.c dataset.c)
 # Linked into the guest only: the VM-only workloads and io's ring driver
 # (natively io_native.c runs fio instead). registry.c names them weakly.
-WL_VM_SRCS  := $(addprefix $(WL_DIR)/,hypercall.c selftest.c io_vm.c)
+WL_VM_SRCS  := $(addprefix $(WL_DIR)/,hypercall.c selftest.c io_vm.c dataset_vm.c)
 WL_CODEGEN  := -O2 -fno-math-errno -fno-tree-loop-distribute-patterns
 WL_NATIVE_OBJS := $(patsubst %.c,$(BUILD)/native/%.o,$(WL_SRCS) $(WL_DIR)/wl_linux.c \
-	$(WL_DIR)/io_native.c $(WL_DIR)/net_linux.c $(WL_DIR)/workload_main.c $(WL_DIR)/workload_names.c \
+	$(WL_DIR)/io_native.c $(WL_DIR)/dataset_native.c $(WL_DIR)/net_linux.c $(WL_DIR)/workload_main.c $(WL_DIR)/workload_names.c \
 	bench/common/stop_sweep.c)
 
 $(BUILD)/native/%.o: %.c

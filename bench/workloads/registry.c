@@ -9,7 +9,7 @@
 #include "wl.h"
 
 extern const struct workload wl_cpu, wl_mem, wl_memlat, wl_noise, wl_io, wl_net,
-	wl_numa_eng, wl_numa_ray;
+	wl_numa_eng, wl_numa_ray, wl_alloc_workload, wl_dataset;
 extern const struct workload wl_hypercall __attribute__((weak));
 extern const struct workload wl_selftest __attribute__((weak));
 
@@ -24,5 +24,7 @@ const struct workload *const wl_workloads[] = {
 	&wl_net,
 	&wl_numa_eng,
 	&wl_numa_ray,
+	&wl_alloc_workload,
+	&wl_dataset,
 };
 const int wl_nworkloads = sizeof(wl_workloads) / sizeof(wl_workloads[0]);

@@ -17,6 +17,13 @@
  *             prints each range (tests/host/numa_track.t: the --numa-policy
  *             tracker must see exactly these pages from these vCPUs); fails
  *             unless every page holds the count of passes (data intact)
+ *   numa-share  a read-shared buffer of --pages pages (default 64): in each of
+ *             --rounds rounds (default 6, over --ms) vCPU 0 writes the round's
+ *             number into every page, then every vCPU reads them all over and
+ *             over and counts each page that does not hold it (a stale read:
+ *             tests/host/numa_repl.t, where the policy replicates the buffer
+ *             while it is read and the write must collapse the replicas);
+ *             fails on any stale read
  *   ring-*    a hostile block front end (lwvmm/guest/selftest_rings.c): badbuf,
  *             overlap, pastdisk, overrun, flood, badattach; needs --disk
  *   net-arp   ARP for the host end of the link, raw frames; needs --net tap
@@ -109,10 +116,72 @@ static int numa_touch(long pages, long ms)
 	return 0;
 }
 
+struct share {
+	volatile uint64_t *buf;
+	long pages, rounds;
+	uint64_t phase_ns;
+	int n;
+	unsigned arrived;            /* the barrier's count, all rounds together */
+	uint64_t checks[64], stale[64];
+};
+
+/* Every vCPU waits here until all n have come k times. */
+static void barrier(struct share *s, unsigned k)
+{
+	__atomic_fetch_add(&s->arrived, 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(&s->arrived, __ATOMIC_ACQUIRE) < k * (unsigned)s->n)
+		__asm__ volatile("pause");
+}
+
+static void share_rounds(int index, void *arg)
+{
+	struct share *s = arg;
+	unsigned k = 0;
+
+	for (long r = 1; r <= s->rounds; r++) {
+		barrier(s, ++k);   /* nobody reads while vCPU 0 writes */
+		if (index == 0)
+			for (long p = 0; p < s->pages; p++)
+				s->buf[p * 512] = (uint64_t)r;
+		barrier(s, ++k);   /* vCPU 0's writes are done: every page must hold r */
+		uint64_t until = wl_time_ns() + s->phase_ns;
+		do {
+			for (long p = 0; p < s->pages; p++)
+				s->stale[index] += s->buf[p * 512] != (uint64_t)r;
+			s->checks[index] += (uint64_t)s->pages;
+		} while (wl_time_ns() < until);
+	}
+}
+
+static int numa_share(long pages, long ms, long rounds)
+{
+	static struct share s;
+	int ok = 1;
+
+	s.n = wl_ncpus();
+	s.pages = pages;
+	s.rounds = rounds;
+	s.phase_ns = (uint64_t)ms * 1000000ULL / (uint64_t)rounds;
+	s.buf = wl_alloc((size_t)pages * 4096);
+	if (!s.buf) {
+		wl_printf("numa-share: out of memory\n");
+		return 1;
+	}
+	wl_printf("numa-share: pages 0x%lx %ld\n", (unsigned long)(uintptr_t)s.buf >> 12, pages);
+	if (wl_run_threads(s.n, share_rounds, &s) < 0)
+		return 1;
+	for (int i = 0; i < s.n; i++) {
+		wl_printf("numa-share: vcpu %d checks %lu stale %lu\n", i, (unsigned long)s.checks[i],
+			  (unsigned long)s.stale[i]);
+		ok &= s.stale[i] == 0 && s.checks[i] > 0;
+	}
+	return ok ? 0 : 1;
+}
+
 static int selftest_main(int argc, char **argv)
 {
 	const char *mode = 0;
-	long status = 0, pages = 256, ms = 2000;
+	long status = 0, pages = 0, ms = 2000, rounds = 6;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (wl_strcmp(argv[i], "--mode") == 0)
@@ -123,13 +192,15 @@ static int selftest_main(int argc, char **argv)
 			pages = wl_atol(argv[i + 1]);
 		else if (wl_strcmp(argv[i], "--ms") == 0)
 			ms = wl_atol(argv[i + 1]);
+		else if (wl_strcmp(argv[i], "--rounds") == 0)
+			rounds = wl_atol(argv[i + 1]);
 	}
-	if (pages < 1 || ms < 1) {
-		wl_printf("selftest: --pages and --ms must be positive\n");
+	if (pages < 0 || ms < 1 || rounds < 1) {
+		wl_printf("selftest: --pages, --ms and --rounds must be positive\n");
 		return 2;
 	}
 	if (!mode || status < 0 || status > 255) {
-		wl_eprintf("usage: selftest --mode exit|threads|null|ud2|badcall|badbuf|badblock|mmio|hang [--status N]\n");
+		wl_eprintf("usage: selftest --mode exit|threads|null|ud2|badcall|badbuf|badrelease|badblock|mmio|hang [--status N]\n");
 		return WL_USAGE;
 	}
 	if (wl_strcmp(mode, "exit") == 0)
@@ -144,6 +215,8 @@ static int selftest_main(int argc, char **argv)
 		wl_hypercall_raw(9999, 0, 0);
 	if (wl_strcmp(mode, "badbuf") == 0)
 		wl_hypercall_raw(1 /* console write */, 1ULL << 40, 16);
+	if (wl_strcmp(mode, "badrelease") == 0)   /* give back the monitor's page tables */
+		wl_hypercall_raw(8 /* HC_MEM_RELEASE */, 0x100000 /* LW_PAGETABLE_GPA */, 4096);
 	if (wl_strcmp(mode, "badblock") == 0)
 		wl_doorbell_raw(0 /* call */, 1ULL << 40);
 	if (wl_strcmp(mode, "mmio") == 0)
@@ -156,7 +229,9 @@ static int selftest_main(int argc, char **argv)
 	    wl_strcmp(mode, "net-rx-overrun") == 0 || wl_strcmp(mode, "net-badflags") == 0)
 		return selftest_net_hostile(mode);
 	if (wl_strcmp(mode, "numa-touch") == 0)
-		return numa_touch(pages, ms);
+		return numa_touch(pages ? pages : 256, ms);
+	if (wl_strcmp(mode, "numa-share") == 0)
+		return numa_share(pages ? pages : 64, ms, rounds);
 	if (wl_strcmp(mode, "hang") == 0) {
 		for (;;)
 			__asm__ volatile("pause");

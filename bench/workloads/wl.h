@@ -35,6 +35,15 @@ void *wl_alloc(size_t bytes);
 void wl_free(void *p);
 
 /*
+ * Whole pages that go back to the system when put: mmap and munmap natively,
+ * in the guest a free list and HC_MEM_RELEASE (lwvmm/guest/pages.c). Zeroed;
+ * put takes the size that get was given. NULL when exhausted.
+ */
+void *wl_pages_get(size_t bytes);
+void wl_pages_put(void *p, size_t bytes);
+uint64_t wl_pages_dropped(void);   /* guest: bytes its free list had no room for; natively 0 */
+
+/*
  * Run fn(index, arg) on `threads` threads (index 0..threads-1) and wait for
  * all of them. In the guest each thread is a vCPU; thread 0 is the caller.
  * Returns 0, or -1 when `threads` is larger than wl_ncpus().
@@ -89,6 +98,31 @@ int wl_disk_submit(struct wl_disk *d, int op, uint64_t id, uint64_t offset, void
 void wl_disk_push(struct wl_disk *d);
 int wl_disk_reap(struct wl_disk *d, struct wl_disk_completion *c, int max, int wait);
 void wl_disk_get_stats(struct wl_disk *d, struct wl_disk_stats *s);
+
+/*
+ * The library OS's buffer cache over a disk (guest only; natively the page
+ * cache plays its part): blocks of `block_bytes` (a power of two, 4 KiB to
+ * 2 MiB), each in its own buffer aligned to its size, up to `limit_bytes` (at most
+ * the disk), evicted by a clock. On a `--disk F,ro,share` disk a miss is a
+ * page-aligned read that lwvmm serves by mapping the image's page-cache pages
+ * (Disco's global buffer cache), so domains caching the same blocks share
+ * host frames; a guest write into a cached block gets a private copy. A
+ * write submitted to the disk drops the cached blocks it covers. One thread
+ * at a time; set once per disk (-1, with the reason printed, otherwise).
+ */
+struct wl_disk_cache_stats {
+	uint64_t limit_bytes, block_bytes;   /* as set (the limit trimmed to the disk) */
+	uint64_t hits, misses;               /* wl_disk_cache_get() lookups */
+	uint64_t reads;                      /* disk reads the cache issued (misses and fills) */
+	uint64_t blocks;                     /* blocks held now */
+	uint64_t evictions, invalidations;   /* blocks dropped for room, and by writes */
+};
+int wl_disk_cache_set(struct wl_disk *d, uint64_t limit_bytes, uint32_t block_bytes);
+/* The cached block holding `offset` (read on a miss); NULL past the disk or on a read error. */
+const void *wl_disk_cache_get(struct wl_disk *d, uint64_t offset);
+/* Reads the blocks of [offset, offset+len) that are not cached, `qd` at a time; 0 or -1. */
+int wl_disk_cache_fill(struct wl_disk *d, uint64_t offset, uint64_t len, int qd);
+void wl_disk_cache_get_stats(struct wl_disk *d, struct wl_disk_cache_stats *s);
 
 /*
  * TCP client connections, blocking, for the net workload: sockets natively

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <linux/futex.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -40,6 +41,24 @@ void *wl_alloc(size_t bytes)
 void wl_free(void *p)
 {
 	free(p);
+}
+
+void *wl_pages_get(size_t bytes)
+{
+	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void wl_pages_put(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, bytes ? bytes : 1);
+}
+
+uint64_t wl_pages_dropped(void)
+{
+	return 0;
 }
 
 /*

@@ -4,4 +4,4 @@
  */
 #include <stddef.h>
 
-const char *const wl_workload_names[] = { "cpu", "mem", "memlat", "noise", "io", "hypercall", "selftest", "net", "numa-eng", "numa-ray", NULL };
+const char *const wl_workload_names[] = { "cpu", "mem", "memlat", "noise", "io", "hypercall", "selftest", "net", "numa-eng", "numa-ray", "alloc", "dataset", NULL };

@@ -6,7 +6,7 @@ GUEST_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -MMD -MP $(WL_CODEGEN) \
 	-ffreestanding -fno-stack-protector -fno-pic -fno-pie -fcf-protection=none \
 	-fno-asynchronous-unwind-tables -Ilwvmm/include -I$(GUEST_DIR) -Ibench/workloads \
 	-Ipv-drivers -Ipv-drivers/front
-GUEST_SRCS  := $(addprefix $(GUEST_DIR)/,main.c hypercall.c libos.c threads.c string.c disk.c \
+GUEST_SRCS  := $(addprefix $(GUEST_DIR)/,main.c hypercall.c libos.c pages.c threads.c string.c disk.c bcache.c \
 	selftest_rings.c selftest_net.c) \
 	$(addprefix pv-drivers/front/,attach.c evtchn.c blkfront.c consfront.c netfront.c) $(WL_SRCS) $(WL_VM_SRCS)
 # GUEST_EXTRA_SRCS/GUEST_EXTRA_CFLAGS: more guest code from other fragments (the TCP/IP stack).

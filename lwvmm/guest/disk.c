@@ -1,4 +1,5 @@
 /* The workloads' disk API (wl.h) on the block front end. */
+#include "bcache.h"
 #include "blkfront.h"
 #include "evtchn.h"
 #include "hypercall.h"
@@ -6,6 +7,7 @@
 
 struct wl_disk {
 	struct blkfront front;
+	struct bcache cache;
 };
 
 static struct wl_disk disks[LW_MAX_DEVICES];
@@ -30,6 +32,8 @@ struct wl_disk *wl_disk_open(int index, int trap_and_emulate, uint64_t *size, in
 
 int wl_disk_submit(struct wl_disk *d, int op, uint64_t id, uint64_t offset, void *buf, uint32_t len)
 {
+	if (op == WL_DISK_WRITE)   /* what the cache holds of those blocks is stale */
+		bcache_invalidate(&d->cache, offset, len);
 	return blkfront_submit(&d->front, (uint32_t)op, id, offset, buf, len);
 }
 
@@ -56,4 +60,30 @@ void wl_disk_get_stats(struct wl_disk *d, struct wl_disk_stats *s)
 	s->sleeps = evtchn_sleeps;
 	s->events = d->front.events;
 	s->mmio_exits = d->front.mmio_accesses;
+}
+
+int wl_disk_cache_set(struct wl_disk *d, uint64_t limit_bytes, uint32_t block_bytes)
+{
+	const char *why = "";
+
+	if (bcache_set(&d->cache, limit_bytes, block_bytes, d->front.size, &why) < 0) {
+		wl_eprintf("buffer cache: %s\n", why);
+		return -1;
+	}
+	return 0;
+}
+
+const void *wl_disk_cache_get(struct wl_disk *d, uint64_t offset)
+{
+	return bcache_get(&d->cache, &d->front, offset);
+}
+
+int wl_disk_cache_fill(struct wl_disk *d, uint64_t offset, uint64_t len, int qd)
+{
+	return bcache_fill(&d->cache, &d->front, offset, len, qd);
+}
+
+void wl_disk_cache_get_stats(struct wl_disk *d, struct wl_disk_cache_stats *s)
+{
+	*s = d->cache.stats;
 }

@@ -112,6 +112,10 @@ enum hc_nr {
 	HC_DEVICE_ATTACH = 6, /* arg0 = device, arg1 = ring GPA, arg2 = ring bytes; ret = event port */
 	HC_EVTCHN_WAIT = 7,   /* arg0 = port mask, arg1 = timeout ns (0: none): sleep until
 			       * a port is pending; ret = pending & mask (0 on timeout) */
+	HC_MEM_RELEASE = 8,   /* arg0 = GPA, arg1 = bytes, whole pages of guest-owned RAM: the
+			       * guest gives them back to the host (they read as zero after);
+			       * ret = 0, or LW_EBUSY where the monitor keeps them (a ,share
+			       * disk or --numa-policy maps guest RAM itself): zero them then */
 	HC_COUNT
 };
 

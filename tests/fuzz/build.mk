@@ -15,16 +15,17 @@ FUZZ_SECONDS ?= 60
 FUZZ_NAMES := $(shell awk '!/^\#/ && NF { print $$1 }' tests/fuzz/targets)
 FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 
-FUZZ_SRCS_blk_ring := pv-drivers/blk_check.c pv-drivers/guest_memory.c
+FUZZ_SRCS_blk_ring := pv-drivers/blkback.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
+FUZZ_LIBS_blk_ring := -luring -lpthread
 FUZZ_SRCS_elf_loader := lwvmm/elf_loader.c pv-drivers/guest_memory.c
 FUZZ_SRCS_lwvmm_options := lwvmm/options.c
-FUZZ_SRCS_disk_spec := pv-drivers/blkback.c pv-drivers/blk_check.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
+FUZZ_SRCS_disk_spec := pv-drivers/blkback.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_disk_spec := -luring -lpthread
 FUZZ_SRCS_hypercall := lwvmm/hypercall_check.c pv-drivers/guest_memory.c
 FUZZ_INCLUDES_blkback := pv-drivers/blkback.c
-FUZZ_SRCS_blkback := pv-drivers/blk_check.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
+FUZZ_SRCS_blkback := pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_blkback := -luring -lpthread
-FUZZ_SRCS_blk_race := pv-drivers/blkback.c pv-drivers/blk_check.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
+FUZZ_SRCS_blk_race := pv-drivers/blkback.c pv-drivers/blk_share.c pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_blk_race := -luring -lpthread
 FUZZ_SRCS_consback := pv-drivers/consback.c pv-drivers/guest_memory.c pv-drivers/backend.c
 FUZZ_LIBS_consback := -lpthread
@@ -41,9 +42,10 @@ FUZZ_LIBS_suite := -ljansson
 FUZZ_SRCS_domain_file := lwvmm/domain_file.c lwvmm/options.c
 FUZZ_LIBS_domain_file := -ljansson
 FUZZ_SRCS_report := reports/report_data.c reports/report_md.c reports/report_numa.c reports/report_cell.c \
+	reports/report_density.c reports/report_chart.c reports/report_chart_data.c bench/common/spawn.c \
 	reports/report_fmt.c reports/report_html.c bench/common/stats.c bench/common/paths.c
 FUZZ_FLAGS_report := -iquote reports -iquote bench/vmbench -iquote bench/common
-FUZZ_LIBS_report := -ljansson -lm
+FUZZ_LIBS_report := -ljansson $(shell pkg-config --libs hwloc) -lm
 FUZZ_SRCS_tool_json := bench/vmbench/tools/tool_parse_json.c bench/vmbench/result_line.c
 FUZZ_FLAGS_tool_json := -iquote bench/vmbench/tools -iquote bench/vmbench
 FUZZ_LIBS_tool_json := -ljansson
@@ -53,7 +55,7 @@ FUZZ_FLAGS_tool_yaml := -iquote bench/vmbench/tools -iquote bench/vmbench
 FUZZ_LIBS_tool_yaml := -ljansson -lyaml
 FUZZ_INCLUDES_mmio_decode := lwvmm/devices.c
 FUZZ_SRCS_mmio_decode := lwvmm/evtchn.c pv-drivers/guest_memory.c pv-drivers/backend.c \
-	pv-drivers/blkback.c pv-drivers/blk_check.c pv-drivers/blk_share.c pv-drivers/consback.c pv-drivers/netback.c
+	pv-drivers/blkback.c pv-drivers/blk_share.c pv-drivers/consback.c pv-drivers/netback.c
 FUZZ_LIBS_mmio_decode := -luring -lpthread
 FUZZ_INCLUDES_net_spec := pv-drivers/netback.c
 FUZZ_SRCS_net_spec := pv-drivers/guest_memory.c pv-drivers/backend.c

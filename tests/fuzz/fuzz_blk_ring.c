@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blk_check.h"
+#include "blkback.h"
 #include "guest_memory.h"
 
 #define RAM_SIZE (4u << 20)

@@ -37,6 +37,7 @@ static check_fn *const checks[HC_COUNT] = {
 	[HC_VCPU_WAKE] = hc_check_vcpu_wake,
 	[HC_DEVICE_ATTACH] = hc_check_device_attach,
 	[HC_EVTCHN_WAIT] = hc_check_evtchn_wait,
+	[HC_MEM_RELEASE] = hc_check_mem_release,
 };
 
 static uint8_t *ram;
@@ -100,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		switch (r->nr) {
 		case HC_CONSOLE_WRITE:
+		case HC_MEM_RELEASE:   /* the handler discards exactly that range */
 			touch_guest_io(&mem, r->arg[0], r->arg[1]);
 			break;
 		case HC_DEVICE_ATTACH: {

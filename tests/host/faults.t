@@ -4,7 +4,7 @@
 # timeout or by Ctrl-C; nothing is left behind.
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "/dev/kvm is missing or not usable here"
-plan 16
+plan 18
 
 fault() { # fault MODE REGEX
 	run_vm run --cpus 2 --workload selftest -- --mode "$1"
@@ -15,6 +15,7 @@ fault null 'triple fault'
 fault ud2 'triple fault'
 fault badcall 'unknown hypercall number 9999'
 fault badbuf 'console write buffer .* outside guest RAM'
+fault badrelease 'release of .*monitor'
 fault badblock 'hypercall block at .* is not vCPU 0.s own block'
 fault mmio 'neither RAM nor a doorbell'
 

@@ -12,7 +12,7 @@ plan 6
 P=$TMP/prefix
 env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s -C "$ROOT" install PREFIX="$P" >"$TMP/out" 2>&1
 is "$?" 0 "make install PREFIX=DIR works"
-missing=$(for f in bin/lwvmm bin/vmbench bin/workload bin/ctrun bin/netpeer bin/vmbench-tool \
+missing=$(for f in bin/lwvmm bin/vmbench bin/workload bin/ctrun bin/netpeer bin/vmbench-tool bin/fanout \
 	share/vmbench/suites/smoke.json share/vmbench/references.json share/doc/vmbench/vmbench.txt \
 	share/doc/vmbench/adding-a-workload.md; do [ -e "$P/$f" ] || echo "$f"; done)
 is "$missing" "" "binaries, suites, reference figures, docs and --help texts are installed"

@@ -22,7 +22,7 @@ BAD=(
 	"$SIM --numa-policy migrate,sample=none|64|sample=none: expected a number of pages"
 	"$SIM --numa-policy track,dominance=40|64|dominance=40: expected a percentage from 51 to 100"
 	"$SIM --numa-policy track,fast=1|64|'fast=1': expected period=MS"
-	"$SIM --numa-policy replicate|69|replication is not built yet"
+	"$SIM --mem-backing anon --numa-policy track|64|--mem-backing anon: the tracker"
 )
 plan $((3 * ${#BAD[@]} + 13 + 5))
 

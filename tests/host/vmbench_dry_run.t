@@ -31,7 +31,7 @@ like "$(cat c.html 2>/dev/null)" "<table>" "and the same as HTML with --html"
 
 run_cmd "$VMBENCH" list
 is "$RC" 0 "vmbench list exits 0"
-like "$OUT" "  smoke +6 cells, 16 runs, about [0-9:]+ \(its last run\), at most 16:00: Tiny sizes" \
+like "$OUT" "  smoke +9 cells, 21 runs, about [0-9:]+ \(its last run\), at most 21:00: Tiny sizes" \
 	"it lists the suites with their cells, runs and durations"
 like "$OUT" "inside lwvmm only: hypercall selftest" "the workloads, and those that run only in the VM"
 like "$OUT" "^  native +available: " "the environments, available here"

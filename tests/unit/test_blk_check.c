@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "blk_check.h"
+#include "blkback.h"
 
 #define MEM (64ULL << 20)
 #define DISK (16ULL << 20)

@@ -104,6 +104,23 @@ static void test_wake_and_wait(void **state)
 	assert_non_null(strstr(why, "empty port mask"));
 }
 
+/* Whole pages of guest-owned RAM only: not the monitor's pages, not a ring, not past RAM. */
+static void test_mem_release(void **state)
+{
+	(void)state;
+	assert_int_equal(check(hc_check_mem_release, req(HC_MEM_RELEASE, 0x500000, 0x3000)), 0);
+	assert_int_equal(check(hc_check_mem_release, req(HC_MEM_RELEASE, 0x500000, 0)), -1);
+	assert_int_equal(check(hc_check_mem_release, req(HC_MEM_RELEASE, 0x500800, 0x1000)), -1);
+	assert_int_equal(check(hc_check_mem_release, req(HC_MEM_RELEASE, 0x500000, 0x800)), -1);
+	assert_non_null(strstr(why, "whole pages"));
+	assert_int_equal(check(hc_check_mem_release, req(HC_MEM_RELEASE, 0x100000, 0x1000)), -1);
+	assert_non_null(strstr(why, "monitor's pages"));
+	assert_int_equal(check(hc_check_mem_release, req(HC_MEM_RELEASE, 0x3ff000, 0x2000)), -1);
+	assert_non_null(strstr(why, "ring"));
+	assert_int_equal(check(hc_check_mem_release, req(HC_MEM_RELEASE, MEM - 0x1000, 0x2000)), -1);
+	assert_int_equal(check(hc_check_mem_release, req(HC_MEM_RELEASE, 0x500000, UINT64_MAX & ~0xfffULL)), -1);
+}
+
 static void test_device_attach_shape(void **state)
 {
 	struct hc_request r = req(HC_DEVICE_ATTACH, 1, 0x500000);
@@ -156,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_console_write),
 		cmocka_unit_test(test_exit_status),
 		cmocka_unit_test(test_wake_and_wait),
+		cmocka_unit_test(test_mem_release),
 		cmocka_unit_test(test_device_attach_shape),
 		cmocka_unit_test(test_add_ring),
 		cmocka_unit_test(test_guest_range),

@@ -44,6 +44,7 @@ static uint8_t *fake_bzimage(void)
 	put16(f + 0x236, 0x0001);         /* XLF_KERNEL_64 */
 	put32(f + 0x238, 2047);           /* cmdline_size */
 	put32(f + 0x260, 8 << 20);        /* init_size */
+	put32(f + 0x1f4, (IMAGE_SIZE - (SETUP_SECTS + 1) * 512) / 16);   /* syssize: the rest of the file */
 	for (size_t i = (SETUP_SECTS + 1) * 512; i < IMAGE_SIZE; i++)
 		f[i] = (uint8_t)i;
 	return f;
@@ -59,6 +60,10 @@ static void test_parse(void **state)
 	assert_int_equal(linux_image_parse(&img, f, IMAGE_SIZE, why, sizeof(why)), 0);
 	assert_int_equal(img.setup_size, (SETUP_SECTS + 1) * 512);
 	assert_int_equal(img.entry64, LINUX_KERNEL_GPA + 0x200);
+	assert_int_equal(linux_image_parse(&img, f, IMAGE_SIZE - 16, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "truncated"));
+	assert_int_equal(linux_image_parse(&img, f, IMAGE_SIZE / 2, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "truncated"));
 	put16(f + 0x206, 0x020b);
 	assert_int_equal(linux_image_parse(&img, f, IMAGE_SIZE, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "too old"));

@@ -166,6 +166,66 @@ static void test_replicate(void **state)
 	assert_int_equal(pmap_replica_nodes(fx.pm, 30), 0);
 }
 
+/*
+ * What lwvmm does when a guest writes a replicated page (numa_repl.c): it
+ * collapses the page at once and counts the write. The page is then not
+ * replicated again while that write counts (it is written, used by both
+ * nodes: write-shared), but is once the decay has halved the write away and
+ * both nodes still only read it.
+ */
+static void test_replicate_after_write_collapse(void **state)
+{
+	(void)state;
+	int again = -1;
+
+	start(64, NULL);
+	for (int p = 0; p < 2; p++) {
+		touch(30, 0, 0);
+		touch(30, 2, 0);
+		step();
+	}
+	assert_int_equal(pmap_state(fx.pm, 30), PAGE_REPLICATED);
+	pmap_note_collapsed(fx.pm, 30);
+	pmap_count(fx.pm, 30, 1, 1);
+	for (int p = 2; p < 16 && again < 0; p++) {
+		touch(30, 0, 0);
+		touch(30, 2, 0);
+		size_t n = step();
+		for (size_t i = 0; i < n; i++) {
+			assert_int_not_equal(fx.act[i].kind, NUMA_MIGRATE);
+			if (fx.act[i].kind == NUMA_REPLICATE && fx.act[i].pfn == 30)
+				again = p;
+		}
+	}
+	assert_true(numa_policy_stats(fx.pol)->write_shared > 0);
+	assert_true(again >= 8);   /* the first decay ends period 7 (the eighth) */
+	assert_int_equal(pmap_state(fx.pm, 30), PAGE_REPLICATED);
+	assert_int_equal(pmap_replica_nodes(fx.pm, 30), 2);
+}
+
+/* A replica needs a reader away from home: read by the home alone, nothing; by node 1 alone, it migrates. */
+static void test_replicate_needs_remote_reader(void **state)
+{
+	(void)state;
+
+	start(64, NULL);
+	for (int p = 0; p < 4; p++) {
+		touch(30, 0, 0);
+		touch(30, 1, 0);
+		touch(31, 2, 0);
+		touch(31, 3, 0);
+		size_t n = step();
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(fx.act[i].kind, NUMA_MIGRATE);
+			assert_int_equal(fx.act[i].pfn, 31);
+		}
+	}
+	assert_int_equal(pmap_state(fx.pm, 30), PAGE_PRIVATE);
+	assert_int_equal(pmap_state(fx.pm, 31), PAGE_MIGRATED);
+	assert_int_equal(pmap_home(fx.pm, 31), 1);
+	assert_int_equal(numa_policy_stats(fx.pol)->replications, 0);
+}
+
 /* Migration only (replicate = 0): a read-shared page stays put. */
 static void test_replicate_off(void **state)
 {
@@ -418,6 +478,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_dominance, teardown),
 		cmocka_unit_test_teardown(test_replicate, teardown),
 		cmocka_unit_test_teardown(test_replicate_off, teardown),
+		cmocka_unit_test_teardown(test_replicate_after_write_collapse, teardown),
+		cmocka_unit_test_teardown(test_replicate_needs_remote_reader, teardown),
 		cmocka_unit_test_teardown(test_write_shared, teardown),
 		cmocka_unit_test_teardown(test_move_cap, teardown),
 		cmocka_unit_test_teardown(test_decay, teardown),

@@ -128,6 +128,32 @@ static void test_duplicate_keys(void **state)
 		&r, err, sizeof(err)), -1);
 }
 
+/* lwvmm --domains: the domains' lines together (score summed, ok all, one checksum). */
+static void test_find_domains(void **state)
+{
+	(void)state;
+	assert_int_equal(result_line_find("lwvmm: starting\n"
+		"d0: result workload=dataset ok=1 score=10 score_unit=MB/s checksum=7 time_s=1\n"
+		"d1: result workload=dataset ok=1 score=12.5 score_unit=MB/s checksum=7 time_s=2\n",
+		&r, err, sizeof(err)), 0);
+	assert_int_equal(r.ok, 1);
+	assert_true(r.score == 22.5);
+	assert_true(*result_line_get(&r, "score") == 22.5);
+	assert_true(*result_line_get(&r, "domains") == 2);
+	assert_true(*result_line_get(&r, "time_s") == 1);   /* the first domain's */
+	assert_int_equal(result_line_find("d0: result workload=dataset ok=1 score=1 score_unit=MB/s checksum=7\n"
+		"d1: result workload=dataset ok=1 score=1 score_unit=MB/s checksum=8\n", &r, err, sizeof(err)), 0);
+	assert_int_equal(r.ok, 0);   /* another checksum */
+	assert_true(*result_line_get(&r, "ok") == 0);
+	assert_int_equal(result_line_find("d0: result workload=dataset ok=1 score=1 score_unit=MB/s\n"
+		"d1: result workload=dataset ok=0 score=1 score_unit=MB/s\n", &r, err, sizeof(err)), 0);
+	assert_int_equal(r.ok, 0);
+	assert_int_equal(result_line_find("d0: result workload=dataset ok=1 score=x score_unit=MB/s\n",
+		&r, err, sizeof(err)), -1);
+	assert_int_equal(result_line_find("Bad Name: result workload=cpu ok=1 score=1 score_unit=x\n",
+		&r, err, sizeof(err)), -1);
+}
+
 static void test_find_takes_last_line(void **state)
 {
 	(void)state;
@@ -153,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_metrics),
 		cmocka_unit_test(test_duplicate_keys),
 		cmocka_unit_test(test_find_takes_last_line),
+		cmocka_unit_test(test_find_domains),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

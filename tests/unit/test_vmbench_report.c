@@ -250,6 +250,56 @@ static void test_paired_ci_only_when_interleaved(void **state)
 	}
 }
 
+/* A record of the density suite: dataset, its lwvmm_args/disk_opts/instances, Pss figures. */
+static char *density_record(const char *extra, int rep, double score, const char *figures)
+{
+	char *r = malloc(1024);
+	snprintf(r, 1024, "{\"workload\":\"dataset\",\"params\":[\"--mib\",\"32\"],%s\"cpus\":1,\"rep\":%d,"
+		 "\"warmup\":false,\"ok\":true,\"score\":%g,\"score_unit\":\"MB/s\",\"wall_s\":2,%s}",
+		 extra, rep, score, figures);
+	return r;
+}
+
+/* The density section: domains' and separate processes' footprints, ratios, native in one column. */
+static void test_density(void **state)
+{
+	char run[64], err[256], *text = NULL;
+	char *recs[19] = { NULL };
+	size_t len = 0;
+	int n = 0;
+	struct report_data d;
+	(void)state;
+
+	for (int rep = 1; rep <= 3; rep++) {
+		recs[n++] = density_record("\"env\":\"vm\",\"lwvmm_args\":[\"--domains\",\"8\"],\"disk_opts\":\"ro\",",
+			rep, 5000 + rep, "\"metrics\":{},\"monitor\":{\"totals\":{\"process_pss_kib\":266240,\"guest_pss_kib\":262144}}");
+		recs[n++] = density_record("\"env\":\"vm\",\"lwvmm_args\":[\"--domains\",\"8\"],\"disk_opts\":\"ro,share\",",
+			rep, 20000 + rep, "\"metrics\":{},\"monitor\":{\"totals\":{\"process_pss_kib\":36864,\"guest_pss_kib\":34816}}");
+		recs[n++] = density_record("\"env\":\"vm\",\"disk_opts\":\"ro\",\"instances\":8,", rep, 6000,
+			"\"metrics\":{\"pss_total_kib\":268288}");
+		recs[n++] = density_record("\"env\":\"vm\",\"disk_opts\":\"ro,share\",\"instances\":8,", rep, 18000,
+			"\"metrics\":{\"pss_total_kib\":39936}");
+		recs[n++] = density_record("\"env\":\"native\",\"instances\":8,", rep, 20000,
+			"\"metrics\":{\"pss_total_kib\":34816}");
+	}
+	assert_int_equal(write_run_dir(run, (const char *const *)recs, "{\"suite\":\"density\",\"reps\":1}", NULL), 0);
+	assert_int_equal(report_data_load(run, &d, err, sizeof(err)), 0);
+	FILE *md = open_memstream(&text, &len);
+	assert_int_equal(report_md_write(md, &d, NULL, NULL, "no gnuplot"), 0);
+	fclose(md);
+	assert_non_null(strstr(text, "## Density: Disco's transparent sharing (Fig. 6)"));
+	assert_non_null(strstr(text, "| 8 | domains in one lwvmm | 260.0 (260.0 – 260.0) | 36.0 (36.0 – 36.0) | 7.22x "
+				     "| 256.0 / 34.0 | 32.5 / 4.5 | 5002 (5001 – 5003) / 20002 (20001 – 20003) | 399.9% |"));
+	assert_non_null(strstr(text, "| 8 | lwvmm processes | 262.0 (262.0 – 262.0) | 39.0 (39.0 – 39.0) | 6.72x | – |"));
+	assert_non_null(strstr(text, "| 8 | native processes | – | 34.0 (34.0 – 34.0) | – | – | – / 4.2 | – / 20000 (20000 – 20000) |"));
+	assert_non_null(strstr(text, "(No density chart: not a measurement"));
+	free(text);
+	report_data_free(&d);
+	for (int i = 0; i < n; i++)
+		free(recs[i]);
+	assert_int_equal(remove_run_dir(run), 0);
+}
+
 static void test_not_a_run_dir(void **state)
 {
 	struct report_data d;
@@ -266,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_paired_ci_only_when_interleaved),
+		cmocka_unit_test(test_density),
 		cmocka_unit_test(test_not_a_run_dir),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

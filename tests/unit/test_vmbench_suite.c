@@ -132,6 +132,55 @@ static void test_suite_net_key(void **state)
 	assert_non_null(strstr(err, "'net' must be true or false"));
 }
 
+/* disk_opts: "ro" or "ro,share", with a disk, in env vm alone; the label names it */
+static void test_suite_disk_opts(void **state)
+{
+	struct suite s;
+	(void)state;
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"dataset\",\"disk\":\"64M\","
+			      "\"disk_opts\":\"ro,share\",\"envs\":[\"vm\"],\"lwvmm_args\":[\"--domains\",\"2\"]}]}", &s), 0);
+	assert_string_equal(s.cells[0].disk_opts, "ro,share");
+	assert_string_equal(s.cells[0].label, "dataset [lwvmm --domains 2 --disk ,ro,share]");
+	suite_free(&s);
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"dataset\",\"disk\":\"64M\","
+			      "\"disk_opts\":\"ro\",\"envs\":[\"vm\"]}]}", &s), 0);
+	assert_string_equal(s.cells[0].label, "dataset [lwvmm --disk ,ro]");
+	suite_free(&s);
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"dataset\",\"disk\":\"64M\","
+			      "\"disk_opts\":\"rw\",\"envs\":[\"vm\"]}]}", &s), -1);
+	assert_non_null(strstr(err, "'disk_opts' must be"));
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"dataset\","
+			      "\"disk_opts\":\"ro\",\"envs\":[\"vm\"]}]}", &s), -1);
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"dataset\",\"disk\":\"64M\","
+			      "\"disk_opts\":\"ro\",\"envs\":[\"native\"]}]}", &s), -1);
+	assert_non_null(strstr(err, "env vm alone"));
+}
+
+/* instances: 1 to 64 copies under fanout, native and vm only; the label names them */
+static void test_suite_instances(void **state)
+{
+	struct suite s;
+	(void)state;
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"dataset\",\"disk\":\"64M\","
+			      "\"instances\":4,\"envs\":[\"native\"]}]}", &s), 0);
+	assert_int_equal(s.cells[0].instances, 4);
+	assert_string_equal(s.cells[0].label, "dataset [instances 4]");
+	suite_free(&s);
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"dataset\",\"disk\":\"64M\","
+			      "\"disk_opts\":\"ro,share\",\"instances\":8,\"envs\":[\"vm\"]}]}", &s), 0);
+	assert_string_equal(s.cells[0].label, "dataset [lwvmm --disk ,ro,share] [instances 8]");
+	suite_free(&s);
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"cpu\"}]}", &s), 0);
+	assert_int_equal(s.cells[0].instances, 0);
+	suite_free(&s);
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"cpu\",\"instances\":65}]}", &s), -1);
+	assert_non_null(strstr(err, "'instances' must be from 1 to 64"));
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"cpu\",\"instances\":0}]}", &s), -1);
+	assert_int_equal(load("{\"name\":\"d\",\"cells\":[{\"workload\":\"cpu\",\"instances\":2,"
+			      "\"envs\":[\"container\"]}]}", &s), -1);
+	assert_non_null(strstr(err, "native and vm only"));
+}
+
 /* --workloads: a subset of the cells, in the suite's order; unknown names refused */
 static void test_keep_workloads(void **state)
 {
@@ -169,6 +218,8 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_suite_net_key),
+		cmocka_unit_test(test_suite_disk_opts),
+		cmocka_unit_test(test_suite_instances),
 		cmocka_unit_test(test_keep_workloads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
