@@ -2,7 +2,8 @@
 LWVMM_SRCS := $(addprefix lwvmm/,main.c options.c kvm.c vm.c vcpu.c guest_ram.c evtchn.c x86.c \
 	pagetable.c elf_loader.c boot.c hypercall.c hypercall_check.c stats.c devices.c kvm_stats.c \
 	seccomp.c numa_place.c numa_pt.c numa_track.c numa_repl.c numa_run.c numa_run_stats.c \
-	domains.c domains_report.c memmap.c domain_file.c linux_vm.c linux_boot.c uart8250.c i8042.c pci.c) \
+	domains.c domains_report.c memmap.c domain_file.c linux_vm.c linux_boot.c linux_acpi.c uart8250.c \
+	i8042.c pci.c) \
 	$(addprefix pv-drivers/,guest_memory.c backend.c blkback.c blk_share.c consback.c netback.c \
 	virtqueue.c virtio_pci.c virtio_blk.c) \
 	bench/workloads/workload_names.c

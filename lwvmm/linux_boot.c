@@ -4,6 +4,7 @@
 #include "linux_boot.h"
 
 /* Offsets in a bzImage's first sector and in the zero page (struct boot_params). */
+#define BP_ACPI_RSDP_ADDR    0x070   /* boot protocol 2.14 */
 #define BP_EXT_RAMDISK_IMAGE 0x0c0
 #define BP_EXT_RAMDISK_SIZE  0x0c4
 #define BP_EXT_CMD_LINE_PTR  0x0c8
@@ -165,6 +166,8 @@ int linux_boot_load(const struct linux_image *img, const struct linux_boot_args 
 	memcpy(ram + LINUX_CMDLINE_GPA, args->cmdline, cmdline_len + 1);
 	put32(zp + BP_CMD_LINE_PTR, (uint32_t)LINUX_CMDLINE_GPA);
 	put32(zp + BP_EXT_CMD_LINE_PTR, 0);
+	if (args->acpi_rsdp && img->version >= 0x020e)
+		put64(zp + BP_ACPI_RSDP_ADDR, args->acpi_rsdp);
 
 	add_e820(zp, 0, LINUX_LOW_RAM_END, E820_RAM);
 	add_e820(zp, LINUX_LOW_RAM_END, LINUX_KERNEL_GPA - LINUX_LOW_RAM_END, E820_RESERVED);

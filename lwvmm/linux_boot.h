@@ -45,6 +45,7 @@ struct linux_boot_args {
 	const char *cmdline;
 	const uint8_t *initrd;     /* NULL: none */
 	size_t initrd_size;
+	uint64_t acpi_rsdp;        /* 0: no ACPI tables; else their RSDP, told to the kernel in the zero page */
 };
 
 /*

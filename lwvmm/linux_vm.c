@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "i8042.h"
+#include "linux_acpi.h"
 #include "linux_boot.h"
 #include "linux_vm.h"
 #include "pci.h"
@@ -29,7 +30,9 @@
 #include "vm.h"
 #include "x86.h"
 
-#define DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=-1 acpi=off i8042.noaux i8042.nokbd i8042.nopnp"
+#define DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=-1 i8042.noaux i8042.nokbd i8042.nopnp"
+/* One vCPU: no ACPI tables, and Linux told so (it then runs on the 8259 PIC and the PIT). */
+#define ONE_CPU_CMDLINE " acpi=off"
 #define CMOS_INDEX_PORT 0x70
 #define CMOS_DATA_PORT 0x71
 #define TSS_GPA 0xfffbd000ULL   /* three pages KVM on VMX needs for real mode; unused otherwise */
@@ -364,8 +367,8 @@ static int setup(struct linux_vm *l, char *why, size_t why_len)
 		rc = LWVMM_EXIT_USAGE;
 		goto out;
 	}
-	snprintf(cmdline, sizeof(cmdline), "%s%s%s", DEFAULT_CMDLINE, c->append ? " " : "",
-		 c->append ? c->append : "");
+	snprintf(cmdline, sizeof(cmdline), "%s%s%s%s", DEFAULT_CMDLINE,
+		 c->ncpus == 1 ? ONE_CPU_CMDLINE : "", c->append ? " " : "", c->append ? c->append : "");
 	rc = LWVMM_EXIT_UNAVAILABLE;
 	if (kvm_create_vm(&l->kvm, why, why_len) < 0)
 		goto fail;
@@ -399,6 +402,9 @@ static int setup(struct linux_vm *l, char *why, size_t why_len)
 		goto fail;
 	}
 	struct linux_boot_args args = { .cmdline = cmdline, .initrd = initrd, .initrd_size = initrd_size };
+	/* More than one vCPU: an MADT tells Linux of them (Debian's kernels ignore MP tables). */
+	if (c->ncpus > 1)
+		args.acpi_rsdp = linux_acpi_write(l->mem.host, c->ncpus);
 	if (linux_boot_load(&img, &args, l->mem.host, l->mem.size, why, why_len) < 0) {
 		fprintf(stderr, "lwvmm: %s\n", why);
 		rc = LWVMM_EXIT_USAGE;
@@ -429,6 +435,14 @@ static int setup(struct linux_vm *l, char *why, size_t why_len)
 		if (x86_set_cpuid_apic(l->kvm.kvm_fd, v->fd, (uint32_t)i, why, why_len) < 0)
 			goto fail;
 		x86_setup_xcr0(v->fd);
+		/* KVM makes vCPU 0 the boot CPU and holds the others until the boot CPU's INIT
+		 * and SIPI (the in-kernel LAPIC): said here so that it does not rest on that. */
+		struct kvm_mp_state mp = { .mp_state = i == 0 ? KVM_MP_STATE_RUNNABLE :
+						       KVM_MP_STATE_UNINITIALIZED };
+		if (ioctl(v->fd, KVM_SET_MP_STATE, &mp) < 0) {
+			snprintf(why, why_len, "KVM_SET_MP_STATE on vCPU %d: %s", i, strerror(errno));
+			goto fail;
+		}
 	}
 	if (setup_bsp(l, img.entry64, why, why_len) < 0)
 		goto fail;
@@ -622,6 +636,29 @@ static void report(const struct linux_vm *l)
 	fclose(f);
 }
 
+/*
+ * Where each vCPU stood when the run ended on --timeout or a signal: a guest
+ * that hangs says where (with `nokaslr`, map the addresses through the same
+ * kernel's /proc/kallsyms or System.map). Asked after the threads have left
+ * KVM_RUN, which holds each vCPU's lock.
+ */
+static void report_vcpu_places(const struct linux_vm *l)
+{
+	static const char *const states[] = { "runnable", "uninitialized", "init-received",
+		"halted", "sipi-received" };
+
+	for (int i = 0; i < l->ncpus; i++) {
+		struct kvm_regs regs;
+		struct kvm_mp_state mp = { 0 };
+		if (ioctl(l->vcpu[i].fd, KVM_GET_REGS, &regs) < 0)
+			continue;
+		(void)ioctl(l->vcpu[i].fd, KVM_GET_MP_STATE, &mp);
+		fprintf(stderr, "lwvmm: vCPU %d was at rip 0x%llx (rflags 0x%llx, %s)\n", i,
+			(unsigned long long)regs.rip, (unsigned long long)regs.rflags,
+			mp.mp_state < sizeof(states) / sizeof(states[0]) ? states[mp.mp_state] : "other");
+	}
+}
+
 static void teardown(struct linux_vm *l)
 {
 	close_disks(l);
@@ -718,6 +755,8 @@ int linux_run(const struct linux_config *c)
 		}
 		flush_output(&l);
 		l.t_end_ns = now_ns();
+		if (!strcmp(l.ended_by, "timeout") || !strcmp(l.ended_by, "signal"))
+			report_vcpu_places(&l);
 		rc = l.status;
 		for (int i = 0; i < l.ndisks; i++)
 			blkback_halt(&l.disks[i]->blk);   /* its requests finished, its statistics final */

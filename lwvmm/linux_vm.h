@@ -12,15 +12,21 @@
  *     guest never wrote its status, so that a panic that reboots is not
  *     taken for success).
  *
- * One vCPU for now: Debian's kernels are built without MP-table support
- * (CONFIG_X86_MPPARSE), so a second vCPU needs an ACPI MADT, not written yet;
- * the exit loop is per vCPU thread already (vCPU 0 on the main thread).
+ * --cpus N: one thread per vCPU running its own exit loop (vCPU 0 on the
+ * main thread); the first end of the run, from any vCPU, kicks the others out
+ * of KVM_RUN and the threads are joined. With more than one vCPU lwvmm writes
+ * ACPI tables (linux_acpi.c: Debian's kernels are built without MP-table
+ * support, CONFIG_X86_MPPARSE), and the secondary vCPUs wait in KVM's
+ * in-kernel LAPIC for the boot CPU's INIT and SIPI; with one, no tables and
+ * `acpi=off` (the 8259 PIC and the PIT).
  *
  * Each --disk is a virtio-blk function on the PCI bus of pci.c (00:01.0 and
  * on: /dev/vda, /dev/vdb, ... in the guest), served by the block back end
  * (pv-drivers/virtio_blk.c): kicks reach the back end's thread through a
  * KVM ioeventfd, its interrupts the guest through a KVM irqfd on the
- * function's legacy line (10, 11, 5, 9), with no exit either way.
+ * function's legacy line (10, 11, 5, 9), with no exit either way. With ACPI
+ * (more than one vCPU) the DSDT describes no PCI root yet, so Linux does not
+ * scan the bus: disks need one vCPU for now.
  */
 #ifndef LWVMM_LINUX_VM_H
 #define LWVMM_LINUX_VM_H

@@ -52,7 +52,7 @@ static void usage(FILE *out)
 		"                 --workload NAME [-- ARGS]\n"
 		"       lwvmm run --domain-file FILE [--mem-backing anon|memfd] [--stats] [--stats-json FILE]\n"
 		"                 [--timeout SECONDS] [--no-seccomp]\n"
-		"       lwvmm run --kernel BZIMAGE [--initrd FILE] [--append ARGS] [--mem SIZE]\n"
+		"       lwvmm run --kernel BZIMAGE [--initrd FILE] [--append ARGS] [--cpus N] [--mem SIZE]\n"
 		"                 [--mem-backing anon|memfd] [--stats] [--stats-json FILE] [--timeout SECONDS]\n"
 		"                 [--disk FILE[,ro][,direct]]... (virtio-blk over virtio-pci: /dev/vda, ...)\n"
 		"       lwvmm info | --help | --version\n"
@@ -87,9 +87,10 @@ static void usage(FILE *out)
 		"                     pages to the node using them (migrate); period 100 ms, sample\n"
 		"                     512 pages, budget 2%% of a vCPU by default (replicate: not built yet)\n"
 		"  --kernel BZIMAGE   boot this Linux kernel instead of the built-in guest (VMX or SVM\n"
-		"                     hosts; one vCPU, serial console; the guest's program ends the\n"
-		"                     run by writing its status to port 0x501); --initrd FILE, --append\n"
-		"                     ARGS (after console=ttyS0 reboot=k panic=-1 acpi=off ...)\n"
+		"                     hosts; --cpus N vCPUs, ACPI tables for N > 1; serial console; the\n"
+		"                     guest's program ends the run by writing its status to port\n"
+		"                     0x501); --initrd FILE, --append ARGS (after console=ttyS0\n"
+		"                     reboot=k panic=-1 ..., and acpi=off with one vCPU)\n"
 		"  --workload NAME    the built-in workload to run:",
 		LW_MAX_DOMAINS, LW_MAX_VCPUS);
 	for (int i = 0; wl_workload_names[i]; i++)
@@ -351,9 +352,6 @@ static int run_linux(const struct vm_config *c, struct linux_config *lc, const c
 		return bad_usage("--kernel %s: %s", lc->kernel, strerror(errno));
 	if (lc->initrd && access(lc->initrd, R_OK) < 0)
 		return bad_usage("--initrd %s: %s", lc->initrd, strerror(errno));
-	if (c->ncpus > 1)
-		return bad_usage("--kernel with --cpus %d: Linux guests get one vCPU until lwvmm writes "
-				 "ACPI tables (Debian's kernels have no MP-table support)", c->ncpus);
 	if (c->workload || several)
 		return bad_usage("--kernel runs a Linux guest: no --workload, workload arguments, "
 				 "--domains or --domain-file with it");

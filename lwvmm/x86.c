@@ -170,11 +170,19 @@ int x86_set_cpuid_apic(int kvm_fd, int vcpu_fd, uint32_t apic_id, char *why, siz
 		return -1;
 	}
 	memcpy(c, supported, size);
+	/* The TSC-deadline mode of the in-kernel LAPIC's timer, which KVM may leave out of its
+	 * supported list (it is the VMM's to offer, KVM_CAP_TSC_DEADLINE_TIMER): a Linux guest
+	 * with ACPI tables (hardware-reduced: no PIT as its clock) runs each vCPU's clock
+	 * events on it and needs no calibration of the LAPIC timer against another clock. */
+	int deadline = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_DEADLINE_TIMER) > 0;
 	/* Each vCPU's APIC ID where CPUID tells it: leaf 1 EBX[31:24], leaves 0xb and 0x1f EDX. */
 	for (uint32_t i = 0; i < c->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &c->entries[i];
-		if (e->function == 1)
+		if (e->function == 1) {
 			e->ebx = (e->ebx & 0x00ffffff) | apic_id << 24;
+			if (deadline)
+				e->ecx |= 1u << 24;
+		}
 		else if (e->function == 0xb || e->function == 0x1f)
 			e->edx = apic_id;
 	}

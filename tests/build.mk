@@ -20,7 +20,7 @@ HOST_TESTS += $(sort $(wildcard tests/host/*.t))
 # The monitor's and the workloads' unit tests.
 UNIT_TESTS += $(addprefix $(UNIT_DIR)/,test_pagetable test_hypercall_check test_options \
 	test_elf_loader test_workload_format test_numa_pt test_domain_file test_memmap test_linux_boot)
-TEST_SRCS_test_linux_boot := lwvmm/linux_boot.c lwvmm/uart8250.c lwvmm/i8042.c
+TEST_SRCS_test_linux_boot := lwvmm/linux_boot.c lwvmm/linux_acpi.c lwvmm/uart8250.c lwvmm/i8042.c
 TEST_SRCS_test_memmap := lwvmm/memmap.c pv-drivers/guest_memory.c
 TEST_SRCS_test_domain_file := lwvmm/domain_file.c lwvmm/options.c
 TEST_LIBS_test_domain_file := -ljansson

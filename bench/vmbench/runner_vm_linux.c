@@ -11,8 +11,9 @@
  * lab's kernel), else the newest readable /boot/vmlinuz-*.
  * Linux guests need VMX or SVM: on a PVM host the environment is
  * unavailable with that reason. Cells lwvmm's Linux path cannot run yet are
- * unavailable with theirs: more than one vCPU (no ACPI tables yet), and io
- * and net cells (no virtio-pci block and net devices yet).
+ * unavailable with theirs: io and net cells (no virtio-pci block and net
+ * devices yet). A cell's vCPUs are the guest's (lwvmm writes an ACPI MADT for
+ * more than one).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -29,7 +30,6 @@
 #include "tools.h"
 
 #define STATS_FILE ".monitor-stats.json"
-#define LINUX_MAX_VCPUS 1          /* lwvmm's Linux path: MP table/ACPI not written yet */
 #define APPEND_MAX 4000            /* lwvmm's LINUX_CMDLINE_MAX is 4096, its defaults included */
 
 /* The newest readable /boot/vmlinuz-* (by name), or NULL. */
@@ -123,11 +123,6 @@ out:
 
 static int linux_cell_supported(const struct cell *cell, char *why, size_t whylen)
 {
-	if (cell->cpus > LINUX_MAX_VCPUS) {
-		snprintf(why, whylen, "lwvmm boots Linux guests with %d vCPU until it writes ACPI "
-			 "tables (this cell has %d)", LINUX_MAX_VCPUS, cell->cpus);
-		return 0;
-	}
 	if (cell->disk) {
 		snprintf(why, whylen, "io in a Linux guest needs lwvmm's virtio-pci block device, "
 			 "not there yet");

@@ -4,7 +4,9 @@
 # is PVM (the development hosts) the environment is unavailable with the
 # reason, in `vmbench list` and in the records, and nothing is faked; in the
 # lab (SVM) a cpu cell passes its check in the guest (its checksum matches
-# native's), and a 2-vCPU cell is recorded as unavailable with the reason.
+# native's), and the 2-vCPU cell runs too (lwvmm's ACPI tables give the guest
+# its second vCPU). In the lab 2-vCPU guests hang now and then, QEMU's as well
+# (docs/host-notes.md): that cell must run, and its outcome is reported.
 . "$(dirname "$0")/tap.sh"
 VMBENCH=$ROOT/build/bin/vmbench
 [ -x "$VMBENCH" ] || skip_all "vmbench is not built"
@@ -31,13 +33,19 @@ if [ "$flavour" != SVM ] && [ "$flavour" != VMX ]; then
 	exit $TAP_FAILED
 fi
 
-run_cmd "$VMBENCH" run --suite linux --workloads cpu --reps 1 --out r
-is "$RC" 0 "the cpu cells natively and in vm-linux: every run passed (0)"
+run_cmd "$VMBENCH" run --suite linux --workloads cpu --reps 1 --timeout 60 --out r
+two=$(jq -c 'select(.env == "vm-linux" and .cpus == 2)' r/results.jsonl)
+if [ "$(jq -r '.ok' <<<"$two")" = true ]; then
+	is "$RC" 0 "the cpu cells natively and in vm-linux: every run passed (0)"
+else
+	diag "the 2-vCPU vm-linux cell failed: $(jq -r '.error' <<<"$two")"
+	is "$(jq -r 'select(.ok != true) | "\(.env) \(.cpus)"' r/results.jsonl | sort -u)" "vm-linux 2" \
+		"the cpu cells natively and in vm-linux passed, but for the 2-vCPU cell (the lab's hang)"
+fi
 one=$(jq -c 'select(.env == "vm-linux" and .cpus == 1)' r/results.jsonl)
 is "$(jq -r '.ok' <<<"$one")" true "the 1-vCPU cell ran in the Linux guest and passed its check"
 [ "$(jq -r '.ok' <<<"$one")" = true ] || diag "$(jq -r '.error' <<<"$one")"
 like "$(jq -r '.score' <<<"$one")" "^[0-9.e+-]+$" "with a score parsed from its result line"
-like "$(jq -c 'select(.env == "vm-linux" and .cpus == 2) | [.unavailable, .error]' r/results.jsonl)" \
-	'^\[true,".*lwvmm boots Linux guests with 1 vCPU until it writes ACPI tables' \
-	"the 2-vCPU cell: unavailable, with the reason"
+is "$(jq -r '.unavailable // false' <<<"$two")" false \
+	"the 2-vCPU cell is no longer unavailable: it ran in a 2-vCPU Linux guest (ok: $(jq -r '.ok' <<<"$two"))"
 exit $TAP_FAILED

@@ -2,8 +2,10 @@
  * lwvmm/linux_boot.c, lwvmm/uart8250.c and lwvmm/i8042.c: the bzImage loader
  * against a synthetic bzImage (header fields as boot.rst gives them), the
  * UART's registers as Linux's 8250 driver probes and uses them, and the
- * keyboard controller as Linux's i8042 driver and reboot=k use it.
+ * keyboard controller as Linux's i8042 driver and reboot=k use it; and
+ * lwvmm/linux_acpi.c's tables as Linux finds them (checksums, links, MADT).
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,6 +15,7 @@
 #include <cmocka.h>
 
 #include "i8042.h"
+#include "linux_acpi.h"
 #include "linux_boot.h"
 #include "uart8250.h"
 
@@ -217,6 +220,76 @@ static void test_i8042(void **state)
 	assert_int_equal(i8042_write(&k, I8042_COMMAND_PORT, 0xfe), 1);
 }
 
+static uint8_t sum(const uint8_t *p, size_t n)
+{
+	uint8_t s = 0;
+
+	while (n--)
+		s = (uint8_t)(s + *p++);
+	return s;
+}
+
+/* RSDP -> XSDT -> FADT -> DSDT and MADT, each with a good checksum; the MADT's entries. */
+static void test_acpi(void **state)
+{
+	(void)state;
+	uint8_t *ram = calloc(1, 1 << 20);
+	assert_non_null(ram);
+	uint64_t rsdp = linux_acpi_write(ram, 3);
+	assert_true(rsdp >= 0xe0000 && rsdp < 0x100000 && rsdp % 16 == 0);   /* where Linux scans */
+	const uint8_t *r = ram + rsdp;
+	assert_memory_equal(r, "RSD PTR ", 8);
+	assert_int_equal(sum(r, 20), 0);
+	assert_int_equal(sum(r, 36), 0);
+	const uint8_t *x = ram + get64(r + 24);
+	assert_memory_equal(x, "XSDT", 4);
+	assert_int_equal(sum(x, get32(x + 4)), 0);
+	assert_int_equal(get32(x + 4), 36 + 16);
+	const uint8_t *f = ram + get64(x + 36), *m = ram + get64(x + 44);
+	assert_memory_equal(f, "FACP", 4);
+	assert_int_equal(sum(f, get32(f + 4)), 0);
+	assert_true(get32(f + 112) & (1u << 20));            /* hardware-reduced */
+	const uint8_t *d = ram + get64(f + 140);
+	assert_memory_equal(d, "DSDT", 4);
+	assert_int_equal(sum(d, get32(d + 4)), 0);
+	assert_int_equal(get32(d + 4), 36 + 52);             /* the COM1 device's AML */
+	assert_memory_equal(d + 36, "\x10\x33\\_SB_", 7);     /* Scope (\_SB), 51 bytes after its op */
+	assert_non_null(memmem(d + 36, 52, "COM1", 4));
+	assert_true(ram + get64(f + 140) + get32(d + 4) <= m); /* the tables do not overlap */
+	assert_memory_equal(m, "APIC", 4);
+	uint32_t len = get32(m + 4);
+	assert_int_equal(sum(m, len), 0);
+	assert_int_equal(get32(m + 36), 0xfee00000);
+	/* three enabled local APICs with IDs 0, 1, 2, one LINT1 NMI, one IOAPIC after them */
+	int lapics = 0, nmis = 0, ioapics = 0;
+	for (uint32_t off = 44; off < len; off += m[off + 1]) {
+		const uint8_t *e = m + off;
+		assert_true(e[1] > 0);
+		if (e[0] == 0) {
+			assert_int_equal(e[3], lapics);
+			assert_int_equal(get32(e + 4) & 1, 1);
+			lapics++;
+		} else if (e[0] == 4) {
+			assert_int_equal(e[5], 1);
+			nmis++;
+		} else if (e[0] == 1) {
+			assert_int_equal(e[2], 3);
+			assert_int_equal(get32(e + 4), 0xfec00000);
+			assert_int_equal(get32(e + 8), 0);
+			ioapics++;
+		}
+	}
+	assert_int_equal(lapics, 3);
+	assert_int_equal(nmis, 1);
+	assert_int_equal(ioapics, 1);
+	/* 64 vCPUs still fit in the page */
+	linux_acpi_write(ram, 64);
+	m = ram + get64(ram + get64(ram + rsdp + 24) + 44);
+	assert_true(m + get32(m + 4) <= ram + LINUX_ACPI_GPA + LINUX_ACPI_SIZE);
+	assert_int_equal(sum(m, get32(m + 4)), 0);
+	free(ram);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_uart),
 		cmocka_unit_test(test_i8042),
+		cmocka_unit_test(test_acpi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
