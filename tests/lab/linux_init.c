@@ -20,6 +20,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "lwvmm_abi.h"
@@ -36,6 +37,18 @@ static void console(void)
 		if (fd > 2)
 			close(fd);
 	}
+}
+
+/*
+ * A write to the console returns once the tty layer holds the bytes, not once
+ * the 8250 sent them; with 2 vCPUs the transmitting can still be under way on
+ * the other CPU when the exit port ends the run, and lwvmm never sees the last
+ * lines. tcdrain waits until the UART has sent everything.
+ */
+static void drain_console(void)
+{
+	fflush(stdout);
+	tcdrain(1);
 }
 
 /* The processors the kernel brought up, as /proc/cpuinfo lists them. */
@@ -99,9 +112,10 @@ int main(void)
 		const char *value = status + strlen("lwvmm.status=");
 		int n = strncmp(value, "cpus", 4) == 0 ? cpus : atoi(value);
 		printf("lwvmm-linux-init: exit status %d through port 0x%x\n", n, LW_LINUX_EXIT_PORT);
-		fflush(stdout);
+		drain_console();
 		outb((unsigned char)n, LW_LINUX_EXIT_PORT);
 	}
+	drain_console();
 	sync();
 	reboot(RB_AUTOBOOT);
 	return 1;
