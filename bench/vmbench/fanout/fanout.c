@@ -150,7 +150,7 @@ static pid_t start(int k, char **argv, const char *stats, int *out_fd)
 
 static void print_result(const struct result_line *r, int n, long long pss, int samples)
 {
-	printf("result workload=%s ok=%d score=%.6g score_unit=%s", r->workload,
+	printf("result workload=%s ok=%d score=%.10g score_unit=%s", r->workload,
 	       r->ok && samples > 0, r->score, r->score_unit);
 	for (int i = 0; i < r->nmetrics; i++) {
 		const char *k = r->metrics[i].key;
