@@ -194,9 +194,11 @@ void numa_run_json_stats(FILE *out)
 	for (int n = 0; n < nr->topo->nnodes; n++)
 		fprintf(out, "%s%llu", n ? "," : "", (unsigned long long)nr->migrated_to[n]);
 	fprintf(out, "],\"policy\":{\"hot\":%llu,\"write_shared\":%llu,\"capped\":%llu,\"deferred\":%llu,"
-		"\"bad_samples\":%llu},\"local_share\":%.4f,\"sweeps\":%llu,\"local_share_per_sweep\":[",
+		"\"bad_samples\":%llu},\"local_share\":%.4f,\"replica_local_samples\":%llu,\"sweeps\":%llu,"
+		"\"local_share_per_sweep\":[",
 		(unsigned long long)ps->hot, (unsigned long long)ps->write_shared, (unsigned long long)ps->capped,
 		(unsigned long long)ps->deferred, (unsigned long long)ps->bad_samples, share(ps->local, ps->samples),
+		(unsigned long long)ps->replica_local,
 		(unsigned long long)nr->nsweeps);
 	for (uint64_t i = 0; i < kept; i++)
 		fprintf(out, "%s%.4f", i ? "," : "", share(nr->sweep[i].local, nr->sweep[i].samples));

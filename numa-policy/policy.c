@@ -105,6 +105,8 @@ static int take_sample(struct numa_policy *pol, const struct numa_sample *s)
 	pol->st.period_samples++;
 	if (is_local(pm, s->pfn, node))
 		pol->st.period_local++;
+	if (pmap_home(pm, s->pfn) != node && (pmap_replica_nodes(pm, s->pfn) & (1u << node)))
+		pol->st.replica_local++;
 	pmap_count(pm, s->pfn, node, s->write);
 	if (pmap_test_and_mark(pm, s->pfn))
 		return 0;

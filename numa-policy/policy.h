@@ -60,6 +60,7 @@ struct numa_policy_stats {
 	uint64_t periods;
 	uint64_t samples, local;             /* local: the node held the home or a replica */
 	uint64_t period_samples, period_local;   /* the last period's */
+	uint64_t replica_local;              /* of local: local only through a replica (its home is away) */
 	uint64_t bad_samples;                /* a vCPU or page out of range: dropped */
 	uint64_t hot;                        /* hot pages looked at (once a period each) */
 	uint64_t migrations, replications, collapses;   /* actions handed out */

@@ -158,6 +158,7 @@ static void test_replicate(void **state)
 	touch(30, 3, 0);
 	assert_int_equal(step(), 0);
 	assert_int_equal(numa_policy_stats(fx.pol)->period_local, 2);
+	assert_int_equal(numa_policy_stats(fx.pol)->replica_local, 1);   /* node 1's read, from its replica */
 	/* A write (the tracker saw it late): collapse. */
 	touch(30, 3, 1);
 	assert_int_equal(step(), 1);
