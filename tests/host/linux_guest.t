@@ -3,9 +3,7 @@
 # Where the host's KVM is PVM (these development hosts) it is refused at once
 # with the reason; in the lab (SVM) Debian's cloud kernel boots with a one-file
 # initramfs (tests/lab/linux_init.c) to /init and back out, and the status /init
-# writes to lwvmm's exit port becomes lwvmm's; with --cpus 2 (ACPI tables,
-# lwvmm/linux_acpi.c) the guest lists 2 processors, and the status or a reboot
-# from its second CPU ends the run.
+# writes to lwvmm's exit port becomes lwvmm's. 2 vCPUs: tests/host/linux_smp.t.
 . "$(dirname "$0")/tap.sh"
 kvm_usable || skip_all "no usable /dev/kvm"
 KERNEL=$ROOT/build/lab/guest-vmlinuz
@@ -28,20 +26,7 @@ if [ "$flavour" != SVM ] && [ "$flavour" != VMX ]; then
 fi
 
 [ -r "$KERNEL" ] && [ -r "$INITRD" ] || skip_all "no guest kernel or initrd in build/lab (tests/lab/prepare)"
-plan 19
-# boot2 ARGS...: a 2-vCPU boot. In the lab (QEMU TCG, nested SVM) 2-vCPU guests
-# hang now and then, vCPUs halted and never woken, QEMU's own -smp 2 guests as
-# well (docs/host-notes.md): there lwvmm is pinned to one lab CPU, which makes
-# it rarer, and a boot that hangs (124) is tried again, up to 3 times.
-boot2() {
-	local pin=() try
-	[ -n "${LWVMM_LAB:-}" ] && pin=(taskset -c 0)
-	for try in 1 2 3; do
-		run_cmd "${pin[@]}" "$LWVMM" run --kernel "$KERNEL" --initrd "$INITRD" --cpus 2 --timeout 40 "$@"
-		[ "$RC" = 124 ] || return 0
-		diag "2-vCPU boot, try $try: hung ($(grep -o 'vCPU [0-9] was at .*' <<<"$ERR" | tr '\n' ';'))"
-	done
-}
+plan 13
 run_vm run --kernel "$KERNEL" --initrd "$INITRD" --mem 256M --timeout 200 --stats-json "$TMP/s.json" \
 	--append lwvmm.status=7
 is "$RC" 7 "the status /init writes to port 0x501 is lwvmm's exit status"
@@ -64,15 +49,6 @@ ok "$(grep -q "Can't read CTR\|No controller found\|Keylock active" <<<"$OUT"; [
 ok "$(grep -q "XSAVE consistency problem" <<<"$OUT"; [ $? = 1 ]; echo $?)" \
 	"no XSAVE consistency warning at boot ($(grep -o 'x86/fpu: Enabled.*' <<<"$OUT" | tr -d '\r'))"
 like "$OUT" "lwvmm-linux-init: 1 processors in /proc/cpuinfo" "one vCPU: the guest lists one processor"
-boot2 --stats-json "$TMP/s2.json" --append "quiet lwvmm.status=cpus lwvmm.oncpu=1"
-is "$RC" 2 "--cpus 2: /init counted 2 processors and wrote 2 to the exit port"
-like "$OUT" "lwvmm-linux-init: 2 processors in /proc/cpuinfo" "the guest lists 2 processors"
-is "$(jq -r '[.vcpus, .ended_by] | @text' "$TMP/s2.json" 2>/dev/null)" '[2,"exit-port"]' \
-	"--stats-json: 2 vCPUs, the run ended by the exit port (the other vCPU's thread joined)"
-boot2 --append "quiet lwvmm.reboot lwvmm.oncpu=1"
-is "$RC" 70 "a reboot from the second CPU ends a 2-vCPU run (70: no status written)"
-like "$OUT" "lwvmm-linux-init: on CPU 1" "from CPU 1"
-like "$ERR" "reset itself \\(reboot\\) without writing its exit status" "and lwvmm says so"
 # (quiet: the kernel's log is most of the exits, and the lab's TCG makes each one slow)
 run_vm run --kernel "$KERNEL" --initrd "$INITRD" --timeout 200 --append "quiet lwvmm.reboot"
 is "$RC" 70 "a reboot without a status written ends the run with 70"
