@@ -25,6 +25,7 @@
 #include "linux_boot.h"
 #include "linux_vm.h"
 #include "pci.h"
+#include "seccomp.h"
 #include "uart8250.h"
 #include "virtio_blk.h"
 #include "vm.h"
@@ -608,6 +609,8 @@ static void report(const struct linux_vm *l)
 			l->last_unknown_port, (unsigned long long)l->uart.bytes_out, own_kib, guest_kib);
 	for (int i = 0; c->print_stats && i < l->ndisks; i++)
 		virtio_blk_print_stats(stderr, l->disks[i], i);
+	if (c->print_stats)
+		seccomp_print_stats(stderr);
 	if (!c->stats_json_path)
 		return;
 	FILE *f = fopen(c->stats_json_path, "we");
@@ -632,7 +635,9 @@ static void report(const struct linux_vm *l)
 		blkback_ops.json_stats(f, &l->disks[i]->blk);
 		fprintf(f, "}");
 	}
-	fprintf(f, "]}\n");
+	fprintf(f, "],");
+	seccomp_json_stats(f);
+	fprintf(f, "}\n");
 	fclose(f);
 }
 
@@ -731,6 +736,10 @@ int linux_run(const struct linux_config *c)
 	pthread_mutexattr_settype(&recursive, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&l.lock, &recursive);
 	l.t_start_ns = now_ns();
+	if (seccomp_prepare_linux(c->no_seccomp, why, sizeof(why), &rc) < 0) {
+		fprintf(stderr, "lwvmm: %s\n", why);
+		return rc;
+	}
 	if (kvm_open(&l.kvm, why, sizeof(why)) < 0) {
 		fprintf(stderr, "lwvmm: %s\n", why);
 		return LWVMM_EXIT_UNAVAILABLE;
@@ -747,6 +756,12 @@ int linux_run(const struct linux_config *c)
 	rc = setup(&l, why, sizeof(why));
 	if (rc == 0) {
 		catch_stop_signals(c->timeout_s);
+		/* from here on every thread, the vCPUs' and the back ends', runs under the filter */
+		if (seccomp_start(why, sizeof(why), &rc) < 0) {
+			fprintf(stderr, "lwvmm: %s\n", why);
+			teardown(&l);
+			return rc;
+		}
 		start_vcpus(&l);
 		run_loop(&l.vcpu[0]);   /* vCPU 0 on the main thread, until the run has ended */
 		for (int i = 1; i < l.ncpus; i++) {

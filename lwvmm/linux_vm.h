@@ -47,6 +47,7 @@ struct linux_config {
 	double timeout_s;         /* 0: none */
 	int print_stats;
 	const char *stats_json_path;
+	int no_seccomp;           /* --no-seccomp (seccomp.c) */
 	const char *disks[LINUX_MAX_DISKS];   /* --disk specs, FILE[,ro][,direct] */
 	int ndisks;
 };

@@ -381,6 +381,7 @@ static int run_linux(const struct vm_config *c, struct linux_config *lc, const c
 	lc->timeout_s = c->timeout_s;
 	lc->print_stats = c->print_stats;
 	lc->stats_json_path = c->stats_json_path;
+	lc->no_seccomp = c->no_seccomp;
 	return linux_run(lc);
 }
 

@@ -22,10 +22,16 @@
  * only, and ends the process with status 70 (LWVMM_EXIT_GUEST_FAULT: the run
  * faulted; the message says it was the monitor's filter).
  *
+ * A Linux guest (--kernel, linux_vm.c) has one filter for all its threads
+ * (linux_calls): its vCPU threads run devices and start the block back end's.
+ *
  * Debugging: --no-seccomp leaves the filters out (capabilities are still
- * dropped, no_new_privs still set). LWVMM_SECCOMP_SELFTEST=main|vcpu|backend
- * makes the first thread of that kind, once its filter is in force, make one
- * call that another kind may make and it may not (tests/host/seccomp.t).
+ * dropped, no_new_privs still set). LWVMM_SECCOMP_LOG=1 logs a forbidden call
+ * to the kernel log (dmesg: "audit: type=1326 ... syscall=N") and lets it
+ * run: how to find a call missing from a list. LWVMM_SECCOMP_SELFTEST=
+ * main|vcpu|backend|policy|linux makes the first thread of that kind, once
+ * its filter is in force, make one call that another kind may make and it
+ * may not (tests/host/seccomp.t; linux: a socket, in linux_guest.t).
  */
 #define _GNU_SOURCE
 #include <cap-ng.h>
@@ -42,6 +48,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -165,6 +172,31 @@ static const struct rule before_own_filter_calls[] = {
 	{ SCMP_SYS(rt_sigaction), ARGS_ANY, NULL },    /* glibc's handler at the first pthread_create */
 };
 
+/*
+ * A Linux guest (linux_vm.c): one filter for all its threads, installed by
+ * the main thread before it starts the other vCPUs'. Each vCPU thread runs the
+ * guest and its port and MMIO devices (the 8250, i8042, PCI configuration,
+ * virtio-pci); the guest's virtio-blk driver, once ready, makes a vCPU thread
+ * start the block back end's thread (every block call is in backend_calls);
+ * the main thread is vCPU 0 and, at the end, joins the others and reports.
+ */
+static const unsigned long linux_ioctls[] = { KVM_RUN, KVM_GET_REGS, KVM_GET_MP_STATE, KVM_IRQ_LINE, 0 };
+static const struct rule linux_calls[] = {
+	/* KVM_RUN; KVM_IRQ_LINE for the 8250's interrupt; KVM_GET_REGS and KVM_GET_MP_STATE
+	 * for where each vCPU stood when a timeout or signal ended the run */
+	{ SCMP_SYS(ioctl), ARGS_IOCTL, linux_ioctls },
+	{ SCMP_SYS(getpid), ARGS_ANY, NULL },          /* pthread_kill: the end kicks the other vCPUs */
+	{ SCMP_SYS(gettid), ARGS_ANY, NULL },          /* pthread_kill */
+	{ SCMP_SYS(tgkill), ARGS_ANY, NULL },          /* pthread_kill */
+	{ SCMP_SYS(eventfd2), ARGS_ANY, NULL },        /* virtio-blk's start: the back end's kick counter */
+	{ SCMP_SYS(io_uring_setup), ARGS_ANY, NULL },  /* virtio-blk's start: the back end's queue */
+	{ SCMP_SYS(close), ARGS_ANY, NULL },           /* teardown: disks, eventfds, KVM */
+	{ SCMP_SYS(mincore), ARGS_ANY, NULL },         /* the guest RAM that is resident, for the report */
+	{ SCMP_SYS(openat), ARGS_ANY, NULL },          /* /proc/self/status (lwvmm's own memory); --stats-json */
+	{ SCMP_SYS(newfstatat), ARGS_ANY, NULL },      /* stdio's fopen of those */
+	{ SCMP_SYS(lseek), ARGS_ANY, NULL },           /* stdio */
+};
+
 /* The base filter with --numa: a vCPU thread's first steps, before its own filter. */
 static const struct rule numa_pin_calls[] = {
 	{ SCMP_SYS(sched_setaffinity), ARGS_ANY, NULL }, /* it pins itself to its node's CPUs */
@@ -183,10 +215,11 @@ static const char *const kind_label[SECCOMP_KINDS] = {
 	[SECCOMP_VCPU] = "a vCPU thread",
 	[SECCOMP_BACKEND] = "a back-end thread",
 	[SECCOMP_POLICY] = "the --numa-policy thread",
+	[SECCOMP_LINUX] = "a thread of a Linux guest's monitor",
 };
 static const char *const kind_name[SECCOMP_KINDS] = {
 	[SECCOMP_BASE] = "base", [SECCOMP_MAIN] = "main", [SECCOMP_VCPU] = "vcpu",
-	[SECCOMP_BACKEND] = "backend", [SECCOMP_POLICY] = "policy",
+	[SECCOMP_BACKEND] = "backend", [SECCOMP_POLICY] = "policy", [SECCOMP_LINUX] = "linux",
 };
 
 /* System call names by number, from the kernel headers at build time (build.mk). */
@@ -196,6 +229,8 @@ static const char *const syscall_names[] = {
 
 static struct {
 	int enabled;                 /* 0: --no-seccomp */
+	int linux_guest;             /* seccomp_prepare_linux(): one filter, SECCOMP_LINUX, for every thread */
+	int log_only;                /* LWVMM_SECCOMP_LOG=1: a forbidden call is logged (dmesg), not stopped */
 	int started;                 /* seccomp_start() ran to its end */
 	int no_new_privs;
 	const char *capabilities;    /* "dropped", "none held", ... */
@@ -239,7 +274,7 @@ static void on_sigsys(int sig, siginfo_t *info, void *ucontext)
 	(void)sig;
 	(void)ucontext;
 	at = append(msg, at, cap, "lwvmm: seccomp: ");
-	at = append(msg, at, cap, kind_label[thread_kind]);
+	at = append(msg, at, cap, kind_label[sc.linux_guest ? SECCOMP_LINUX : thread_kind]);
 	at = append(msg, at, cap, " made the system call ");
 	at = append(msg, at, cap, name ? name : "(unnamed)");
 	at = append(msg, at, cap, " (number ");
@@ -281,26 +316,39 @@ static int add_rule(scmp_filter_ctx ctx, const struct rule *r)
 	return -EINVAL;
 }
 
+/* What the run's options add to the lists. */
+struct needs {
+	int stats, stats_json, numa, numa_policy;
+};
+
 /* The lists that make up a kind's filter; NULL-terminated in `out`. */
-static void lists_of(enum seccomp_kind kind, const struct vm_config *c, struct list *out)
+static void lists_of(enum seccomp_kind kind, const struct needs *c, struct list *out)
 {
 	static const struct list every = LIST(every_thread_calls), main_l = LIST(main_calls),
 		stats = LIST(main_stats_calls), stats_json = LIST(main_stats_json_calls),
 		vcpu = LIST(vcpu_calls), backend = LIST(backend_calls),
 		start = LIST(thread_start_calls), before = LIST(before_own_filter_calls),
 		numa_stats = LIST(main_numa_stats_calls), numa_pin = LIST(numa_pin_calls),
-		policy = LIST(policy_calls);
+		policy = LIST(policy_calls), linux_l = LIST(linux_calls);
 	int n = 0;
 	int want_main = kind == SECCOMP_MAIN || kind == SECCOMP_BASE;
 
 	out[n++] = every;
+	if (kind == SECCOMP_LINUX) {
+		out[n++] = linux_l;
+		out[n++] = start;        /* the other vCPUs' threads and the block back end's, */
+		out[n++] = before;       /* (glibc's first pthread_create) */
+		out[n++] = backend;      /* which run under this same filter */
+		out[n] = (struct list){ NULL, 0 };
+		return;
+	}
 	if (want_main)
 		out[n++] = main_l;
-	if (want_main && (c->print_stats || c->stats_json_path))
+	if (want_main && (c->stats || c->stats_json))
 		out[n++] = stats;
-	if (want_main && c->stats_json_path)
+	if (want_main && c->stats_json)
 		out[n++] = stats_json;
-	if (want_main && c->numa_spec && (c->print_stats || c->stats_json_path))
+	if (want_main && c->numa && (c->stats || c->stats_json))
 		out[n++] = numa_stats;
 	if (kind == SECCOMP_VCPU || kind == SECCOMP_BASE) {
 		out[n++] = vcpu;         /* the vCPU's own calls */
@@ -311,19 +359,20 @@ static void lists_of(enum seccomp_kind kind, const struct vm_config *c, struct l
 		out[n++] = backend;
 	if (kind == SECCOMP_BASE)
 		out[n++] = before;
-	if (kind == SECCOMP_BASE && c->numa_spec)
+	if (kind == SECCOMP_BASE && c->numa)
 		out[n++] = numa_pin;
-	if ((kind == SECCOMP_POLICY || kind == SECCOMP_BASE) && c->numa_policy_spec)
+	if ((kind == SECCOMP_POLICY || kind == SECCOMP_BASE) && c->numa_policy)
 		out[n++] = policy;
 	out[n] = (struct list){ NULL, 0 };
 }
 
 /* Builds the kind's filter as a BPF program in sc.prog[kind]. */
-static int build_filter(enum seccomp_kind kind, const struct vm_config *c, char *why, size_t why_len)
+static int build_filter(enum seccomp_kind kind, const struct needs *c, char *why, size_t why_len)
 {
 	struct list lists[12];
 	unsigned char allowed[1024] = { 0 };
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
+	uint32_t forbidden = sc.log_only ? SCMP_ACT_LOG : SCMP_ACT_TRAP;
+	scmp_filter_ctx ctx = seccomp_init(forbidden);
 	int rc = ctx ? 0 : -ENOMEM, fd = -1;
 
 	if (rc == 0)
@@ -403,7 +452,7 @@ static int parse_selftest(char *why, size_t why_len)
 			return 0;
 		}
 	}
-	snprintf(why, why_len, "LWVMM_SECCOMP_SELFTEST='%s': give main, vcpu, backend or policy", want);
+	snprintf(why, why_len, "LWVMM_SECCOMP_SELFTEST='%s': give main, vcpu, backend, policy or linux", want);
 	return -1;
 }
 
@@ -414,7 +463,11 @@ static void selftest_forbidden_call(enum seccomp_kind kind)
 
 	if (!atomic_compare_exchange_strong(&sc.selftest, &want, -1))
 		return;
-	if (kind == SECCOMP_VCPU) {   /* only the main thread opens files (--stats-json) */
+	if (kind == SECCOMP_LINUX) {  /* a Linux guest's monitor has no sockets (no virtio-net yet) */
+		long fd = syscall(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0)
+			close((int)fd);
+	} else if (kind == SECCOMP_VCPU) {   /* only the main thread opens files (--stats-json) */
 		long fd = syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY | O_CLOEXEC);
 		if (fd >= 0)
 			close((int)fd);
@@ -428,19 +481,46 @@ void seccomp_confine_backend(void)
 	seccomp_confine(SECCOMP_BACKEND);
 }
 
+/* LWVMM_SECCOMP_LOG=1: what a developer sets to find a call missing from a list. */
+static void parse_log_only(void)
+{
+	const char *v = getenv("LWVMM_SECCOMP_LOG");
+
+	sc.log_only = v && strcmp(v, "1") == 0;
+}
+
 int seccomp_prepare(const struct vm_config *c, char *why, size_t why_len, int *status)
 {
+	struct needs n = { .stats = c->print_stats, .stats_json = c->stats_json_path != NULL,
+			   .numa = c->numa_spec != NULL, .numa_policy = c->numa_policy_spec != NULL };
+
 	thread_kind = SECCOMP_MAIN;
 	sc.enabled = !c->no_seccomp;
+	parse_log_only();
 	*status = LWVMM_EXIT_USAGE;
 	if (parse_selftest(why, why_len) < 0)
 		return -1;
 	*status = LWVMM_EXIT_UNAVAILABLE;
-	for (int k = 0; sc.enabled && k < SECCOMP_KINDS; k++) {
-		if (build_filter((enum seccomp_kind)k, c, why, why_len) < 0)
+	for (int k = 0; sc.enabled && k < SECCOMP_LINUX; k++) {
+		if (build_filter((enum seccomp_kind)k, &n, why, why_len) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+int seccomp_prepare_linux(int no_seccomp, char *why, size_t why_len, int *status)
+{
+	struct needs n = { 0 };
+
+	sc.linux_guest = 1;
+	thread_kind = SECCOMP_LINUX;
+	sc.enabled = !no_seccomp;
+	parse_log_only();
+	*status = LWVMM_EXIT_USAGE;
+	if (parse_selftest(why, why_len) < 0)
+		return -1;
+	*status = LWVMM_EXIT_UNAVAILABLE;
+	return sc.enabled ? build_filter(SECCOMP_LINUX, &n, why, why_len) : 0;
 }
 
 int seccomp_start(char *why, size_t why_len, int *status)
@@ -455,12 +535,15 @@ int seccomp_start(char *why, size_t why_len, int *status)
 		return -1;
 	}
 	sc.no_new_privs = 1;
-	if (sc.enabled && (sigaction(SIGSYS, &sa, NULL) != 0 || load_filter(SECCOMP_BASE) != 0)) {
+	enum seccomp_kind first = sc.linux_guest ? SECCOMP_LINUX : SECCOMP_BASE;
+	if (sc.enabled && (sigaction(SIGSYS, &sa, NULL) != 0 || load_filter(first) != 0)) {
 		snprintf(why, why_len, "seccomp: cannot install the filter: %s (--no-seccomp runs without)",
 			 strerror(errno));
 		return -1;
 	}
 	sc.started = 1;
+	if (sc.enabled && sc.linux_guest)
+		selftest_forbidden_call(SECCOMP_LINUX);
 	return 0;
 }
 
@@ -483,7 +566,9 @@ void seccomp_print_stats(FILE *out)
 {
 	if (!sc.started)
 		return;
-	if (sc.enabled)
+	if (sc.enabled && sc.linux_guest)
+		fprintf(out, "  seccomp: %d calls, one filter for every thread", sc.calls[SECCOMP_LINUX]);
+	else if (sc.enabled)
 		fprintf(out, "  seccomp: vcpu %d calls, backend %d, main %d (base %d)",
 			sc.calls[SECCOMP_VCPU], sc.calls[SECCOMP_BACKEND], sc.calls[SECCOMP_MAIN],
 			sc.calls[SECCOMP_BASE]);
@@ -495,7 +580,11 @@ void seccomp_print_stats(FILE *out)
 void seccomp_json_stats(FILE *out)
 {
 	fprintf(out, "\"seccomp\":{\"enabled\":%s", sc.enabled ? "true" : "false");
-	if (sc.enabled)
+	if (sc.enabled && sc.log_only)
+		fprintf(out, ",\"log_only\":true");
+	if (sc.enabled && sc.linux_guest)
+		fprintf(out, ",\"calls\":{\"linux\":%d}", sc.calls[SECCOMP_LINUX]);
+	else if (sc.enabled)
 		fprintf(out, ",\"calls\":{\"vcpu\":%d,\"backend\":%d,\"main\":%d,\"base\":%d,\"policy\":%d}",
 			sc.calls[SECCOMP_VCPU], sc.calls[SECCOMP_BACKEND], sc.calls[SECCOMP_MAIN],
 			sc.calls[SECCOMP_BASE], sc.calls[SECCOMP_POLICY]);

@@ -16,6 +16,8 @@
  *   the --numa-policy thread at its start:  seccomp_confine(SECCOMP_POLICY)
  * The filters are per thread kind, not per domain: every domain's threads of
  * one kind get the same filter (the run-wide options decide the lists).
+ * A Linux guest: seccomp_prepare_linux() first, then seccomp_start() after the
+ * set-up installs its one filter, which every thread started later inherits.
  */
 #ifndef LWVMM_SECCOMP_H
 #define LWVMM_SECCOMP_H
@@ -32,6 +34,7 @@ enum seccomp_kind {
 	SECCOMP_VCPU,
 	SECCOMP_BACKEND,   /* pv-drivers' block and net back-end threads */
 	SECCOMP_POLICY,    /* the --numa-policy thread (numa_run.c) */
+	SECCOMP_LINUX,     /* every thread of a Linux guest's monitor (linux_vm.c) */
 	SECCOMP_KINDS
 };
 
@@ -41,6 +44,13 @@ enum seccomp_kind {
  * 0, or -1 with `why`, `*status` and errno set.
  */
 int seccomp_prepare(const struct vm_config *c, char *why, size_t why_len, int *status);
+
+/*
+ * The same for a Linux guest (linux_vm.c): one filter, SECCOMP_LINUX, that
+ * seccomp_start() installs in the main thread before the other vCPUs' threads
+ * start, so that every thread runs under it.
+ */
+int seccomp_prepare_linux(int no_seccomp, char *why, size_t why_len, int *status);
 
 /*
  * In the main thread once the devices and /dev/kvm are open, before any other

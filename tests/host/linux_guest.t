@@ -26,7 +26,7 @@ if [ "$flavour" != SVM ] && [ "$flavour" != VMX ]; then
 fi
 
 [ -r "$KERNEL" ] && [ -r "$INITRD" ] || skip_all "no guest kernel or initrd in build/lab (tests/lab/prepare)"
-plan 13
+plan 16
 run_vm run --kernel "$KERNEL" --initrd "$INITRD" --mem 256M --timeout 200 --stats-json "$TMP/s.json" \
 	--append lwvmm.status=7
 is "$RC" 7 "the status /init writes to port 0x501 is lwvmm's exit status"
@@ -49,6 +49,14 @@ ok "$(grep -q "Can't read CTR\|No controller found\|Keylock active" <<<"$OUT"; [
 ok "$(grep -q "XSAVE consistency problem" <<<"$OUT"; [ $? = 1 ]; echo $?)" \
 	"no XSAVE consistency warning at boot ($(grep -o 'x86/fpu: Enabled.*' <<<"$OUT" | tr -d '\r'))"
 like "$OUT" "lwvmm-linux-init: 1 processors in /proc/cpuinfo" "one vCPU: the guest lists one processor"
+# seccomp.c: the whole run, boot to exit port, under the Linux path's one filter
+is "$(jq -r '[.seccomp.enabled, (.seccomp.calls.linux > 20), .seccomp.no_new_privs] | @text' "$TMP/s.json")" \
+	'[true,true,true]' "the run was confined: a seccomp filter ($(jq -c .seccomp.calls "$TMP/s.json")), no_new_privs"
+# (status 5 if the call went through: the guest would boot and write it)
+LWVMM_SECCOMP_SELFTEST=linux run_vm run --kernel "$KERNEL" --initrd "$INITRD" --timeout 60 \
+	--append "quiet lwvmm.status=5"
+is "$RC" 70 "a call outside the filter (LWVMM_SECCOMP_SELFTEST=linux: a socket) ends the run with 70"
+like "$ERR" "seccomp: a thread of a Linux guest's monitor made the system call socket" "naming the call"
 # (quiet: the kernel's log is most of the exits, and the lab's TCG makes each one slow)
 run_vm run --kernel "$KERNEL" --initrd "$INITRD" --timeout 200 --append "quiet lwvmm.reboot"
 is "$RC" 70 "a reboot without a status written ends the run with 70"

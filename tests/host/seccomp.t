@@ -114,6 +114,6 @@ fi
 
 LWVMM_SECCOMP_SELFTEST=kernel run_vm run --workload cpu
 is "$RC" 64 "LWVMM_SECCOMP_SELFTEST with an unknown kind is refused"
-like "$ERR" "LWVMM_SECCOMP_SELFTEST='kernel': give main, vcpu, backend or policy" "and the message names the kinds"
+like "$ERR" "LWVMM_SECCOMP_SELFTEST='kernel': give main, vcpu, backend, policy or linux" "and the message names the kinds"
 
 exit $TAP_FAILED
