@@ -109,11 +109,11 @@ static void list_workloads(void)
 	} else {
 		for (const char *p = out.out; *p; p += strcspn(p, "\n"), p += *p == '\n') {
 			int len = (int)strcspn(p, "\n");
-			/* vm-linux: not io and net until lwvmm has virtio-pci devices */
-			int devices = !strncmp(p, "  io ", 5) || !strncmp(p, "  net ", 6);
+			/* vm-linux: io on its virtio-blk disk (1 vCPU); not net until virtio-net */
+			int io = !strncmp(p, "  io ", 5), net = !strncmp(p, "  net ", 6);
 			if (!strncmp(p, "  ", 2))
 				printf("  %.*s\n      in: native, container, container-cr, vm%s\n", len - 2,
-				       p + 2, devices ? "" : ", vm-linux");
+				       p + 2, net ? "" : io ? ", vm-linux (1 vCPU)" : ", vm-linux");
 			else if (!strncmp(p, "inside lwvmm only:", 18))
 				printf("  %.*s\n      in: vm\n", len, p);
 		}

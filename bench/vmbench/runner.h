@@ -72,6 +72,12 @@ int vm_numa_simulated(const struct cell *c);
 /* Helpers shared by runners. */
 int runner_executable(const char *path, char *why, size_t whylen);
 /* `lwvmm info`'s output (malloc'd) when lwvmm and /dev/kvm are usable; else NULL with why. */
+/*
+ * lwvmm's --disk for the cell's backing file in buf: FILE, with ",direct"
+ * (O_DIRECT, as fio's --direct=1 natively) where the harness found it works,
+ * or the cell's disk_opts.
+ */
+void runner_lwvmm_disk(const struct cell *c, char *buf, size_t len);
 char *runner_lwvmm_info(const struct run_ctx *ctx, char *why, size_t whylen);
 
 /*

@@ -107,10 +107,8 @@ static void vm_run(const struct run_ctx *ctx, const struct run_request *req,
 	argv[n++] = "--timeout";
 	argv[n++] = timeout;
 	char disk[4200];
-	if (req->cell->disk_path) {   /* O_DIRECT, as fio's --direct=1 natively */
-		snprintf(disk, sizeof(disk), "%s%s%s", req->cell->disk_path,
-			 req->cell->disk_opts ? "," : req->cell->disk_direct ? ",direct" : "",
-			 req->cell->disk_opts ? req->cell->disk_opts : "");
+	if (req->cell->disk_path) {
+		runner_lwvmm_disk(req->cell, disk, sizeof(disk));
 		argv[n++] = "--disk";
 		argv[n++] = disk;
 	}

@@ -38,6 +38,12 @@ int runner_executable(const char *path, char *why, size_t whylen)
 	return 0;
 }
 
+void runner_lwvmm_disk(const struct cell *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", c->disk_path, c->disk_opts ? "," : c->disk_direct ? ",direct" : "",
+		 c->disk_opts ? c->disk_opts : "");
+}
+
 #define BACKSTOP_TIMEOUT_S 10   /* the tool enforces the timeout; this is the backstop */
 
 static json_t *read_stats(const char *path, const char *name, char *err, size_t errlen)

@@ -6,14 +6,16 @@
 # lab (SVM) a cpu cell passes its check in the guest (its checksum matches
 # native's), and the 2-vCPU cell runs too (lwvmm's ACPI tables give the guest
 # its second vCPU). In the lab 2-vCPU guests hang now and then, QEMU's as well
-# (docs/host-notes.md): that cell must run, and its outcome is reported.
+# (docs/host-notes.md): that cell must run, and its outcome is reported. The
+# io cell runs fio inside the guest on its virtio-blk disk (/dev/vda), whose
+# requests lwvmm's block back end served.
 . "$(dirname "$0")/tap.sh"
 VMBENCH=$ROOT/build/bin/vmbench
 [ -x "$VMBENCH" ] || skip_all "vmbench is not built"
 kvm_usable || skip_all "no usable /dev/kvm"
 flavour=$("$LWVMM" info | sed -n 's/^flavour: //p')
 cd "$TMP" || exit 1
-if [ "$flavour" = SVM ] || [ "$flavour" = VMX ]; then plan 5; else plan 6; fi
+if [ "$flavour" = SVM ] || [ "$flavour" = VMX ]; then plan 8; else plan 6; fi
 
 run_cmd "$VMBENCH" run --suite linux --kernel "$TMP/none"
 like "$RC|$ERR" "^64\|vmbench: --kernel .*/none: No such file" "vmbench run --kernel F that is not there: 64"
@@ -48,4 +50,13 @@ is "$(jq -r '.ok' <<<"$one")" true "the 1-vCPU cell ran in the Linux guest and p
 like "$(jq -r '.score' <<<"$one")" "^[0-9.e+-]+$" "with a score parsed from its result line"
 is "$(jq -r '.unavailable // false' <<<"$two")" false \
 	"the 2-vCPU cell is no longer unavailable: it ran in a 2-vCPU Linux guest (ok: $(jq -r '.ok' <<<"$two"))"
+
+run_cmd "$VMBENCH" run --suite linux --workloads io --reps 1 --timeout 120 --out rio
+io=$(jq -c 'select(.env == "vm-linux")' rio/results.jsonl)
+is "$(jq -r '.ok' <<<"$io")" true "the io cell ran fio in the Linux guest and passed its check"
+[ "$(jq -r '.ok' <<<"$io")" = true ] || diag "$(jq -r '.error' <<<"$io")"
+like "$(jq -r '.score' <<<"$io")" "^[0-9.e+-]+$" "with a score parsed from its result line"
+is "$(jq -r '.monitor.devices[0] | [.transport, (.backend.requests > 0)] | @text' <<<"$io")" \
+	'["virtio-pci",true]' \
+	"through the guest's virtio-blk disk: lwvmm's block back end served its requests ($(jq -c '.monitor.devices[0].backend | {requests, bytes}' <<<"$io"))"
 exit $TAP_FAILED
