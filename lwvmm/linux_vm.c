@@ -75,6 +75,7 @@ struct linux_vm {
 	uint64_t unknown_ports;
 	uint64_t t_start_ns, t_first_run_ns, t_end_ns;
 	uint64_t rss_own_kib, rss_guest_kib;   /* at the end, before the RAM is unmapped */
+	int status_fd;                         /* /proc/self/status, opened before the seccomp filter */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -411,6 +412,14 @@ static int setup(struct linux_vm *l, char *why, size_t why_len)
 		rc = LWVMM_EXIT_USAGE;
 		goto out;
 	}
+	/* An uncompressed initramfs is in guest RAM twice while the kernel unpacks it (the
+	 * image, then the files): with under about three times its size the guest says
+	 * "Initramfs unpacking failed: write error" and panics; said here, where it is clear. */
+	if (initrd_size && initrd_size > c->mem_size / 3)
+		fprintf(stderr, "lwvmm: warning: the initrd (%zu MiB) is over a third of --mem (%llu MiB): "
+			"the guest holds it twice while unpacking it; if it says \"Initramfs unpacking "
+			"failed\", give more --mem\n", initrd_size >> 20,
+			(unsigned long long)(c->mem_size >> 20));
 	rc = LWVMM_EXIT_UNAVAILABLE;
 	int size = ioctl(l->kvm.kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (size <= 0) {
@@ -565,22 +574,23 @@ static uint64_t guest_resident_kib(const struct guest_memory *mem)
  * The memory lwvmm holds at the end of the run: its whole RSS from
  * /proc/self/status (RssAnon, RssFile, RssShmem), less the guest RAM that is
  * resident; the rest is lwvmm's own: its code, libraries, heap and stacks,
- * the kvm_run page.
+ * the kvm_run page. The file was opened at the start: the seccomp filter
+ * lets no file be opened without --stats-json.
  */
 static void read_rss(struct linux_vm *l)
 {
-	FILE *f = fopen("/proc/self/status", "re");
-	char line[128];
+	char text[4096];
 	unsigned long long kib, all = 0;
+	ssize_t n = l->status_fd >= 0 ? pread(l->status_fd, text, sizeof(text) - 1, 0) : -1;
 
-	if (!f)
+	if (n <= 0)
 		return;
-	while (fgets(line, sizeof(line), f)) {
+	text[n] = '\0';
+	for (char *line = text; *line; line += strcspn(line, "\n"), line += *line == '\n') {
 		if (sscanf(line, "RssAnon: %llu", &kib) == 1 || sscanf(line, "RssFile: %llu", &kib) == 1 ||
 		    sscanf(line, "RssShmem: %llu", &kib) == 1)
 			all += kib;
 	}
-	fclose(f);
 	l->rss_guest_kib = guest_resident_kib(&l->mem);
 	l->rss_own_kib = all > l->rss_guest_kib ? all - l->rss_guest_kib : 0;
 }
@@ -679,6 +689,8 @@ static void teardown(struct linux_vm *l)
 		close(l->kvm.vm_fd);
 	if (l->kvm.kvm_fd >= 0)
 		close(l->kvm.kvm_fd);
+	if (l->status_fd >= 0)
+		close(l->status_fd);
 }
 
 static void catch_stop_signals(double timeout_s)
@@ -727,7 +739,7 @@ int linux_run(const struct linux_config *c)
 
 	pthread_mutexattr_t recursive;
 
-	l = (struct linux_vm){ .c = c, .kvm = { .kvm_fd = -1, .vm_fd = -1 } };
+	l = (struct linux_vm){ .c = c, .kvm = { .kvm_fd = -1, .vm_fd = -1 }, .status_fd = -1 };
 	for (int i = 0; i < LW_MAX_VCPUS; i++)
 		l.vcpu[i] = (struct linux_vcpu){ .l = &l, .index = i, .fd = -1 };
 	memset(l.disk_fds, 0xff, sizeof(l.disk_fds));   /* -1: none */
@@ -736,7 +748,7 @@ int linux_run(const struct linux_config *c)
 	pthread_mutexattr_settype(&recursive, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&l.lock, &recursive);
 	l.t_start_ns = now_ns();
-	if (seccomp_prepare_linux(c->no_seccomp, why, sizeof(why), &rc) < 0) {
+	if (seccomp_prepare_linux(c->no_seccomp, c->stats_json_path != NULL, why, sizeof(why), &rc) < 0) {
 		fprintf(stderr, "lwvmm: %s\n", why);
 		return rc;
 	}
@@ -756,6 +768,7 @@ int linux_run(const struct linux_config *c)
 	rc = setup(&l, why, sizeof(why));
 	if (rc == 0) {
 		catch_stop_signals(c->timeout_s);
+		l.status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 		/* from here on every thread, the vCPUs' and the back ends', runs under the filter */
 		if (seccomp_start(why, sizeof(why), &rc) < 0) {
 			fprintf(stderr, "lwvmm: %s\n", why);

@@ -192,9 +192,14 @@ static const struct rule linux_calls[] = {
 	{ SCMP_SYS(io_uring_setup), ARGS_ANY, NULL },  /* virtio-blk's start: the back end's queue */
 	{ SCMP_SYS(close), ARGS_ANY, NULL },           /* teardown: disks, eventfds, KVM */
 	{ SCMP_SYS(mincore), ARGS_ANY, NULL },         /* the guest RAM that is resident, for the report */
-	{ SCMP_SYS(openat), ARGS_ANY, NULL },          /* /proc/self/status (lwvmm's own memory); --stats-json */
-	{ SCMP_SYS(newfstatat), ARGS_ANY, NULL },      /* stdio's fopen of those */
+	{ SCMP_SYS(pread64), ARGS_ANY, NULL },         /* /proc/self/status (opened before): lwvmm's own memory */
+	{ SCMP_SYS(newfstatat), ARGS_ANY, NULL },      /* stdio (fstat of stdout, of the --stats-json file) */
 	{ SCMP_SYS(lseek), ARGS_ANY, NULL },           /* stdio */
+};
+
+/* A Linux guest with --stats-json. */
+static const struct rule linux_stats_json_calls[] = {
+	{ SCMP_SYS(openat), ARGS_ANY, NULL },          /* reopens the --stats-json file to write it at the end */
 };
 
 /* The base filter with --numa: a vCPU thread's first steps, before its own filter. */
@@ -329,13 +334,16 @@ static void lists_of(enum seccomp_kind kind, const struct needs *c, struct list 
 		vcpu = LIST(vcpu_calls), backend = LIST(backend_calls),
 		start = LIST(thread_start_calls), before = LIST(before_own_filter_calls),
 		numa_stats = LIST(main_numa_stats_calls), numa_pin = LIST(numa_pin_calls),
-		policy = LIST(policy_calls), linux_l = LIST(linux_calls);
+		policy = LIST(policy_calls), linux_l = LIST(linux_calls),
+		linux_json = LIST(linux_stats_json_calls);
 	int n = 0;
 	int want_main = kind == SECCOMP_MAIN || kind == SECCOMP_BASE;
 
 	out[n++] = every;
 	if (kind == SECCOMP_LINUX) {
 		out[n++] = linux_l;
+		if (c->stats_json)
+			out[n++] = linux_json;
 		out[n++] = start;        /* the other vCPUs' threads and the block back end's, */
 		out[n++] = before;       /* (glibc's first pthread_create) */
 		out[n++] = backend;      /* which run under this same filter */
@@ -508,9 +516,9 @@ int seccomp_prepare(const struct vm_config *c, char *why, size_t why_len, int *s
 	return 0;
 }
 
-int seccomp_prepare_linux(int no_seccomp, char *why, size_t why_len, int *status)
+int seccomp_prepare_linux(int no_seccomp, int stats_json, char *why, size_t why_len, int *status)
 {
-	struct needs n = { 0 };
+	struct needs n = { .stats_json = stats_json };
 
 	sc.linux_guest = 1;
 	thread_kind = SECCOMP_LINUX;

@@ -50,7 +50,7 @@ int seccomp_prepare(const struct vm_config *c, char *why, size_t why_len, int *s
  * seccomp_start() installs in the main thread before the other vCPUs' threads
  * start, so that every thread runs under it.
  */
-int seccomp_prepare_linux(int no_seccomp, char *why, size_t why_len, int *status);
+int seccomp_prepare_linux(int no_seccomp, int stats_json, char *why, size_t why_len, int *status);
 
 /*
  * In the main thread once the devices and /dev/kvm are open, before any other

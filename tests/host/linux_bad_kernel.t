@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # lwvmm run --kernel with files that cannot boot: each gives one clear message
 # and exit 64 before any guest runs (a truncated bzImage, one whose boot
-# protocol is too old for the 64-bit entry, an initrd too large for --mem).
+# protocol is too old for the 64-bit entry, an initrd too large for --mem);
+# an initrd that fits but leaves too little RAM to unpack it gets a warning.
 # Linux guests need VMX or SVM: in the lab only (linux_guest.t checks the
 # refusal on PVM hosts).
 . "$(dirname "$0")/tap.sh"
@@ -10,7 +11,7 @@ KERNEL=$ROOT/build/lab/guest-vmlinuz
 flavour=$("$LWVMM" info | sed -n 's/^flavour: //p')
 [ "$flavour" = SVM ] || [ "$flavour" = VMX ] || skip_all "Linux guests need VMX or SVM; this host's KVM is $flavour (the lab runs this)"
 [ -r "$KERNEL" ] || skip_all "no guest kernel in build/lab (tests/lab/prepare)"
-plan 8
+plan 9
 
 one_error() { # one_error REGEX NAME: status 64 and exactly one line on stderr
 	is "$RC" 64 "$2: exit 64"
@@ -31,4 +32,9 @@ truncate -s 96M "$TMP/big.initrd"
 run_vm run --kernel "$KERNEL" --initrd "$TMP/big.initrd" --mem 64M --timeout 60
 one_error 'initrd .* does not fit .*give more --mem' "a 96 MiB initrd in 64 MiB of RAM"
 is "$(wc -l <<<"$ERR")" 1 "an initrd too large: one line"
+# one that fits but leaves too little to unpack it: a warning (linux_vm.c)
+truncate -s 48M "$TMP/large.initrd"
+run_vm run --kernel "$KERNEL" --initrd "$TMP/large.initrd" --mem 128M --timeout 60 --append quiet
+like "$ERR" "lwvmm: warning: the initrd \(48 MiB\) is over a third of --mem \(128 MiB\).*give more --mem" \
+	"a 48 MiB initrd in 128 MiB: a warning that unpacking it needs more"
 exit $TAP_FAILED
