@@ -104,7 +104,15 @@ ok "$([ "$OUT" != "${IMG%.gz}" ]; echo $?)" "another input (a module changed): a
 # The lab: its own kernel is the guest's, its /lib/modules holds the virtio modules.
 run_cmd "$GUESTIMG" --kernel "$KERNEL" --programs workload --command "$TMP/cmd"
 like "$RC|$OUT" "^0\|$TMP/cache/initrd-" "an image for the lab's kernel, its modules from /lib/modules"
-run_vm run --kernel "$KERNEL" --initrd "$OUT" --mem 256M --timeout 200 --append quiet
+# In the lab a Linux boot hangs now and then, one vCPU too (docs/host-notes.md,
+# vm-linux; CI saw it here once, 200 s and no output): a hung boot (124; a good one
+# takes about 10 s) is tried again, up to 3 times, each reported.
+image=$OUT
+for try in 1 2 3; do
+	run_vm run --kernel "$KERNEL" --initrd "$image" --mem 256M --timeout 60 --append quiet
+	[ "$RC" = 124 ] || break
+	diag "boot, try $try: hung ($(grep -o 'vCPU [0-9] was at .*' <<<"$ERR" | tr '\n' ';'))"
+done
 is "$RC" 3 "booted under lwvmm, the command file's exit status is lwvmm's"
 like "$(field workload)|$(field ok)" "^cpu\|1$" "the workload ran in the guest and its result line came out"
 like "$OUT" "guest-init: exit status 3 through port 0x501" "/init reported the status through the exit port"
