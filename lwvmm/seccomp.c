@@ -111,7 +111,7 @@ static const struct rule main_stats_calls[] = {
 	{ SCMP_SYS(mremap), ARGS_ANY, NULL },          /* realloc of smaps' text, large where ,share made many mappings */
 };
 
-/* The main thread with --stats-json. */
+/* The main thread with --stats-json; a Linux guest's filter with it too. */
 static const struct rule main_stats_json_calls[] = {
 	{ SCMP_SYS(openat), ARGS_ANY, NULL },          /* reopens the --stats-json file to write it at the end */
 };
@@ -195,11 +195,6 @@ static const struct rule linux_calls[] = {
 	{ SCMP_SYS(pread64), ARGS_ANY, NULL },         /* /proc/self/status (opened before): lwvmm's own memory */
 	{ SCMP_SYS(newfstatat), ARGS_ANY, NULL },      /* stdio (fstat of stdout, of the --stats-json file) */
 	{ SCMP_SYS(lseek), ARGS_ANY, NULL },           /* stdio */
-};
-
-/* A Linux guest with --stats-json. */
-static const struct rule linux_stats_json_calls[] = {
-	{ SCMP_SYS(openat), ARGS_ANY, NULL },          /* reopens the --stats-json file to write it at the end */
 };
 
 /* The base filter with --numa: a vCPU thread's first steps, before its own filter. */
@@ -334,8 +329,7 @@ static void lists_of(enum seccomp_kind kind, const struct needs *c, struct list 
 		vcpu = LIST(vcpu_calls), backend = LIST(backend_calls),
 		start = LIST(thread_start_calls), before = LIST(before_own_filter_calls),
 		numa_stats = LIST(main_numa_stats_calls), numa_pin = LIST(numa_pin_calls),
-		policy = LIST(policy_calls), linux_l = LIST(linux_calls),
-		linux_json = LIST(linux_stats_json_calls);
+		policy = LIST(policy_calls), linux_l = LIST(linux_calls);
 	int n = 0;
 	int want_main = kind == SECCOMP_MAIN || kind == SECCOMP_BASE;
 
@@ -343,7 +337,7 @@ static void lists_of(enum seccomp_kind kind, const struct needs *c, struct list 
 	if (kind == SECCOMP_LINUX) {
 		out[n++] = linux_l;
 		if (c->stats_json)
-			out[n++] = linux_json;
+			out[n++] = stats_json;
 		out[n++] = start;        /* the other vCPUs' threads and the block back end's, */
 		out[n++] = before;       /* (glibc's first pthread_create) */
 		out[n++] = backend;      /* which run under this same filter */
